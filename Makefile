@@ -1,0 +1,63 @@
+# gitops-drift. The two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+K8S_VERSION ?= v1.37.2
+# Where `make kube-bins` puts kube-apiserver, etcd and kubectl (outside the checkout, reused).
+KUBE_BINS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/gitops-drift/k8s-$(K8S_VERSION)
+BIN ?= bin
+GO_TEST_FLAGS ?= -count=1 -timeout 30m
+
+export KUBEBUILDER_ASSETS := $(KUBE_BINS)
+export KUBE_BINS_DIR := $(KUBE_BINS)
+export K8S_VERSION
+
+.PHONY: all build test test-short vet kube-bins dev-cluster demo bench fuzz clean
+
+all: build
+
+## build: the gitops-drift binary into ./bin
+build:
+	go build -o $(BIN)/gitops-drift ./cmd/gitops-drift
+
+## kube-bins: build kube-apiserver, etcd and kubectl from source once (prints their folder last)
+kube-bins:
+	@./hack/kube-bins.sh
+
+## vet: gofmt and go vet
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	go vet ./...
+
+## test: every test, including the ones against a real API server and the kubectl e2e
+test: kube-bins vet
+	go test $(GO_TEST_FLAGS) ./...
+
+## test-short: the tests that need no API server
+test-short:
+	go test -short -count=1 ./...
+
+## dev-cluster: run a local API server until Ctrl-C (kubeconfig in ./bin/dev.kubeconfig)
+dev-cluster: kube-bins
+	@mkdir -p $(BIN)
+	go build -o $(BIN)/devcluster ./test/devcluster
+	$(BIN)/devcluster --kubeconfig $(BIN)/dev.kubeconfig
+
+## demo: the whole job end to end on a local API server (see RUNBOOK.md)
+demo: kube-bins build
+	go build -o $(BIN)/devcluster ./test/devcluster
+	./hack/demo.sh
+
+## bench: run the benchmarks and rewrite BENCHMARKS.md
+bench: kube-bins
+	./hack/bench.sh
+
+## fuzz: a short run of every fuzzer
+fuzz:
+	go test -run XXX -fuzz FuzzParsePath -fuzztime 20s ./pkg/diff
+	go test -run XXX -fuzz FuzzCompare -fuzztime 20s ./pkg/diff
+	go test -run XXX -fuzz FuzzLoad -fuzztime 20s ./pkg/manifest
+
+clean:
+	rm -rf $(BIN)
