@@ -1,0 +1,170 @@
+package diff
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestGet(t *testing.T) {
+	schema := deploymentSchema()
+	live := loadObject(t, "deployment.live.json", true)
+	tests := []struct {
+		path   string
+		want   any
+		wantOK bool
+	}{
+		{path: "metadata.name", want: "frontend", wantOK: true},
+		{path: `metadata.annotations["deployment.kubernetes.io/revision"]`, want: "4", wantOK: true},
+		{path: container("frontend") + ".image", want: "shop/frontend:1.4.2", wantOK: true},
+		{path: container("frontend") + ".ports[containerPort=9090,protocol=TCP].name", want: "metrics", wantOK: true},
+		{path: container("frontend") + ".ports[containerPort=9090].name", want: "metrics", wantOK: true},
+		{path: container("frontend") + ".ports[containerPort=9090,protocol=UDP].name"},
+		{path: container("frontend") + ".env[name=LOG_FORMAT].value", want: "json", wantOK: true},
+		{path: "spec.template.spec.containers[0].name", want: "istio-proxy", wantOK: true},
+		{path: "spec.template.spec.containers[9].name"},
+		{path: "spec.template.spec.containers[*].name"},
+		{path: container("nope") + ".image"},
+		{path: "metadata.name.first"},
+		{path: "metadata[0]"},
+		{path: "spec.nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got, ok := Get(live, mustPath(t, tt.path), schema)
+			if ok != tt.wantOK {
+				t.Fatalf("Get() ok = %v, want %v", ok, tt.wantOK)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Get() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestGetDefaultKey checks that a desired item that omits a defaulted key is found by it.
+func TestGetDefaultKey(t *testing.T) {
+	desired := loadObject(t, "deployment.desired.json", true)
+	got := mustGet(t, desired, container("auth-proxy")+".ports[containerPort=4180,protocol=TCP].containerPort", deploymentSchema())
+	if got != int64(4180) {
+		t.Errorf("Get() = %v, want 4180", got)
+	}
+}
+
+func TestSet(t *testing.T) {
+	schema := serviceSchema()
+	tests := []struct {
+		name string
+		obj  map[string]any
+		path string
+		v    any
+		want map[string]any
+	}{
+		{
+			name: "creates maps",
+			obj:  map[string]any{},
+			path: `metadata.labels["app.kubernetes.io/name"]`, v: "x",
+			want: item("metadata", item("labels", item("app.kubernetes.io/name", "x"))),
+		},
+		{
+			name: "replaces a value",
+			obj:  item("spec", item("type", "ClusterIP")),
+			path: "spec.type", v: "NodePort",
+			want: item("spec", item("type", "NodePort")),
+		},
+		{
+			name: "field of an existing keyed item, matched through the key default",
+			obj:  item("spec", item("ports", []any{item("port", int64(53), "protocol", "UDP"), item("port", int64(80))})),
+			path: "spec.ports[port=80,protocol=TCP].targetPort", v: int64(8080),
+			want: item("spec", item("ports", []any{
+				item("port", int64(53), "protocol", "UDP"), item("port", int64(80), "targetPort", int64(8080)),
+			})),
+		},
+		{
+			name: "appends a keyed item with its keys",
+			obj:  item("spec", item("ports", []any{item("port", int64(53))})),
+			path: "spec.ports[port=443,protocol=TCP].name", v: "https",
+			want: item("spec", item("ports", []any{
+				item("port", int64(53)), item("port", int64(443), "protocol", "TCP", "name", "https"),
+			})),
+		},
+		{
+			name: "creates a list for a keyed item",
+			obj:  map[string]any{},
+			path: "spec.ports[port=80,protocol=TCP]", v: item("port", int64(80), "protocol", "TCP", "targetPort", "http"),
+			want: item("spec", item("ports", []any{item("port", int64(80), "protocol", "TCP", "targetPort", "http")})),
+		},
+		{
+			name: "replaces a positional item",
+			obj:  item("l", []any{"a", "b"}),
+			path: "l[1]", v: "c",
+			want: item("l", []any{"a", "c"}),
+		},
+		{
+			name: "appends past the end",
+			obj:  item("l", []any{"a"}),
+			path: "l[1]", v: "b",
+			want: item("l", []any{"a", "b"}),
+		},
+		{
+			name: "keyed values that are not numbers stay strings",
+			obj:  map[string]any{},
+			path: `c[name="007x",ok=true].v`, v: int64(1),
+			want: item("c", []any{item("name", "007x", "ok", true, "v", int64(1))}),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := Set(tt.obj, mustPath(t, tt.path), schema, tt.v); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, tt.obj); diff != "" {
+				t.Errorf("Set() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetErrors(t *testing.T) {
+	tests := []struct {
+		obj  map[string]any
+		path Path
+		want string
+	}{
+		{obj: nil, path: Path{field("a")}, want: `set "a": nil object`},
+		{obj: map[string]any{}, path: nil, want: `set "": path must start with a field`},
+		{obj: map[string]any{}, path: Path{{Kind: IndexSegment}}, want: `set "[0]": path must start with a field`},
+		{obj: item("a", "s"), path: Path{field("a"), field("b")}, want: `set "a.b": "a" is a string, not a map`},
+		{obj: item("a", "s"), path: Path{field("a"), {Kind: IndexSegment}}, want: `set "a[0]": "a" is a string, not a list`},
+		{obj: item("a", []any{}), path: Path{field("a"), {Kind: IndexSegment, Index: 2}}, want: `set "a[2]": "a": index 2 out of range (length 0)`},
+		{obj: item("a", []any{}), path: Path{field("a"), {Kind: WildcardSegment}}, want: `set "a[*]": "a": cannot set through a wildcard`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			err := Set(tt.obj, tt.path, nil, "v")
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Set() error = %v, want %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestGetSetRemediation restores every drifted field of the drifted testdata Deployment into
+// the live object with Get and Set, and checks that Compare then finds no drift.
+func TestGetSetRemediation(t *testing.T) {
+	schema := deploymentSchema()
+	desired := loadObject(t, "deployment.desired.json", true)
+	live := loadObject(t, "deployment-drifted.live.json", true)
+	fields := Compare(desired, live, Options{Schema: schema})
+	if len(fields) == 0 {
+		t.Fatal("Compare() found no drift to remediate")
+	}
+	for _, f := range fields {
+		v := mustGet(t, desired, f.Path, schema)
+		mustSet(t, live, f.Path, schema, deepCopy(v))
+	}
+	if got := Compare(desired, live, Options{Schema: schema}); got != nil {
+		t.Errorf("Compare() after remediation = %v, want no drift", got)
+	}
+}

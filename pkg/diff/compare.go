@@ -1,0 +1,189 @@
+package diff
+
+import "slices"
+
+// Options configure Compare.
+type Options struct {
+	// Schema is the schema of the object's kind: which lists are maps, by which keys, and which
+	// values are quantities. Defaults to nil: nothing known, so maps compare field by field,
+	// lists of objects whose items all have a name match by name, and other lists by position.
+	Schema *Schema
+	// Ignore lists path patterns: drift at or under any of them is dropped (see Path.Covers).
+	// Defaults to none.
+	Ignore []Path
+}
+
+// Compare reports how live drifts from desired, one Field per drifted value; see the package
+// documentation for the rules. Fields come in walk order: map keys in sorted order, list items
+// in desired order (then, for lists compared by position, the live-only items). The order is
+// deterministic. Compare returns nil when there is no drift.
+//
+// Compare renders a path only for drift, so a diff without drift costs one allocation.
+func Compare(desired, live map[string]any, opts Options) []Field {
+	// The walker escapes (its stacks point into it): one allocation per Compare.
+	w := &walker{ignore: opts.Ignore, secret: isSecret(desired)}
+	w.frames = w.frameBuf[:0]
+	w.keys = w.keyBuf[:0]
+	w.object(desired, live, opts.Schema, levelRoot)
+	return w.out
+}
+
+// level tells the walker where a map sits, for the fields it never compares.
+type level uint8
+
+const (
+	levelNone level = iota
+	levelRoot
+	levelMetadata
+)
+
+// walker holds the state of one Compare: the path to the current value as a stack of frames,
+// rendered only when a Field is reported, and a stack of sorted map keys.
+type walker struct {
+	ignore   []Path
+	secret   bool
+	frames   []frame
+	keys     []string
+	out      []Field
+	frameBuf [16]frame
+	keyBuf   [48]string
+}
+
+// frame is one path segment as the walker sees it. A keyed item keeps its desired item, keys
+// and key defaults, so the key values are formatted only when a path is rendered.
+type frame struct {
+	kind     SegmentKind
+	name     string
+	index    int
+	item     map[string]any
+	keys     []string
+	defaults map[string]any
+}
+
+func (w *walker) push(f frame) { w.frames = append(w.frames, f) }
+func (w *walker) pop()         { w.frames = w.frames[:len(w.frames)-1] }
+
+// sortKeys pushes the keys of m on the key stack, sorted, and returns where they start and
+// end. Release them with w.keys = w.keys[:start] when done.
+func (w *walker) sortKeys(m map[string]any) (start, end int) {
+	start = len(w.keys)
+	for k := range m {
+		w.keys = append(w.keys, k)
+	}
+	end = len(w.keys)
+	slices.Sort(w.keys[start:end])
+	return start, end
+}
+
+// object compares each field of d with the one of l. l may be nil.
+func (w *walker) object(d, l map[string]any, s *Schema, lv level) {
+	start, end := w.sortKeys(d)
+	for i := start; i < end; i++ {
+		k := w.keys[i]
+		if skipField(lv, k) {
+			continue
+		}
+		w.push(frame{kind: FieldSegment, name: k})
+		if lv == levelRoot && w.secret && (k == "data" || k == "stringData") {
+			w.secretData(k, d, l["data"])
+		} else {
+			next := levelNone
+			if lv == levelRoot && k == "metadata" {
+				next = levelMetadata
+			}
+			w.value(d[k], l[k], s.Field(k), next)
+		}
+		w.pop()
+	}
+	w.keys = w.keys[:start]
+}
+
+// skipField reports whether the field k of a map at level lv is never compared: status and
+// the metadata the server owns.
+func skipField(lv level, k string) bool {
+	switch lv {
+	case levelRoot:
+		return k == "status"
+	case levelMetadata:
+		switch k {
+		case "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink":
+			return true
+		}
+	}
+	return false
+}
+
+// value compares a desired value with the live one at the current path.
+func (w *walker) value(d, l any, s *Schema, lv level) {
+	if d == nil || isEmpty(d) && isEmpty(l) {
+		return
+	}
+	switch dv := d.(type) {
+	case map[string]any:
+		switch lm := l.(type) {
+		case map[string]any:
+			w.object(dv, lm, s, lv)
+		case nil:
+			w.object(dv, nil, s, lv)
+		default:
+			w.report(d, l)
+		}
+	case []any:
+		w.list(dv, l, s)
+	default:
+		if l == nil && isZero(d) {
+			return
+		}
+		if !valueEqual(d, l, s) {
+			w.report(d, l)
+		}
+	}
+}
+
+// report records drift at the current path, unless an ignore pattern covers it.
+func (w *walker) report(d, l any) {
+	p := w.path()
+	for _, ig := range w.ignore {
+		if ig.Covers(p) {
+			return
+		}
+	}
+	if w.secret {
+		d, l = scrubMetadata(p, d), scrubMetadata(p, l)
+	}
+	w.out = append(w.out, Field{Path: p.String(), Desired: d, Live: l})
+}
+
+// path renders the frame stack as a Path.
+func (w *walker) path() Path {
+	p := make(Path, len(w.frames))
+	for i := range w.frames {
+		p[i] = w.frames[i].segment()
+	}
+	return p
+}
+
+func (f *frame) segment() Segment {
+	if f.kind != KeyedSegment {
+		return Segment{Kind: f.kind, Name: f.name, Index: f.index}
+	}
+	kvs := make([]KeyValue, 0, len(f.keys))
+	for _, k := range f.keys {
+		if v := keyValue(f.item, k, f.defaults); v != nil {
+			kvs = append(kvs, KeyValue{Name: k, Value: formatScalar(v)})
+		}
+	}
+	if len(kvs) == 0 {
+		// An item without any key can only be named by its position.
+		return Segment{Kind: IndexSegment, Index: f.index}
+	}
+	return Segment{Kind: KeyedSegment, Keys: kvs}
+}
+
+// keyValue returns the key field k of a list-map item, or its default when the item omits it.
+func keyValue(item map[string]any, k string, defaults map[string]any) any {
+	if v, ok := item[k]; ok && v != nil {
+		return v
+	}
+	return defaults[k]
+}

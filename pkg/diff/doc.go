@@ -1,0 +1,36 @@
+// Package diff compares a desired Kubernetes object with the live one and reports drift field by
+// field. It is pure: it takes unstructured objects (map[string]any, []any and JSON scalars) and a
+// Schema, and never talks to a cluster.
+//
+// # What counts as drift
+//
+// Compare walks the desired object. Every field present in desired is compared with live; fields
+// only in live (server defaults, status, server-owned metadata, injected sidecars) are not drift.
+// status and metadata.{resourceVersion,uid,generation,creationTimestamp,managedFields,selfLink}
+// are never compared. A desired null, empty map, empty list or empty string, and a desired false
+// or 0 (which the API server drops from omitempty fields), is not drift against an absent, null
+// or empty live value.
+//
+// Lists follow the Schema: ListMap items match by their Keys (a desired item that omits a key
+// takes Schema.KeyDefaults), ListSet items must all be in live, and atomic lists compare as a
+// whole (scalars) or by position (objects). When the Schema is nil, lists whose items all have a
+// string "name" match by name. Numbers compare by value whatever their Go type, and values whose
+// Schema has Quantity set compare as resource.Quantity ("0.5" = "500m").
+//
+// Secret data is never returned in the clear: every value under a v1 Secret's data or stringData
+// is replaced by Redact of its decoded plaintext, and desired stringData compares with live data.
+//
+// # Paths
+//
+// A Path names a field: fields joined by ".", keys that need it bracket-quoted, list items by
+// key, by position or, in patterns, by wildcard:
+//
+//	metadata.labels["app.kubernetes.io/name"]
+//	spec.template.spec.containers[name=frontend].image
+//	spec.ports[port=80,protocol=TCP].targetPort
+//	spec.tolerations[2]
+//	spec.template.spec.containers[*].resources
+//
+// ParsePath reads this notation, Path.String writes it, Path.Covers matches ignore patterns, and
+// Get and Set walk a Path into an object.
+package diff

@@ -1,0 +1,54 @@
+package diff
+
+// ListType says how Compare matches the items of a list.
+type ListType string
+
+// List types, as in the Kubernetes schema's x-kubernetes-list-type.
+const (
+	// ListAtomic lists compare item by item, by position. It is the default.
+	ListAtomic ListType = "atomic"
+	// ListMap lists match items by the values of their Keys, whatever their order.
+	ListMap ListType = "map"
+	// ListSet lists of scalars match items by value, whatever their order.
+	ListSet ListType = "set"
+)
+
+// Schema is the part of a kind's schema that Compare needs: which lists are maps and by which
+// keys. A Schema is a graph, not a tree: recursive types (JSONSchemaProps, for one) point back to
+// themselves, so walk it alongside an object, never on its own. A nil *Schema is valid and means
+// "nothing known": maps compare field by field and lists by position.
+type Schema struct {
+	// Fields holds the schema of each named field of an object.
+	Fields map[string]*Schema
+	// Elem is the schema of a list's items or of a map's values (additionalProperties).
+	Elem *Schema
+	// ListType says how a list's items are matched. Empty means ListAtomic.
+	ListType ListType
+	// Keys names the fields that identify an item of a ListMap list, in schema order.
+	Keys []string
+	// KeyDefaults holds the API default of a key field (a port's protocol is "TCP"), used
+	// when a desired item omits that key.
+	KeyDefaults map[string]any
+	// Quantity marks resource.Quantity values ("1" and "1000m"), which compare by amount.
+	Quantity bool
+}
+
+// Field returns the schema of the named field, or, for a map whose values share a schema
+// (additionalProperties), Elem. It returns nil when nothing is known.
+func (s *Schema) Field(name string) *Schema {
+	if s == nil {
+		return nil
+	}
+	if f, ok := s.Fields[name]; ok {
+		return f
+	}
+	return s.Elem
+}
+
+// Item returns the schema of a list's items, or nil.
+func (s *Schema) Item() *Schema {
+	if s == nil {
+		return nil
+	}
+	return s.Elem
+}

@@ -1,0 +1,105 @@
+package diff
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+)
+
+// lastApplied is the annotation in which kubectl apply keeps a copy of the whole object,
+// Secret data included.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// Redact returns the form in which Secret values leave this package: "<redacted sha256:XXXXXXXX>",
+// where XXXXXXXX are the first 8 hex digits of the SHA-256 of the plaintext. Equal plaintexts
+// give equal strings, so a reader can tell which values match without seeing them.
+func Redact(plaintext []byte) string {
+	sum := sha256.Sum256(plaintext)
+	return "<redacted sha256:" + hex.EncodeToString(sum[:4]) + ">"
+}
+
+// isSecret reports whether obj is a core v1 Secret.
+func isSecret(obj map[string]any) bool {
+	return obj["apiVersion"] == "v1" && obj["kind"] == "Secret"
+}
+
+// secretData compares the desired field (data or stringData) of the Secret d with the live
+// data, key by key, and reports masked values. A key in both desired data and stringData is
+// compared once, as stringData, which the API server gives precedence.
+func (w *walker) secretData(field string, d map[string]any, liveData any) {
+	encoded := field == "data"
+	dm, ok := d[field].(map[string]any)
+	if !ok {
+		w.secretValue(d[field], liveData, encoded)
+		return
+	}
+	lm, _ := liveData.(map[string]any)
+	var shadow map[string]any
+	if encoded {
+		shadow, _ = d["stringData"].(map[string]any)
+	}
+	start, end := w.sortKeys(dm)
+	for i := start; i < end; i++ {
+		k := w.keys[i]
+		if _, ok := shadow[k]; ok {
+			continue
+		}
+		w.push(frame{kind: FieldSegment, name: k})
+		w.secretValue(dm[k], lm[k], encoded)
+		w.pop()
+	}
+	w.keys = w.keys[:start]
+}
+
+// secretValue compares one desired Secret value with the live, base64-encoded one, by their
+// plaintext, and reports both masked. A desired value that is base64-encoded says so by
+// encoded.
+func (w *walker) secretValue(d, l any, encoded bool) {
+	if d == nil || isEmpty(d) && isEmpty(l) {
+		return
+	}
+	dp := plaintext(d, encoded)
+	if l == nil {
+		w.report(Redact(dp), nil)
+		return
+	}
+	lp := plaintext(l, true)
+	if !bytes.Equal(dp, lp) {
+		w.report(Redact(dp), Redact(lp))
+	}
+}
+
+// plaintext returns the bytes a Secret value stands for: a base64 string decoded when encoded
+// (as it is; if it is not valid base64), anything else as text.
+func plaintext(v any, encoded bool) []byte {
+	s, ok := v.(string)
+	if !ok {
+		s = fmt.Sprint(v)
+	}
+	if encoded {
+		if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+			return b
+		}
+	}
+	return []byte(s)
+}
+
+// scrubMetadata masks, in a Secret, a reported value that may hold the last-applied
+// annotation, and with it the Secret's data: the annotation itself, or all of metadata or
+// metadata.annotations when they are reported whole.
+func scrubMetadata(p Path, v any) any {
+	if v == nil || len(p) == 0 || p[0].Kind != FieldSegment || p[0].Name != "metadata" {
+		return v
+	}
+	switch {
+	case len(p) == 1:
+	case p[1].Kind != FieldSegment || p[1].Name != "annotations":
+		return v
+	case len(p) == 2:
+	case p[2].Kind != FieldSegment || p[2].Name != lastApplied:
+		return v
+	}
+	return Redact([]byte(fmt.Sprint(v)))
+}

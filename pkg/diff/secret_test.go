@@ -1,0 +1,152 @@
+package diff
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func secret(fields ...any) map[string]any {
+	return item(append([]any{"apiVersion", "v1", "kind", "Secret"}, fields...)...)
+}
+
+func redacted(s string) string { return Redact([]byte(s)) }
+
+// TestCompareSecret checks that Secret values are compared by plaintext and always masked.
+// Every plaintext in the table is a word starting with "pw-", and no "pw-", in the clear or
+// base64-encoded, may appear in the result.
+func TestCompareSecret(t *testing.T) {
+	tests := []struct {
+		name          string
+		desired, live map[string]any
+		ignore        string
+		want          []Field
+	}{
+		{
+			name:    "stringData and data with the same plaintext",
+			desired: secret("stringData", item("password", "pw-one")),
+			live:    secret("data", item("password", b64("pw-one"))),
+		},
+		{
+			name:    "stringData and data with different plaintexts",
+			desired: secret("stringData", item("password", "pw-two")),
+			live:    secret("data", item("password", b64("pw-one"))),
+			want:    []Field{{Path: "stringData.password", Desired: redacted("pw-two"), Live: redacted("pw-one")}},
+		},
+		{
+			name:    "data and data",
+			desired: secret("data", item("a", b64("pw-a"), "tls.crt", b64("pw-crt"))),
+			live:    secret("data", item("a", b64("pw-a"), "tls.crt", b64("pw-old"))),
+			want:    []Field{{Path: `data["tls.crt"]`, Desired: redacted("pw-crt"), Live: redacted("pw-old")}},
+		},
+		{
+			name:    "data against absent live data is reported per key",
+			desired: secret("data", item("a", b64("pw-a"), "b", b64("pw-b")), "stringData", item("c", "pw-c")),
+			live:    secret(),
+			want: []Field{
+				{Path: "data.a", Desired: redacted("pw-a")},
+				{Path: "data.b", Desired: redacted("pw-b")},
+				{Path: "stringData.c", Desired: redacted("pw-c")},
+			},
+		},
+		{
+			name:    "stringData wins over data for the same key",
+			desired: secret("data", item("k", b64("pw-old")), "stringData", item("k", "pw-new")),
+			live:    secret("data", item("k", b64("pw-new"))),
+		},
+		{
+			name:    "data that is not base64 compares as text",
+			desired: secret("data", item("k", "pw-not-base64!")),
+			live:    secret("data", item("k", b64("pw-live"))),
+			want:    []Field{{Path: "data.k", Desired: redacted("pw-not-base64!"), Live: redacted("pw-live")}},
+		},
+		{
+			name:    "data that is not a map",
+			desired: secret("data", "pw-text"),
+			live:    secret("data", item("k", b64("pw-live"))),
+			want: []Field{{
+				Path: "data", Desired: redacted("pw-text"),
+				Live: redacted(fmt.Sprint(map[string]any{"k": b64("pw-live")})),
+			}},
+		},
+		{
+			name:    "type and metadata compare normally",
+			desired: secret("type", "Opaque", "metadata", item("labels", item("a", "1"))),
+			live:    secret("type", "kubernetes.io/tls", "metadata", item("labels", item("a", "2"))),
+			want: []Field{
+				{Path: "metadata.labels.a", Desired: "1", Live: "2"},
+				{Path: "type", Desired: "Opaque", Live: "kubernetes.io/tls"},
+			},
+		},
+		{
+			name:    "last-applied annotation is masked",
+			desired: secret("metadata", item("annotations", item(lastApplied, "pw-x"))),
+			live:    secret("metadata", item("annotations", item(lastApplied, "pw-y"))),
+			want: []Field{{
+				Path:    `metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`,
+				Desired: redacted("pw-x"), Live: redacted("pw-y"),
+			}},
+		},
+		{
+			name:    "annotations reported whole are masked",
+			desired: secret("metadata", item("annotations", "pw-not-a-map")),
+			live:    secret("metadata", item("annotations", item(lastApplied, "pw-y"))),
+			want: []Field{{
+				Path:    "metadata.annotations",
+				Desired: redacted("pw-not-a-map"),
+				Live:    redacted(fmt.Sprint(item(lastApplied, "pw-y"))),
+			}},
+		},
+		{
+			name:    "ignore applies to secret data",
+			desired: secret("data", item("a", b64("pw-a")), "stringData", item("b", "pw-b")),
+			live:    secret(),
+			ignore:  "data, stringData.b",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ignore, err := ParsePaths(tt.ignore)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := Compare(tt.desired, tt.live, Options{Ignore: ignore})
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Compare() (-want +got):\n%s", diff)
+			}
+			assertNoPlaintext(t, got)
+		})
+	}
+}
+
+// assertNoPlaintext fails if a "pw-" plaintext, in the clear or base64-encoded, is in fields.
+func assertNoPlaintext(t *testing.T, fields []Field) {
+	t.Helper()
+	s := fmt.Sprint(fields)
+	for _, needle := range []string{"pw-", b64("pw-")} {
+		if strings.Contains(s, needle) {
+			t.Errorf("plaintext %q leaked in %s", needle, s)
+		}
+	}
+}
+
+func TestCompareConfigMapDataIsNotMasked(t *testing.T) {
+	desired := item("apiVersion", "v1", "kind", "ConfigMap", "data", item("k", "a"))
+	live := item("apiVersion", "v1", "kind", "ConfigMap", "data", item("k", "b"))
+	want := []Field{{Path: "data.k", Desired: "a", Live: "b"}}
+	if diff := cmp.Diff(want, Compare(desired, live, Options{})); diff != "" {
+		t.Errorf("Compare() (-want +got):\n%s", diff)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	// sha256("hunter2") = f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7
+	if got, want := Redact([]byte("hunter2")), "<redacted sha256:f52fbd32>"; got != want {
+		t.Errorf("Redact() = %q, want %q", got, want)
+	}
+}
