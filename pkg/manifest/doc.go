@@ -1,0 +1,19 @@
+// Package manifest reads the desired state: a directory of plain Kubernetes YAML or JSON
+// manifests, as found in a Git checkout, turned into a Set of unstructured objects.
+//
+// Load and LoadFS walk the directory recursively in lexical order and read every *.yaml, *.yml
+// and *.json file; hidden files and directories (.git, .github, .gitlab-ci.yml ...) are skipped.
+// A YAML file may hold several documents separated by "---" lines; empty and comment-only
+// documents are ignored. A JSON file may hold several concatenated objects. A "List" document
+// (kind List, or a kind ending in "List" with an items field, such as ConfigMapList) is expanded
+// into its items. Numbers become int64 or float64, as in unstructured JSON decoding.
+//
+// Every object is checked: it needs apiVersion, kind and metadata.name; its scope (namespaced or
+// cluster-scoped) comes from Options.Scope; namespaced objects without a namespace get
+// Options.Namespace; a cluster-scoped object with a namespace is an error, and so is the same
+// object (group, kind, namespace, name) defined twice.
+//
+// Loading is all or nothing. Every problem of a run is collected as an *Error naming the file and
+// line, and the problems are returned together (errors.Join) with no Set, never a partial one.
+// Callers must then act on nothing: the CLI exits 2, the webhook keeps its last good Set.
+package manifest
