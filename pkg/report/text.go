@@ -1,0 +1,128 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+const (
+	// rule separates the header and the footer of the text report from its body.
+	rule = "============================================================"
+	// noRevision stands for the revision when the manifests are not in a Git repository.
+	noRevision = "(not a git repository)"
+	// absent stands for a value that is not set on one side.
+	absent = "<absent>"
+	// maxValueLen is the number of characters of a value printed before it is cut with "…".
+	maxValueLen = 200
+)
+
+// Text writes r to w for people. It lists only the drifted, missing and error resources, in the
+// order of r.Resources, then a total of the drifted and missing resources and of their fields.
+// When no resource is listed, the whole output is one line saying how many are in sync.
+//
+// Values are printed on one line each: strings as they are, nil as <absent>, anything else as
+// compact JSON, all cut to 200 characters.
+func Text(w io.Writer, r Report) error {
+	var b bytes.Buffer
+	listed, changed, fields := 0, 0, 0
+	for _, res := range r.Resources {
+		if !isListed(res.Status) {
+			continue
+		}
+		if listed == 0 {
+			fmt.Fprintf(&b, "Drift Report\nGit revision : %s\n%s\n\n", revision(r.Revision), rule)
+		}
+		listed++
+		writeResource(&b, res)
+		if res.Status != StatusError {
+			changed++
+			fields += len(res.Fields)
+		}
+	}
+	if listed == 0 {
+		fmt.Fprintf(&b, "No drift detected: %d resource(s) in sync (Git revision %s)\n",
+			len(r.Resources), revision(r.Revision))
+	} else {
+		fmt.Fprintf(&b, "%s\nTotal: %d resource(s) drifted, %d field(s) changed\n",
+			rule, changed, fields)
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("write text report: %w", err)
+	}
+	return nil
+}
+
+// isListed reports whether the text report shows a resource of status s.
+func isListed(s Status) bool {
+	return s == StatusDrifted || s == StatusMissing || s == StatusError
+}
+
+// writeResource writes the block of one listed resource, followed by a blank line.
+func writeResource(b *bytes.Buffer, r Resource) {
+	b.WriteString(r.Kind + "/" + r.Name)
+	if r.Namespace != "" {
+		b.WriteString(" (ns: " + r.Namespace + ")")
+	}
+	b.WriteString("\n")
+	action := r.Action
+	if action == ActionNone {
+		action = ActionDetected
+	}
+	fmt.Fprintf(b, "  Action : %s\n", action)
+	switch r.Status {
+	case StatusMissing:
+		b.WriteString("  Status : missing (not found in the cluster)\n")
+	case StatusError:
+		fmt.Fprintf(b, "  Status : error\n  Error  : %s\n", r.Error)
+	default:
+		fmt.Fprintf(b, "  Fields : %d drifted\n", len(r.Fields))
+		for _, f := range r.Fields {
+			fmt.Fprintf(b, "    - %s\n        desired : %s\n        live    : %s\n",
+				f.Path, formatValue(f.Desired), formatValue(f.Live))
+		}
+	}
+	b.WriteString("\n")
+}
+
+// revision returns rev, or a placeholder when it is empty.
+func revision(rev string) string {
+	if rev == "" {
+		return noRevision
+	}
+	return rev
+}
+
+// formatValue renders one field value on a line: strings raw, nil as <absent>, anything else as
+// compact JSON; the result is cut to maxValueLen characters.
+func formatValue(v any) string {
+	var s string
+	switch v := v.(type) {
+	case nil:
+		return absent
+	case string:
+		s = v
+	default:
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			s = fmt.Sprint(v)
+		} else {
+			s = strings.TrimSuffix(b.String(), "\n")
+		}
+	}
+	return truncate(s, maxValueLen)
+}
+
+// truncate cuts s to n characters (runes), marking the cut with "…".
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	runes := []rune(s)
+	return string(runes[:n]) + "…"
+}
