@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-logr/logr"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
+	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/pkg/source"
+)
+
+// RunCheck connects to the cluster and runs the check once (--once) or every interval until
+// ctx ends.
+func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
+	log := o.Log.Logger(streams.ErrOut)
+	ctx = logr.NewContext(ctx, log)
+	cfg, err := cluster.Config(o.Kubeconfig, o.Context)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	client, err := cluster.New(cfg)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	c := &checker{opts: o, client: client, schemas: schema.NewResolverForDiscovery(client.Discovery), streams: streams}
+	if o.Once {
+		return c.once(ctx)
+	}
+	return c.loop(ctx, log)
+}
+
+// checker runs checks against one cluster.
+type checker struct {
+	opts    *CheckOptions
+	client  *cluster.Client
+	schemas *schema.Resolver
+	streams IOStreams
+	last    *check.Desired // the last manifest set that loaded cleanly
+}
+
+// load reads and compiles the manifests. On failure nothing else may happen with them.
+func (c *checker) load() (*check.Desired, error) {
+	set, err := manifest.Load(c.opts.Manifests, manifest.Options{
+		Namespace: c.opts.Namespace,
+		Scope:     cluster.Scope{Mapper: c.client.Mapper},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load manifests from %s:\n%w", c.opts.Manifests, err)
+	}
+	rev, err := source.Revision(c.opts.Manifests)
+	if err != nil {
+		return nil, fmt.Errorf("read Git revision of %s: %w", c.opts.Manifests, err)
+	}
+	d, err := check.Compile(set, rev, c.schemas, c.opts.ignore)
+	if err != nil {
+		return nil, fmt.Errorf("load manifests from %s:\n%w", c.opts.Manifests, err)
+	}
+	return d, nil
+}
+
+// run checks d and writes the report.
+func (c *checker) run(ctx context.Context, d *check.Desired) (report.Report, error) {
+	r := check.Run(ctx, d, c.client, check.Options{DryRun: c.opts.DryRun})
+	return r, c.write(r)
+}
+
+func (c *checker) write(r report.Report) error {
+	if c.opts.Output == "json" {
+		return report.JSON(c.streams.Out, r)
+	}
+	return report.Text(c.streams.Out, r)
+}
+
+// once runs one check and maps its outcome to the exit code.
+func (c *checker) once(ctx context.Context) error {
+	d, err := c.load()
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	r, err := c.run(ctx, d)
+	if err != nil {
+		return withCode(ExitError, fmt.Errorf("write report: %w", err))
+	}
+	return outcome(r, c.opts.FailOnDrift)
+}
+
+// outcome maps a report to the command's result: errors exit 2; drift with failOnDrift exits 1.
+func outcome(r report.Report, failOnDrift bool) error {
+	if r.Summary.Errors > 0 {
+		return withCode(ExitError, fmt.Errorf("%d resource(s) could not be checked", r.Summary.Errors))
+	}
+	if failOnDrift && r.Summary.Drifted+r.Summary.Missing > 0 {
+		return errDrift
+	}
+	return nil
+}
+
+// loop checks every interval until ctx ends. A manifest set that fails to load is logged and
+// the last good one stays in force; errors never end the loop.
+func (c *checker) loop(ctx context.Context, log logr.Logger) error {
+	t := time.NewTicker(c.opts.Interval)
+	defer t.Stop()
+	for {
+		d, err := c.load()
+		if err != nil {
+			log.Error(err, "manifests did not load; keeping the last good set", "manifests", c.opts.Manifests)
+		} else {
+			c.last = d
+		}
+		if c.last != nil {
+			r, err := c.run(ctx, c.last)
+			if err != nil {
+				log.Error(err, "write report")
+			}
+			log.Info("check done", "revision", r.Revision, "resources", r.Summary.Resources, "drifted", r.Summary.Drifted, "missing", r.Summary.Missing, "errors", r.Summary.Errors)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package check
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
+)
+
+// LiveSource returns the live copies of desired objects, in the same order: the API server
+// (cluster.Client) for the CLI, the informer cache for the auditor.
+type LiveSource interface {
+	Fetch(ctx context.Context, desired []*unstructured.Unstructured) []cluster.Live
+}
+
+// Options tune Run.
+type Options struct {
+	// DryRun marks drift as "drift-detected (dry-run)" rather than "drift-detected". Defaults
+	// to false; the CLI turns it on unless --no-dry-run or --remediate.
+	DryRun bool
+}
+
+// Run checks every target of d that is not skipped against its live copy and returns the
+// report. Per-object read errors become resources with status "error"; Run itself does not fail.
+func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.Report {
+	targets := make([]*Target, 0, len(d.Targets))
+	objs := make([]*unstructured.Unstructured, 0, len(d.Targets))
+	for i := range d.Targets {
+		if d.Targets[i].Policy.Skip {
+			continue
+		}
+		targets = append(targets, &d.Targets[i])
+		objs = append(objs, d.Targets[i].Obj)
+	}
+	lives := live.Fetch(ctx, objs)
+	resources := make([]report.Resource, len(targets))
+	for i, t := range targets {
+		resources[i] = Evaluate(t, lives[i], opts)
+	}
+	return report.New(d.Revision, resources)
+}
+
+// Evaluate diffs one target against its live copy and returns its report entry.
+func Evaluate(t *Target, live cluster.Live, opts Options) report.Resource {
+	r := report.Resource{
+		APIVersion: t.Obj.GetAPIVersion(),
+		Kind:       t.Key.Kind,
+		Namespace:  t.Key.Namespace,
+		Name:       t.Key.Name,
+		Status:     report.StatusInSync,
+	}
+	switch {
+	case live.Err != nil:
+		r.Status, r.Error = report.StatusError, live.Err.Error()
+		return r
+	case live.Object == nil:
+		r.Status = report.StatusMissing
+	default:
+		r.Fields = t.Compare(live.Object.Object)
+		if len(r.Fields) == 0 {
+			return r
+		}
+		r.Status = report.StatusDrifted
+	}
+	r.Action = report.ActionDetected
+	if opts.DryRun {
+		r.Action = report.ActionDryRun
+	}
+	return r
+}

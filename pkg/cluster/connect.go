@@ -1,0 +1,61 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// Config returns the REST config for kubeconfig (a path; empty means $KUBECONFIG, then
+// ~/.kube/config, then the in-cluster ServiceAccount) and context (empty: the current one).
+func Config(kubeconfig, context string) (*rest.Config, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = kubeconfig
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: context}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("load kubeconfig: %w", err)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	cfg.QPS, cfg.Burst = 50, 100
+	cfg.UserAgent = "gitops-drift"
+	return cfg, nil
+}
+
+// Client bundles what the drift check needs from one API server.
+type Client struct {
+	Dynamic   dynamic.Interface
+	Discovery discovery.DiscoveryInterface
+	Mapper    meta.RESTMapper
+}
+
+// New connects to the API server of cfg. It makes one discovery call so that an unreachable
+// server is reported here, before anything else happens.
+func New(cfg *rest.Config) (*Client, error) {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("discovery client: %w", err)
+	}
+	if _, err := dc.ServerVersion(); err != nil {
+		return nil, fmt.Errorf("cluster unreachable at %s: %w", cfg.Host, err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dynamic client: %w", err)
+	}
+	cached := memory.NewMemCacheClient(dc)
+	return &Client{
+		Dynamic:   dyn,
+		Discovery: dc,
+		Mapper:    restmapper.NewDeferredDiscoveryRESTMapper(cached),
+	}, nil
+}
