@@ -17,13 +17,20 @@ type LiveSource interface {
 
 // Options tune Run.
 type Options struct {
-	// DryRun marks drift as "drift-detected (dry-run)" rather than "drift-detected". Defaults
-	// to false; the CLI turns it on unless --no-dry-run or --remediate.
+	// DryRun marks drift as "drift-detected (dry-run)" rather than "drift-detected", and
+	// forbids any write: Remediator is not called. Defaults to false; the CLI turns it on
+	// unless --no-dry-run or --remediate.
 	DryRun bool
+	// Remediator, when set and DryRun is false, repairs every drifted or missing target whose
+	// remediation policy is "auto"; those whose policy is "alert" are reported
+	// "drift-detected (remediation-blocked)". Defaults to nil: report only.
+	Remediator Remediator
 }
 
 // Run checks every target of d that is not skipped against its live copy and returns the
-// report. Per-object read errors become resources with status "error"; Run itself does not fail.
+// report. Per-object read errors become resources with status "error"; Run itself does not
+// fail. With a Remediator, Run then repairs the drifted and missing targets, Namespaces
+// first, and records what it did in each resource's Action (see Remediate).
 func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.Report {
 	targets := make([]*Target, 0, len(d.Targets))
 	objs := make([]*unstructured.Unstructured, 0, len(d.Targets))
@@ -38,6 +45,13 @@ func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.
 	resources := make([]report.Resource, len(targets))
 	for i, t := range targets {
 		resources[i] = Evaluate(t, lives[i], opts)
+	}
+	if opts.Remediator != nil && !opts.DryRun {
+		for _, i := range remediationOrder(targets) {
+			if needsRemediation(resources[i].Status) {
+				Remediate(ctx, opts.Remediator, targets[i], lives[i].Object, &resources[i])
+			}
+		}
 	}
 	return report.New(d.Revision, resources)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
@@ -29,6 +30,13 @@ func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 		return withCode(ExitError, err)
 	}
 	c := &checker{opts: o, client: client, schemas: schema.NewResolverForDiscovery(client.Discovery), streams: streams}
+	if o.Remediate {
+		rem, err := remediate.New(client, remediate.Options{Strategy: remediate.Strategy(o.RemediationStrategy)})
+		if err != nil {
+			return withCode(ExitError, err)
+		}
+		c.remediator = rem
+	}
 	if o.Once {
 		return c.once(ctx)
 	}
@@ -42,6 +50,8 @@ type checker struct {
 	schemas *schema.Resolver
 	streams IOStreams
 	last    *check.Desired // the last manifest set that loaded cleanly
+	// remediator repairs drift under --remediate; nil otherwise.
+	remediator check.Remediator
 }
 
 // load reads and compiles the manifests. On failure nothing else may happen with them.
@@ -64,9 +74,14 @@ func (c *checker) load() (*check.Desired, error) {
 	return d, nil
 }
 
-// run checks d and writes the report.
-func (c *checker) run(ctx context.Context, d *check.Desired) (report.Report, error) {
-	r := check.Run(ctx, d, c.client, check.Options{DryRun: c.opts.DryRun})
+// run checks d, repairs its drift when repair is true and --remediate is on, and writes the
+// report.
+func (c *checker) run(ctx context.Context, d *check.Desired, repair bool) (report.Report, error) {
+	opts := check.Options{DryRun: c.opts.DryRun}
+	if repair {
+		opts.Remediator = c.remediator
+	}
+	r := check.Run(ctx, d, c.client, opts)
 	return r, c.write(r)
 }
 
@@ -77,23 +92,34 @@ func (c *checker) write(r report.Report) error {
 	return report.Text(c.streams.Out, r)
 }
 
-// once runs one check and maps its outcome to the exit code.
+// once runs one check and maps its outcome to the exit code. Manifests that do not load
+// cleanly end it before any API call that could write.
 func (c *checker) once(ctx context.Context) error {
 	d, err := c.load()
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	r, err := c.run(ctx, d)
+	r, err := c.run(ctx, d, true)
 	if err != nil {
 		return withCode(ExitError, fmt.Errorf("write report: %w", err))
 	}
 	return outcome(r, c.opts.FailOnDrift)
 }
 
-// outcome maps a report to the command's result: errors exit 2; drift with failOnDrift exits 1.
+// outcome maps a report to the command's result: resources that could not be checked or
+// repaired exit 2; drift with failOnDrift exits 1, even when it was repaired.
 func outcome(r report.Report, failOnDrift bool) error {
 	if r.Summary.Errors > 0 {
 		return withCode(ExitError, fmt.Errorf("%d resource(s) could not be checked", r.Summary.Errors))
+	}
+	failed := 0
+	for _, res := range r.Resources {
+		if res.Action == report.ActionRemediationFailed {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return withCode(ExitError, fmt.Errorf("%d resource(s) could not be remediated", failed))
 	}
 	if failOnDrift && r.Summary.Drifted+r.Summary.Missing > 0 {
 		return errDrift
@@ -102,19 +128,21 @@ func outcome(r report.Report, failOnDrift bool) error {
 }
 
 // loop checks every interval until ctx ends. A manifest set that fails to load is logged and
-// the last good one stays in force; errors never end the loop.
+// the last good one stays in force for the report, but nothing is remediated from it until
+// the manifests load again: Git has moved on to a state that cannot be read. Errors never end
+// the loop.
 func (c *checker) loop(ctx context.Context, log logr.Logger) error {
 	t := time.NewTicker(c.opts.Interval)
 	defer t.Stop()
 	for {
 		d, err := c.load()
 		if err != nil {
-			log.Error(err, "manifests did not load; keeping the last good set", "manifests", c.opts.Manifests)
+			log.Error(err, "manifests did not load; keeping the last good set, without remediation", "manifests", c.opts.Manifests)
 		} else {
 			c.last = d
 		}
 		if c.last != nil {
-			r, err := c.run(ctx, c.last)
+			r, err := c.run(ctx, c.last, d != nil)
 			if err != nil {
 				log.Error(err, "write report")
 			}

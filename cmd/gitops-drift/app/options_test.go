@@ -38,6 +38,15 @@ func TestFlags(t *testing.T) {
 		{"interval as duration", []string{"--manifests", "d", "--interval", "2m"}, func(o *app.CheckOptions) { o.Interval = 2 * time.Minute }},
 		{"no-dry-run", []string{"--manifests", "d", "--no-dry-run"}, func(o *app.CheckOptions) { o.NoDryRun, o.DryRun = true, false }},
 		{"remediate turns dry-run off", []string{"--manifests", "d", "--remediate"}, func(o *app.CheckOptions) { o.Remediate, o.DryRun = true, false }},
+		{"remediation strategy defaults to apply", []string{"--manifests", "d", "--remediate"}, func(o *app.CheckOptions) {
+			o.Remediate, o.DryRun, o.RemediationStrategy = true, false, "apply"
+		}},
+		{"remediation strategy replace", []string{"--manifests", "d", "--remediate", "--remediation-strategy", "replace"}, func(o *app.CheckOptions) {
+			o.Remediate, o.DryRun, o.RemediationStrategy = true, false, "replace"
+		}},
+		{"remediation strategy without remediate writes nothing", []string{"--manifests", "d", "--remediation-strategy=replace"}, func(o *app.CheckOptions) {
+			o.RemediationStrategy = "replace"
+		}},
 		{"ignore fields keep commas inside brackets", []string{"--manifests", "d", "--ignore-fields", "spec.replicas,spec.ports[port=80,protocol=TCP].nodePort", "--ignore-fields", `metadata.labels["a.b/c"]`},
 			func(o *app.CheckOptions) {
 				o.IgnoreFields = []string{"spec.replicas,spec.ports[port=80,protocol=TCP].nodePort", `metadata.labels["a.b/c"]`}
@@ -79,6 +88,8 @@ func TestBadFlagsExit2(t *testing.T) {
 		{[]string{"--manifests", "d", "--log-level", "loud"}, "--log-level"},
 		{[]string{"--manifests", "d", "--ignore-fields", "spec.x["}, "--ignore-fields"},
 		{[]string{"--manifests", "d", "--dry-run", "--remediate"}, "cannot be combined"},
+		{[]string{"--manifests", "d", "--remediate", "--remediation-strategy", "merge"}, `--remediation-strategy: invalid remediation strategy "merge": want "apply" or "replace"`},
+		{[]string{"--manifests", "d", "--remediation-strategy", "APPLY"}, "--remediation-strategy"},
 		{[]string{"--manifests", "d", "--no-such-flag"}, "unknown flag"},
 		{[]string{"--manifests", "d", "extra-arg"}, "unknown command"},
 	}

@@ -1,0 +1,77 @@
+package remediate_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// TestIgnoredReplicasSurvive scales a Deployment through the scale subresource, as an
+// HorizontalPodAutoscaler does, with spec.replicas ignored (by --ignore-fields or by
+// annotation): remediating other drift keeps the live replica count, with each strategy, and
+// so does a second remediation after a second scale (apply must not drop spec.replicas from
+// the fields it owns, or the server would remove it).
+func TestIgnoredReplicasSurvive(t *testing.T) {
+	annotated := `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations: {drift.gitops.io/ignore-fields: spec.replicas}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.25"}]
+`
+	tests := []struct {
+		name      string
+		manifests string
+		ignore    []string
+	}{
+		{name: "ignore-fields flag", manifests: deployment, ignore: []string{"spec.replicas"}},
+		{name: "annotation", manifests: annotated},
+	}
+	for _, s := range strategies {
+		for _, tc := range tests {
+			t.Run(string(s)+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				f := apply(t, tc.manifests)
+				f.kubectl(t, "scale", "deployment/web", "--replicas=5")
+				f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
+
+				r := f.remediate(t, s, nil, tc.ignore...)
+				want := []string{"Deployment/web spec.template.spec.containers[name=web].image"}
+				if diff := cmp.Diff(want, restored(r)); diff != "" {
+					t.Errorf("restored (-want +got):\n%s", diff)
+				}
+				if got := replicas(t, f); got != 5 {
+					t.Errorf("spec.replicas = %d after remediation, want 5 (the scaled value)", got)
+				}
+
+				f.kubectl(t, "scale", "deployment/web", "--replicas=7")
+				f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.20")
+				f.remediate(t, s, nil, tc.ignore...)
+				if got := replicas(t, f); got != 7 {
+					t.Errorf("spec.replicas = %d after a second remediation, want 7", got)
+				}
+				if diff := cmp.Diff([]string{}, drifted(f.check(t, tc.ignore...))); diff != "" {
+					t.Errorf("drift after remediation (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// replicas returns spec.replicas of the live Deployment web.
+func replicas(t *testing.T, f *fixture) int64 {
+	t.Helper()
+	n, _, err := unstructured.NestedInt64(f.live(t)["Deployment/web"].Object, "spec", "replicas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
