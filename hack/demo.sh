@@ -50,4 +50,13 @@ set -e
 echo "exit code: $code"
 [ "$code" -eq 1 ] || { echo "expected exit code 1"; exit 1; }
 
+step "Remediate: restore Git's state (redis is alert-only and stays as it is)"
+run bin/gitops-drift --manifests examples/desired --namespace demo --once --remediate
+
+step "The owner of redis restores it by hand"
+run "$KUBECTL" -n demo set image deployment/redis redis=redis:7.2
+
+step "Check: the cluster matches Git again"
+run bin/gitops-drift --manifests examples/desired --namespace demo --once --fail-on-drift
+
 step "Done: stopping the API server"

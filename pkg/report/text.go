@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -24,7 +25,7 @@ const (
 // order of r.Resources, then a total of the drifted and missing resources and of their fields.
 // When no resource is listed, the whole output is one line saying how many are in sync.
 //
-// Values are printed on one line each: strings as they are, nil as <absent>, anything else as
+// Values are printed on one line each: strings as they are (quoted when they hold a newline), nil as <absent>, anything else as
 // compact JSON, all cut to 200 characters.
 func Text(w io.Writer, r Report) error {
 	var b bytes.Buffer
@@ -73,13 +74,20 @@ func writeResource(b *bytes.Buffer, r Resource) {
 		action = ActionDetected
 	}
 	fmt.Fprintf(b, "  Action : %s\n", action)
+	if r.Error != "" && r.Status != StatusError {
+		fmt.Fprintf(b, "  Error  : %s\n", r.Error)
+	}
 	switch r.Status {
 	case StatusMissing:
 		b.WriteString("  Status : missing (not found in the cluster)\n")
 	case StatusError:
 		fmt.Fprintf(b, "  Status : error\n  Error  : %s\n", r.Error)
 	default:
-		fmt.Fprintf(b, "  Fields : %d drifted\n", len(r.Fields))
+		verb := "drifted"
+		if r.Action == ActionRemediated {
+			verb = "restored"
+		}
+		fmt.Fprintf(b, "  Fields : %d %s\n", len(r.Fields), verb)
 		for _, f := range r.Fields {
 			fmt.Fprintf(b, "    - %s\n        desired : %s\n        live    : %s\n",
 				f.Path, formatValue(f.Desired), formatValue(f.Live))
@@ -105,6 +113,9 @@ func formatValue(v any) string {
 		return absent
 	case string:
 		s = v
+		if strings.ContainsAny(s, "\n\r") {
+			s = strconv.Quote(s)
+		}
 	default:
 		var b strings.Builder
 		enc := json.NewEncoder(&b)

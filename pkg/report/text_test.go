@@ -112,3 +112,23 @@ func TestTextWriteError(t *testing.T) {
 		t.Error("Text() error = nil, want the writer's error")
 	}
 }
+
+func TestTextFailedRemediationAndMultilineValues(t *testing.T) {
+	r := New("abc", []Resource{{
+		APIVersion: "v1", Kind: "ConfigMap", Namespace: "ns", Name: "cfg",
+		Status: StatusDrifted, Action: ActionRemediationFailed, Error: "conflict: gave up after 4 attempts",
+		Fields: []diff.Field{{Path: "data.script", Desired: "echo a\necho b", Live: "echo c"}},
+	}})
+	var b strings.Builder
+	if err := Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"  Action : remediation-failed\n  Error  : conflict: gave up after 4 attempts\n  Fields : 1 drifted\n",
+		`desired : "echo a\necho b"`,
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+}

@@ -102,8 +102,9 @@ func normalize(s string) string {
 }
 
 // TestSeedScenario is the demo: apply examples/desired, inject drift with
-// examples/inject-drift.sh, and check that the report is the seed's (5 resources, 8 fields,
-// Deployment/api absent) and that RUNBOOK.md shows the same output.
+// examples/inject-drift.sh, check that the report is the seed's (5 resources, 8 fields,
+// Deployment/api absent), remediate in one run (Deployment/redis is blocked by its policy),
+// fix redis by hand, and check that the cluster is clean; RUNBOOK.md must show every output.
 func TestSeedScenario(t *testing.T) {
 	e := kubeenv.Require(t, env)
 	e.KubectlT(t, "", "apply", "-f", "../../../examples/desired/namespace.yaml")
@@ -124,6 +125,17 @@ func TestSeedScenario(t *testing.T) {
 	}
 	_, jsonOut, _ := run(t, append(args, "-o", "json")...)
 
+	code, remediated, errOut := run(t, append(args, "--remediate")...)
+	if code != app.ExitOK {
+		t.Fatalf("--remediate: exit %d: %s", code, errOut)
+	}
+	_, after, _ := run(t, args...)
+	e.KubectlT(t, "", "-n", "demo", "set", "image", "deployment/redis", "redis=redis:7.2")
+	_, cleanAgain, _ := run(t, args...)
+	if cleanAgain != clean {
+		t.Errorf("after remediation and the manual redis fix, the check says:\n%s\nwant:\n%s", cleanAgain, clean)
+	}
+
 	golden(t, "seed-clean.txt", normalize(clean))
 	golden(t, "seed-inject.txt", inject)
 	golden(t, "seed-report.txt", normalize(drift))
@@ -131,7 +143,9 @@ func TestSeedScenario(t *testing.T) {
 	if strings.Contains(drift, "Deployment/api") {
 		t.Errorf("the skipped Deployment/api is in the report:\n%s", drift)
 	}
-	runbookShows(t, normalize(clean), inject, normalize(drift))
+	golden(t, "seed-remediate.txt", normalize(remediated))
+	golden(t, "seed-after-remediate.txt", normalize(after))
+	runbookShows(t, normalize(clean), inject, normalize(drift), normalize(remediated), normalize(after))
 }
 
 // script runs a shell script with the test server's kubectl and kubeconfig and returns its
