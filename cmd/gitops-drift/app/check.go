@@ -9,11 +9,9 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
-	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
 // RunCheck connects to the cluster and runs the check once (--once) or every interval until
@@ -56,22 +54,7 @@ type checker struct {
 
 // load reads and compiles the manifests. On failure nothing else may happen with them.
 func (c *checker) load() (*check.Desired, error) {
-	set, err := manifest.Load(c.opts.Manifests, manifest.Options{
-		Namespace: c.opts.Namespace,
-		Scope:     cluster.Scope{Mapper: c.client.Mapper},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load manifests from %s:\n%w", c.opts.Manifests, err)
-	}
-	rev, err := source.Revision(c.opts.Manifests)
-	if err != nil {
-		return nil, fmt.Errorf("read Git revision of %s: %w", c.opts.Manifests, err)
-	}
-	d, err := check.Compile(set, rev, c.schemas, c.opts.ignore)
-	if err != nil {
-		return nil, fmt.Errorf("load manifests from %s:\n%w", c.opts.Manifests, err)
-	}
-	return d, nil
+	return loadDesired(c.opts.Manifests, c.opts.Namespace, c.client, c.schemas, c.opts.ignore)
 }
 
 // run checks d, repairs its drift when repair is true and --remediate is on, and writes the

@@ -42,5 +42,6 @@ func NewCommand(streams IOStreams, run func(context.Context, IOStreams, *CheckOp
 	cmd.SetErr(streams.ErrOut)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(ExitError, err) })
 	opts.BindFlags(cmd.Flags())
+	cmd.AddCommand(newServeCommand(streams, RunServe), newCertsCommand(streams, RunCerts))
 	return cmd
 }

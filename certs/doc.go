@@ -1,0 +1,5 @@
+// Package certs creates the TLS material the webhook serves with when cert-manager is not
+// there: a self-signed CA and a serving certificate signed by it, for the DNS names and IP
+// addresses the API server uses to reach the webhook. It uses only the standard library's
+// crypto (ECDSA P-256), never openssl. See README.md for local and in-cluster use.
+package certs

@@ -1,0 +1,101 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// parseServe runs `serve args` with a run func that only records the options.
+func parseServe(t *testing.T, args ...string) (*ServeOptions, error) {
+	t.Helper()
+	var got *ServeOptions
+	streams := IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
+	cmd := newServeCommand(streams, func(_ context.Context, _ IOStreams, o *ServeOptions) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(streams.Out)
+	cmd.SetErr(streams.ErrOut)
+	return got, cmd.ExecuteContext(t.Context())
+}
+
+func TestServeFlags(t *testing.T) {
+	got, err := parseServe(t,
+		"--manifests", "m", "--namespace", "apps", "--kubeconfig", "kc", "--cert-dir", "certs",
+		"--webhook-port", "10443", "--enforcement", "deny",
+		"--exempt-users", "flux,system:serviceaccount:flux-system:kustomize-controller",
+		"--exempt-groups", "gitops", "--exempt-groups", "admins",
+		"--metrics-bind-address", "0", "--health-probe-bind-address", ":9000",
+		"--reload-interval", "5", "--ignore-fields", "spec.replicas",
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &ServeOptions{
+		Manifests: "m", Namespace: "apps", Kubeconfig: "kc", CertDir: "certs", WebhookPort: 10443,
+		Enforcement:            "deny",
+		ExemptUsers:            []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
+		ExemptGroups:           []string{"gitops", "admins"},
+		MetricsBindAddress:     "0",
+		HealthProbeBindAddress: ":9000",
+		ReloadInterval:         5 * time.Second,
+		IgnoreFields:           []string{"spec.replicas"},
+		Log:                    LogOptions{Level: "info", Format: "auto"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("options mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestServeDefaults(t *testing.T) {
+	got, err := parseServe(t, "--manifests", "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := NewServeOptions()
+	want.Manifests = "m"
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("options mismatch (-want +got):\n%s", diff)
+	}
+	if got.WebhookPort != 9443 || got.Enforcement != "warn" {
+		t.Errorf("defaults: port %d, enforcement %q; want 9443 and warn", got.WebhookPort, got.Enforcement)
+	}
+}
+
+func TestServeValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "no manifests", args: nil, want: "--manifests is required"},
+		{name: "bad enforcement", args: []string{"--manifests", "m", "--enforcement", "off"}, want: "--enforcement"},
+		{name: "bad port", args: []string{"--manifests", "m", "--webhook-port", "0"}, want: "--webhook-port 0"},
+		{name: "bad ignore path", args: []string{"--manifests", "m", "--ignore-fields", "spec[[x"}, want: "--ignore-fields"},
+		{name: "extra argument", args: []string{"--manifests", "m", "extra"}, want: "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseServe(t, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRootHasSubcommands(t *testing.T) {
+	cmd := NewCommand(IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}, RunCheck)
+	for _, name := range []string{"serve", "certs"} {
+		if c, _, err := cmd.Find([]string{name}); err != nil || c.Name() != name {
+			t.Errorf("root command has no %q subcommand (err %v)", name, err)
+		}
+	}
+}

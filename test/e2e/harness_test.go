@@ -1,0 +1,355 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/yaml"
+
+	"github.com/gitops-drift/gitops-drift/certs"
+	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+)
+
+// Identities, created once per run.
+const (
+	// webhookUser is who `serve` runs as: the ServiceAccount of an in-cluster install. The
+	// webhook finds it with a SelfSubjectReview and exempts it.
+	webhookUser = "system:serviceaccount:drift-system:gitops-drift"
+	// gitopsUser stands for a GitOps controller, exempt through its group.
+	gitopsUser  = "flux"
+	gitopsGroup = "gitops:controllers"
+)
+
+// shared holds what the tests create once: certificates and users' kubeconfigs.
+var shared struct {
+	once      sync.Once
+	err       error
+	certDir   string
+	ca        []byte
+	webhookKC string
+	gitopsKC  string
+}
+
+func setup(t *testing.T) *kubeenv.Env {
+	t.Helper()
+	e := kubeenv.Require(t, env)
+	shared.once.Do(func() {
+		shared.err = func() error {
+			dir := filepath.Join(workDir, "certs")
+			b, err := certs.Generate(certs.Options{IPs: []net.IP{net.ParseIP("127.0.0.1")}})
+			if err != nil {
+				return err
+			}
+			if err := b.Write(dir); err != nil {
+				return err
+			}
+			shared.certDir, shared.ca = dir, b.CA
+			if shared.webhookKC, err = e.AddUser(webhookUser, "system:serviceaccounts", "system:masters"); err != nil {
+				return err
+			}
+			shared.gitopsKC, err = e.AddUser(gitopsUser, gitopsGroup, "system:masters")
+			return err
+		}()
+	})
+	if shared.err != nil {
+		t.Fatalf("e2e setup: %v", shared.err)
+	}
+	return e
+}
+
+// webhook is a running `gitops-drift serve` registered with the API server.
+type webhook struct {
+	t          *testing.T
+	env        *kubeenv.Env
+	ns         string
+	manifests  string // the Git directory `serve` reads
+	port       int
+	metrics    int
+	health     int
+	cmd        *exec.Cmd
+	exited     chan struct{}
+	out        *syncBuffer
+	configName string
+}
+
+// startWebhook writes desired (YAML) into a fresh manifest directory, starts `serve` on it in
+// the namespace ns with args added, registers it for ns only, and waits until the API server
+// calls it.
+func startWebhook(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string) *webhook {
+	t.Helper()
+	w := &webhook{t: t, env: e, ns: ns, manifests: t.TempDir(), out: &syncBuffer{}, exited: make(chan struct{})}
+	w.writeFile("desired.yaml", desired)
+	// A ConfigMap Git defines and the tests never create: a dry-run CREATE of another
+	// version of it tells when the API server calls the webhook.
+	w.writeFile("sentinel.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e2e-sentinel\ndata:\n  probe: git\n")
+	w.port, w.metrics, w.health = freePort(t), freePort(t), freePort(t)
+	w.cmd = exec.Command(binary, append([]string{"serve",
+		"--manifests", w.manifests,
+		"--namespace", ns,
+		"--kubeconfig", shared.webhookKC,
+		"--cert-dir", shared.certDir,
+		"--webhook-port", strconv.Itoa(w.port),
+		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", w.metrics),
+		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", w.health),
+		"--reload-interval", "200ms",
+		"--log-format", "json",
+	}, args...)...)
+	w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = w.cmd.Wait(); close(w.exited) }()
+	t.Cleanup(func() {
+		w.stop()
+		if t.Failed() {
+			t.Logf("gitops-drift serve output:\n%s", w.out.String())
+		}
+	})
+	w.waitReady()
+	w.register()
+	return w
+}
+
+// writeFile writes a file of the manifest directory, as a Git checkout changes.
+func (w *webhook) writeFile(name, content string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.manifests, name), []byte(content), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// waitReady polls /readyz until it answers 200.
+func (w *webhook) waitReady() {
+	w.t.Helper()
+	url := fmt.Sprintf("http://127.0.0.1:%d/readyz", w.health)
+	w.poll("serve to be ready", 60*time.Second, func() bool {
+		resp, err := http.Get(url)
+		if err != nil {
+			return false
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+}
+
+// poll calls done until it returns true, failing the test after timeout or if serve exits.
+func (w *webhook) poll(what string, timeout time.Duration, done func() bool) {
+	w.t.Helper()
+	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for !done() {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		select {
+		case <-w.exited:
+			w.t.Fatalf("gitops-drift serve exited while waiting for %s", what)
+		case <-tick.C:
+		}
+	}
+}
+
+// register creates the ValidatingWebhookConfiguration of manifests/webhook.yaml, pointed at
+// this process by URL and restricted to the test's namespace, and waits until the API server
+// calls the webhook.
+func (w *webhook) register() {
+	w.t.Helper()
+	data, err := os.ReadFile("../../manifests/webhook.yaml")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var cfg admissionregistrationv1.ValidatingWebhookConfiguration
+	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
+		w.t.Fatalf("manifests/webhook.yaml: %v", err)
+	}
+	cfg.Name = "gitops-drift-" + w.ns
+	cfg.Annotations = nil
+	url := fmt.Sprintf("https://127.0.0.1:%d/validate", w.port)
+	for i := range cfg.Webhooks {
+		cfg.Webhooks[i].ClientConfig = admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: shared.ca}
+		cfg.Webhooks[i].NamespaceSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
+			Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpIn, Values: []string{w.ns},
+		}}}
+	}
+	cs := w.env.Clientset(w.t)
+	if _, err := cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(w.t.Context(), &cfg, metav1.CreateOptions{}); err != nil {
+		w.t.Fatal(err)
+	}
+	w.configName = cfg.Name
+	w.t.Cleanup(func() {
+		_ = cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(context.Background(), cfg.Name, metav1.DeleteOptions{})
+	})
+	w.poll("the API server to call the webhook", 30*time.Second, w.called)
+}
+
+// called reports whether a dry-run CREATE of the sentinel ConfigMap, diverging from Git, gets
+// a verdict from the webhook (a warning or a denial).
+func (w *webhook) called() bool {
+	var warnings warningCollector
+	cfg := rest.CopyConfig(w.env.Config)
+	cfg.WarningHandler = &warnings
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "e2e-sentinel", Namespace: w.ns}, Data: map[string]string{"probe": "other"}}
+	_, err = cs.CoreV1().ConfigMaps(w.ns).Create(w.t.Context(), cm, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	return err != nil && strings.Contains(err.Error(), "gitops-drift") || warnings.has("gitops-drift")
+}
+
+// stop ends serve with SIGTERM, as Kubernetes does, and waits for it.
+func (w *webhook) stop() {
+	select {
+	case <-w.exited:
+		return
+	default:
+	}
+	_ = w.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-w.exited:
+	case <-time.After(30 * time.Second):
+		_ = w.cmd.Process.Kill()
+		<-w.exited
+	}
+}
+
+// metric returns the value of an unlabelled metric from serve's metrics endpoint.
+func (w *webhook) metric(name string) float64 {
+	w.t.Helper()
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", w.metrics))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			return f
+		}
+	}
+	w.t.Fatalf("metric %s not found", name)
+	return 0
+}
+
+// kubectl runs the real kubectl as the user of kubeconfig (the admin when empty) in the
+// webhook's namespace, with stdin.
+func (w *webhook) kubectl(kubeconfig, stdin string, args ...string) (stdout, stderr string, err error) {
+	if kubeconfig == "" {
+		kubeconfig = w.env.Kubeconfig
+	}
+	cmd := exec.CommandContext(w.t.Context(), w.env.Kubectl, append([]string{"--kubeconfig", kubeconfig, "-n", w.ns}, args...)...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	cmd.Stdin = strings.NewReader(stdin)
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+// mustKubectl runs kubectl as the admin and fails the test if it fails; it returns stderr,
+// where kubectl prints warnings.
+func (w *webhook) mustKubectl(stdin string, args ...string) string {
+	w.t.Helper()
+	_, stderr, err := w.kubectl("", stdin, args...)
+	if err != nil {
+		w.t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	return stderr
+}
+
+// failKubectl runs kubectl as the admin, expects it to fail, and returns stderr.
+func (w *webhook) failKubectl(stdin string, args ...string) string {
+	w.t.Helper()
+	_, stderr, err := w.kubectl("", stdin, args...)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		w.t.Fatalf("kubectl %s: want it to fail, got err %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	return stderr
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// warningLines returns kubectl's "Warning: " lines in stderr.
+func warningLines(stderr string) []string {
+	var out []string
+	for line := range strings.SplitSeq(stderr, "\n") {
+		if w, ok := strings.CutPrefix(line, "Warning: "); ok {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// warningCollector is a client-go WarningHandler that keeps the warnings.
+type warningCollector struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (c *warningCollector) HandleWarningHeader(_ int, _ string, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.msgs = append(c.msgs, text)
+}
+
+func (c *warningCollector) has(sub string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.msgs {
+		if strings.Contains(m, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's output and the test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,54 @@
+package webhook
+
+import (
+	admissionv1 "k8s.io/api/admission/v1"
+)
+
+// maxLogValue bounds a value in the audit log.
+const maxLogValue = 256
+
+// auditField is one drifted field in the audit log: its full path and, except in Secrets, the
+// values, shortened to maxLogValue.
+type auditField struct {
+	Path    string `json:"path"`
+	Desired string `json:"desired,omitempty"`
+	Live    string `json:"live,omitempty"`
+}
+
+// audit writes the audit log line of a request that introduced drift.
+func (h *Handler) audit(req *admissionv1.AdmissionRequest, c *change, d Decision, revision string) {
+	fields := make([]auditField, len(c.fields))
+	for i, f := range c.fields {
+		fields[i].Path = f.Path
+		if !c.secret {
+			fields[i].Desired = clip(formatValue(f.Desired), maxLogValue, cutMiddle)
+			if f.Live != nil {
+				fields[i].Live = clip(formatValue(f.Live), maxLogValue, cutMiddle)
+			}
+		}
+	}
+	h.opts.Log.Info(auditMessage,
+		logUID, req.UID,
+		logUser, req.UserInfo.Username,
+		logGroups, req.UserInfo.Groups,
+		logOperation, req.Operation,
+		logResource, resourceText(req),
+		logKind, c.key.Kind,
+		logNamespace, c.key.Namespace,
+		logName, c.key.Name,
+		logDryRun, req.DryRun != nil && *req.DryRun,
+		logDecision, d,
+		logRevision, revision,
+		logFields, fields,
+	)
+}
+
+// resourceText renders the request's resource as group/version/resource ("apps/v1/deployments",
+// "v1/configmaps").
+func resourceText(req *admissionv1.AdmissionRequest) string {
+	r := req.Resource
+	if r.Group == "" {
+		return r.Version + "/" + r.Resource
+	}
+	return r.Group + "/" + r.Version + "/" + r.Resource
+}

@@ -1,0 +1,107 @@
+package webhook
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+)
+
+// change is what a request does to a tracked object, judged against Git: the drift it
+// introduces, or the deletion of an object Git defines.
+type change struct {
+	op     admissionv1.Operation
+	key    manifest.Key
+	fields []diff.Field // the drift introduced; none for a deletion
+	secret bool         // the object is a Secret: show paths only
+}
+
+// evaluate returns the change req makes to the tracked target t, or nil when the change
+// introduces no drift:
+//   - CREATE: every field of the new object that differs from Git;
+//   - UPDATE: every field of the new object that differs from Git and either matched Git in the
+//     old object or differed from it in another way; a change toward Git, or to fields Git does
+//     not set or ignores, introduces nothing;
+//   - DELETE: always a change, Git still defines the object.
+func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, error) {
+	var fields []diff.Field
+	switch req.Operation {
+	case admissionv1.Delete:
+	case admissionv1.Create:
+		obj, err := decode(req.Object.Raw, "object")
+		if err != nil {
+			return nil, err
+		}
+		if fields = t.Compare(obj); len(fields) == 0 {
+			return nil, nil
+		}
+	case admissionv1.Update:
+		obj, err := decode(req.Object.Raw, "object")
+		if err != nil {
+			return nil, err
+		}
+		if fields = t.Compare(obj); len(fields) == 0 {
+			return nil, nil
+		}
+		old, err := decode(req.OldObject.Raw, "oldObject")
+		if err != nil {
+			return nil, err
+		}
+		if fields = introduced(fields, t.Compare(old)); len(fields) == 0 {
+			return nil, nil
+		}
+	default: // CONNECT: not about an object's content
+		return nil, nil
+	}
+	return &change{
+		op:     req.Operation,
+		key:    t.Key,
+		fields: fields,
+		secret: t.Key.Group == "" && t.Key.Kind == "Secret",
+	}, nil
+}
+
+// introduced returns the fields of now that are not in before with the same live value: drift
+// the change brings in, not drift it leaves as it was. Both are in Compare's order.
+func introduced(now, before []diff.Field) []diff.Field {
+	var out []diff.Field
+	if len(before) <= smallDiff {
+		for _, f := range now {
+			if i := slices.IndexFunc(before, func(b diff.Field) bool { return b.Path == f.Path }); i < 0 || !reflect.DeepEqual(before[i].Live, f.Live) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	live := make(map[string]any, len(before))
+	for _, b := range before {
+		live[b.Path] = b.Live
+	}
+	for _, f := range now {
+		if l, ok := live[f.Path]; !ok || !reflect.DeepEqual(l, f.Live) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// smallDiff is the number of drifted fields up to which introduced scans instead of indexing.
+const smallDiff = 16
+
+// decode parses the raw JSON of an object in an admission request.
+func decode(raw []byte, name string) (map[string]any, error) {
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("request has no %s", name)
+	}
+	var obj map[string]any
+	if err := utiljson.Unmarshal(raw, &obj); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", name, err)
+	}
+	return obj, nil
+}

@@ -1,0 +1,13 @@
+// Package webhook is gitops-drift's validating admission webhook. It judges a change by what it
+// does to an object against Git, field by field, with the same diff as the CLI:
+//
+//   - Handler decodes an admission request, looks the object up in the desired state held in
+//     memory, diffs, and decides: a change that introduces drift is warned about, denied or
+//     audited, as the enforcement mode says; anything else is allowed silently.
+//   - Store holds the compiled desired state and swaps it atomically on reload.
+//   - Reloader polls the manifest directory and reloads it when it changes; a reload that fails
+//     keeps the last good state.
+//   - Metrics are the webhook's Prometheus metrics.
+//
+// The request path makes no API calls and never prints Secret values.
+package webhook

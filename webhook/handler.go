@@ -1,0 +1,188 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/go-logr/logr"
+	admissionv1 "k8s.io/api/admission/v1"
+	authnv1 "k8s.io/api/authentication/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/policy"
+)
+
+// Path is the URL path the webhook serves.
+const Path = "/validate"
+
+// Decision is what the webhook did with one request; it labels the decisions metric and the
+// audit log.
+type Decision string
+
+// Decisions.
+const (
+	// DecisionExempt: the user or one of its groups is exempt; nothing was evaluated.
+	DecisionExempt Decision = "exempt"
+	// DecisionUntracked: Git does not define the object, or skips it.
+	DecisionUntracked Decision = "untracked"
+	// DecisionOff: the Git copy sets enforcement "off".
+	DecisionOff Decision = "off"
+	// DecisionAllowed: the change introduces no drift.
+	DecisionAllowed Decision = "allowed"
+	// DecisionWarned: the change introduces drift and was allowed with warnings.
+	DecisionWarned Decision = "warned"
+	// DecisionDenied: the change introduces drift and was denied.
+	DecisionDenied Decision = "denied"
+	// DecisionAudited: the change introduces drift and was allowed silently, logged only.
+	DecisionAudited Decision = "audited"
+	// DecisionError: the request could not be judged (answered with a 500).
+	DecisionError Decision = "error"
+)
+
+// Options configure a Handler.
+type Options struct {
+	// Enforcement is the global mode: warn, deny or audit. An object's
+	// drift.gitops.io/enforcement annotation in Git overrides it. Defaults to warn.
+	Enforcement policy.Enforcement
+	// ExemptUsers are users whose requests are allowed without evaluation: the webhook's own
+	// identity (so remediation is never blocked) and, say, the GitOps controller. Defaults to none.
+	ExemptUsers []string
+	// ExemptGroups are groups whose members' requests are allowed without evaluation.
+	// Defaults to none.
+	ExemptGroups []string
+	// Log receives one line per request that introduced drift (the audit log). Defaults to
+	// discarding them.
+	Log logr.Logger
+	// Metrics counts decisions. Defaults to nil: no metrics.
+	Metrics *Metrics
+}
+
+// Handler is the admission handler: decode, look up in memory, diff, decide. It is safe for
+// concurrent use and makes no API calls.
+type Handler struct {
+	store  *Store
+	opts   Options
+	users  map[string]struct{}
+	groups map[string]struct{}
+}
+
+var _ admission.Handler = (*Handler)(nil)
+
+// NewHandler returns a Handler judging requests against the desired state in store.
+func NewHandler(store *Store, opts Options) *Handler {
+	if opts.Enforcement == "" {
+		opts.Enforcement = policy.EnforcementWarn
+	}
+	if opts.Log.GetSink() == nil {
+		opts.Log = logr.Discard()
+	}
+	return &Handler{store: store, opts: opts, users: set(opts.ExemptUsers), groups: set(opts.ExemptGroups)}
+}
+
+// Webhook returns h wrapped for controller-runtime's webhook server:
+// mgr.GetWebhookServer().Register(webhook.Path, h.Webhook()).
+func (h *Handler) Webhook() *admission.Webhook {
+	return &admission.Webhook{Handler: h}
+}
+
+// Handle judges one admission request.
+func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.Response {
+	if h.exempt(req.UserInfo) {
+		return h.allow(DecisionExempt)
+	}
+	desired := h.store.Load()
+	if desired == nil {
+		return h.errored(ctx, errNotLoaded)
+	}
+	t, ok := lookup(desired, &req.AdmissionRequest)
+	if !ok {
+		return h.allow(DecisionUntracked)
+	}
+	mode := h.opts.Enforcement.Effective(t.Policy.Enforcement)
+	if mode == policy.EnforcementOff {
+		return h.allow(DecisionOff)
+	}
+	if v := t.Obj.GroupVersionKind().Version; req.Kind.Version != v {
+		// Comparing objects of two versions would report their differences of shape as drift.
+		logr.FromContextOrDiscard(ctx).V(1).Info("cannot judge: Git defines another version", "git", v, "request", req.Kind.Version)
+		return h.allow(DecisionUntracked)
+	}
+	c, err := evaluate(&req.AdmissionRequest, t)
+	if err != nil {
+		return h.errored(ctx, err)
+	}
+	if c == nil {
+		return h.allow(DecisionAllowed)
+	}
+	return h.decide(&req.AdmissionRequest, c, mode, desired.Revision)
+}
+
+// decide answers a request that introduces drift, as mode says, and logs it.
+func (h *Handler) decide(req *admissionv1.AdmissionRequest, c *change, mode policy.Enforcement, revision string) admission.Response {
+	var resp admission.Response
+	var d Decision
+	switch mode {
+	case policy.EnforcementDeny:
+		d, resp = DecisionDenied, admission.Denied(denyMessage(c, revision))
+	case policy.EnforcementAudit:
+		d, resp = DecisionAudited, admission.Allowed("")
+	default:
+		d, resp = DecisionWarned, admission.Allowed("").WithWarnings(warnings(c, revision)...)
+	}
+	h.opts.Metrics.decision(d)
+	h.audit(req, c, d, revision)
+	return resp
+}
+
+// exempt reports whether the user, or one of its groups, is exempt.
+func (h *Handler) exempt(u authnv1.UserInfo) bool {
+	if _, ok := h.users[u.Username]; ok {
+		return true
+	}
+	for _, g := range u.Groups {
+		if _, ok := h.groups[g]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handler) allow(d Decision) admission.Response {
+	h.opts.Metrics.decision(d)
+	return admission.Allowed("")
+}
+
+func (h *Handler) errored(ctx context.Context, err error) admission.Response {
+	h.opts.Metrics.decision(DecisionError)
+	logr.FromContextOrDiscard(ctx).Error(err, "cannot judge admission request")
+	return admission.Errored(http.StatusInternalServerError, fmt.Errorf("gitops-drift: %w", err))
+}
+
+// lookup returns the tracked target the request is about, from the request's kind, namespace
+// and name alone, without decoding the object. Subresources and skipped objects are not
+// tracked.
+func lookup(d *check.Desired, req *admissionv1.AdmissionRequest) (*check.Target, bool) {
+	if req.SubResource != "" {
+		return nil, false
+	}
+	k := manifest.Key{Group: req.Kind.Group, Kind: req.Kind.Kind, Namespace: req.Namespace, Name: req.Name}
+	if k.Group == "" && k.Kind == "Namespace" {
+		k.Namespace = "" // the API server gives a Namespace's own name as its namespace
+	}
+	t, ok := d.Lookup(k)
+	if !ok || t.Policy.Skip {
+		return nil, false
+	}
+	return t, true
+}
+
+func set(items []string) map[string]struct{} {
+	m := make(map[string]struct{}, len(items))
+	for _, s := range items {
+		m[s] = struct{}{}
+	}
+	return m
+}

@@ -1,0 +1,279 @@
+package webhook
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	admissionv1 "k8s.io/api/admission/v1"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
+)
+
+// Limits of what the webhook tells the client.
+const (
+	// prefix starts every warning and message, so users know who speaks.
+	prefix = "gitops-drift: "
+	// maxWarning is the length of one warning, as the admission API recommends.
+	maxWarning = 120
+	// warningBudget bounds all of a request's warnings together: the API server keeps 4,096
+	// characters of them.
+	warningBudget = 3800
+	// maxKeyText bounds "Kind namespace/name" in a warning.
+	maxKeyText = 56
+	// maxDenyFields is the number of fields a denial lists before summarising the rest.
+	maxDenyFields = 20
+	// ellipsis marks shortened text.
+	ellipsis = "..."
+)
+
+// warnings returns the admission warnings for c: one per drifted field, or one for a
+// deletion, each at most maxWarning bytes, all together under warningBudget; fields past the
+// budget are counted in a last line.
+func warnings(c *change, revision string) []string {
+	key := piece{text: clip(c.key.String(), maxKeyText, cutMiddle), cut: cutMiddle}
+	if c.op == admissionv1.Delete {
+		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+revisionText(revision)+")"))}
+	}
+	// When a line is too long, the namespace goes first: the user knows where they work.
+	short := piece{text: clip(c.key.Kind+" "+c.key.Name, maxKeyText, cutMiddle), cut: cutMiddle}
+	head := prefix + key.text
+	out := make([]string, 0, len(c.fields))
+	total := 0
+	for i, f := range c.fields {
+		line := append([]piece{fixed(prefix), key, fixed(" ")}, fieldPieces(f, c.secret)...)
+		if length(line) > maxWarning {
+			line[1] = short
+		}
+		w := fitLine(maxWarning, line...)
+		if total+len(w)+maxWarning > warningBudget && i < len(c.fields)-1 {
+			more := len(c.fields) - i
+			out = append(out, clip(fmt.Sprintf("%s: %d more drifted fields not shown", head, more), maxWarning, cutMiddle))
+			break
+		}
+		out = append(out, w)
+		total += len(w)
+	}
+	return out
+}
+
+// denyMessage returns the message of a denial: the object, the fields, the Git revision, and
+// how to proceed.
+func denyMessage(c *change, revision string) string {
+	var b strings.Builder
+	if c.op == admissionv1.Delete {
+		fmt.Fprintf(&b, "%sGit (%s) still defines %s; deleting it would make the cluster drift from Git.\n", prefix, revisionText(revision), c.key)
+		b.WriteString("To proceed, remove it from Git first, or delete it as an exempt user or group.")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s%s would drift from Git (%s):\n", prefix, c.key, revisionText(revision))
+	for i, f := range c.fields {
+		if i == maxDenyFields {
+			fmt.Fprintf(&b, "  - %d more field(s)\n", len(c.fields)-i)
+			break
+		}
+		b.WriteString(fitLine(maxWarning, append([]piece{fixed("  - ")}, fieldPieces(f, c.secret)...)...))
+		b.WriteByte('\n')
+	}
+	b.WriteString("To proceed, change the manifest in Git, or make the change as an exempt user or group.")
+	return b.String()
+}
+
+func revisionText(revision string) string {
+	if revision == "" {
+		return "not a Git checkout"
+	}
+	return "revision " + revision
+}
+
+// fieldPieces are the pieces of the line of one drifted field: "path: Git has X, change sets
+// Y", or "path: differs from Git" for a Secret, whose values are never shown.
+func fieldPieces(f diff.Field, secret bool) []piece {
+	path := piece{text: shortPath(f.Path), cut: cutHead}
+	if secret {
+		return []piece{path, fixed(": differs from Git")}
+	}
+	desired := piece{text: formatValue(f.Desired), cut: cutMiddle}
+	if f.Live == nil {
+		return []piece{path, fixed(": Git has "), desired, fixed(", change removes it")}
+	}
+	live := piece{text: formatValue(f.Live), cut: cutMiddle}
+	return []piece{path, fixed(": Git has "), desired, fixed(", change sets "), live}
+}
+
+// podSpecPaths are path prefixes dropped from messages: where a pod template's spec sits.
+// "containers[name=app].image" says as much as the full path, in a third of the space.
+var podSpecPaths = []string{
+	"spec.jobTemplate.spec.template.spec.",
+	"spec.template.spec.",
+}
+
+// shortPath drops the pod template prefix of a path, if any.
+func shortPath(p string) string {
+	for _, pre := range podSpecPaths {
+		if s, ok := strings.CutPrefix(p, pre); ok {
+			return s
+		}
+	}
+	return p
+}
+
+// formatValue renders a value of an object for a message: strings as they are (quoted if
+// empty or not printable), anything else as compact JSON.
+func formatValue(v any) string {
+	if s, ok := v.(string); ok {
+		if s != "" && printable(s) {
+			return s
+		}
+		return strconv.QuoteToASCII(s)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// printable reports whether s is valid UTF-8 without control characters, fit for a warning
+// header.
+func printable(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// piece is a part of a message line. A piece with a cut func may be shortened by it; one
+// without is kept whole.
+type piece struct {
+	text string
+	cut  func(s string, n int) string
+}
+
+func fixed(s string) piece { return piece{text: s} }
+
+// Lengths of fitLine.
+const (
+	// protect is how much of each piece fitLine keeps whole, when it can: a short value such
+	// as an image tag is never shortened because a long name is.
+	protect = 16
+	// minPiece is the length below which fitLine never shortens a piece.
+	minPiece = 8
+)
+
+// fitLine joins the pieces in at most budget bytes. It shortens the shortenable pieces that
+// are longer than protect, evenly, longest first; only if the protected parts alone do not fit
+// does it shorten all of them evenly, down to minPiece. The result is clipped if it still does
+// not fit.
+func fitLine(budget int, pieces ...piece) string {
+	room, total := budget, 0
+	var lens, kept, excess []int
+	for _, p := range pieces {
+		total += len(p.text)
+		if p.cut == nil {
+			room -= len(p.text)
+			continue
+		}
+		k := min(len(p.text), protect)
+		lens, kept, excess = append(lens, len(p.text)), append(kept, k), append(excess, len(p.text)-k)
+	}
+	limits := make([]int, len(lens))
+	if spare := room - sum(kept); spare >= 0 {
+		c := capFor(excess, spare)
+		for i := range lens {
+			limits[i] = kept[i] + min(excess[i], c)
+		}
+	} else {
+		c := max(capFor(lens, room), minPiece)
+		for i := range lens {
+			limits[i] = min(lens[i], c)
+		}
+	}
+	var b strings.Builder
+	b.Grow(min(total, budget))
+	i := 0
+	for _, p := range pieces {
+		if p.cut == nil {
+			b.WriteString(p.text)
+			continue
+		}
+		b.WriteString(clip(p.text, limits[i], p.cut))
+		i++
+	}
+	return clip(b.String(), budget, cutMiddle)
+}
+
+// capFor returns the largest length limit such that the lengths lens, each cut to limit, sum
+// to at most room.
+func capFor(lens []int, room int) int {
+	if sum(lens) <= room {
+		return int(^uint(0) >> 1)
+	}
+	lens = slices.Clone(lens)
+	slices.Sort(lens)
+	for i, l := range lens {
+		n := len(lens) - i
+		if l*n > room {
+			return room / n
+		}
+		room -= l
+	}
+	return 0 // not reached: sum > room means some length exceeds its share
+}
+
+// length returns the length of the pieces joined, uncut.
+func length(pieces []piece) int {
+	n := 0
+	for _, p := range pieces {
+		n += len(p.text)
+	}
+	return n
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// clip shortens s to at most n bytes with cut.
+func clip(s string, n int, cut func(string, int) string) string {
+	if len(s) <= n {
+		return s
+	}
+	return cut(s, n)
+}
+
+// cutHead shortens s to at most n bytes by dropping its start: for paths, whose end is the
+// most specific part.
+func cutHead(s string, n int) string {
+	keep := max(n-len(ellipsis), 0)
+	i := len(s) - keep
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return ellipsis + s[i:]
+}
+
+// cutMiddle shortens s to at most n bytes by dropping its middle: for values, whose start and
+// end (an image's registry and tag) both matter.
+func cutMiddle(s string, n int) string {
+	keep := max(n-len(ellipsis), 0)
+	front := (keep + 1) / 2
+	for front > 0 && !utf8.RuneStart(s[front]) {
+		front--
+	}
+	back := len(s) - (keep - front)
+	for back < len(s) && !utf8.RuneStart(s[back]) {
+		back++
+	}
+	return s[:front] + ellipsis + s[back:]
+}

@@ -1,0 +1,149 @@
+package webhook
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
+)
+
+// reloadFixture is a manifest directory with a Reloader on it.
+type reloadFixture struct {
+	dir      string
+	store    *Store
+	reloader *Reloader
+	reg      *prometheus.Registry
+	loads    int
+	mtime    time.Time
+}
+
+func newReloadFixture(t *testing.T, interval time.Duration) *reloadFixture {
+	t.Helper()
+	f := &reloadFixture{dir: t.TempDir(), store: &Store{}, reg: prometheus.NewRegistry(), mtime: time.Unix(1700000000, 0)}
+	m, err := NewMetrics(f.reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func() (*check.Desired, error) {
+		f.loads++
+		set, err := manifest.Load(f.dir, manifest.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return check.Compile(set, "rev", builtin.NewResolver(nil), nil)
+	}
+	f.reloader = NewReloader(f.dir, load, f.store, ReloaderOptions{Interval: interval, Metrics: m})
+	return f
+}
+
+// write writes a ConfigMap whose data.color is color, or raw text, with a new mtime.
+func (f *reloadFixture) write(t *testing.T, content string) {
+	t.Helper()
+	p := filepath.Join(f.dir, "cm.yaml")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.mtime = f.mtime.Add(time.Second)
+	if err := os.Chtimes(p, f.mtime, f.mtime); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func configMap(color string) string {
+	return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  color: " + color + "\n"
+}
+
+// color returns data.color of the ConfigMap in the store.
+func (f *reloadFixture) color(t *testing.T) string {
+	t.Helper()
+	d := f.store.Load()
+	if d == nil {
+		return ""
+	}
+	tg, ok := d.Lookup(manifest.Key{Kind: "ConfigMap", Namespace: "default", Name: "settings"})
+	if !ok {
+		t.Fatal("settings not in the store")
+	}
+	return tg.Obj.Object["data"].(map[string]any)["color"].(string)
+}
+
+func (f *reloadFixture) loadErrors(t *testing.T) float64 {
+	t.Helper()
+	mfs, err := f.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "gitops_drift_manifest_load_errors_total" {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatal("no gitops_drift_manifest_load_errors_total")
+	return 0
+}
+
+func TestReload(t *testing.T) {
+	f := newReloadFixture(t, time.Hour)
+	ctx := t.Context()
+	f.write(t, configMap("blue"))
+	if err := f.reloader.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.color(t); got != "blue" {
+		t.Fatalf("color = %q after the first load, want blue", got)
+	}
+
+	if err := f.reloader.Reload(ctx); err != nil || f.loads != 1 {
+		t.Fatalf("unchanged directory: err = %v, loads = %d, want nil and 1", err, f.loads)
+	}
+
+	f.write(t, configMap("red"))
+	if err := f.reloader.Reload(ctx); err != nil || f.color(t) != "red" {
+		t.Fatalf("changed file: err = %v, color = %q, want nil and red", err, f.color(t))
+	}
+
+	f.write(t, "kind: [unclosed\n")
+	err := f.reloader.Reload(ctx)
+	if err == nil || !strings.Contains(err.Error(), "cm.yaml") {
+		t.Fatalf("invalid YAML: err = %v, want an error naming the file", err)
+	}
+	if got := f.color(t); got != "red" {
+		t.Errorf("color = %q after a failed reload, want the last good red", got)
+	}
+	if got := f.loadErrors(t); got != 1 {
+		t.Errorf("load errors = %v, want 1", got)
+	}
+	if err := f.reloader.Reload(ctx); err != nil || f.loadErrors(t) != 1 {
+		t.Errorf("same invalid YAML again: err = %v, load errors = %v; want it reported once", err, f.loadErrors(t))
+	}
+
+	f.write(t, configMap("green"))
+	if err := f.reloader.Reload(ctx); err != nil || f.color(t) != "green" {
+		t.Fatalf("fixed file: err = %v, color = %q, want nil and green", err, f.color(t))
+	}
+}
+
+func TestReloaderStart(t *testing.T) {
+	f := newReloadFixture(t, 10*time.Millisecond)
+	f.write(t, configMap("blue"))
+	if err := f.reloader.Reload(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = f.reloader.Start(t.Context()) }() // ends with the test's context
+	f.write(t, configMap("red"))
+	// The test reads the store while the reloader writes it: -race checks the swap.
+	deadline := time.Now().Add(10 * time.Second)
+	for f.color(t) != "red" {
+		if time.Now().After(deadline) {
+			t.Fatal("the reloader did not pick up the change within 10s")
+		}
+		time.Sleep(5 * time.Millisecond) // polling the store, not synchronising on time
+	}
+}
