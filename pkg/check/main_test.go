@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
 )
 
@@ -11,5 +12,5 @@ import (
 var env *kubeenv.Env
 
 func TestMain(m *testing.M) {
-	os.Exit(kubeenv.Main(m, &env, kubeenv.Options{CRDDirectoryPaths: []string{"testdata/crds"}}))
+	os.Exit(kubeenv.Main(m, &env, kubeenv.Options{CRDDirectoryPaths: []string{drifttest.CRDDir()}}))
 }

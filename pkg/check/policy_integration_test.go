@@ -10,21 +10,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gitops-drift/gitops-drift/pkg/report"
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
 func TestNamespaceLabel(t *testing.T) {
 	name := fmt.Sprintf("ns-label-%d", time.Now().UnixNano()%100000)
-	f := apply(t, fmt.Sprintf(`
+	f := drifttest.Apply(t, env, fmt.Sprintf(`
 apiVersion: v1
 kind: Namespace
 metadata: {name: %s, labels: {env: production}}
 `, name))
-	if diff := cmp.Diff([]string{}, drifted(f.check(t))); diff != "" {
+	if diff := cmp.Diff([]string{}, drifttest.Drifted(f.Check(t))); diff != "" {
 		t.Fatalf("drift right after apply (-want +got):\n%s", diff)
 	}
-	f.env.KubectlT(t, "", "label", "namespace", name, "env=staging", "--overwrite")
-	r := f.check(t)
-	if diff := cmp.Diff([]string{"Namespace/" + name + " metadata.labels.env"}, drifted(r)); diff != "" {
+	f.Env.KubectlT(t, "", "label", "namespace", name, "env=staging", "--overwrite")
+	r := f.Check(t)
+	if diff := cmp.Diff([]string{"Namespace/" + name + " metadata.labels.env"}, drifttest.Drifted(r)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if ns := r.Resources[0].Namespace; ns != "" {
@@ -34,7 +35,7 @@ metadata: {name: %s, labels: {env: production}}
 
 func TestSecretValuesNeverPrinted(t *testing.T) {
 	const desiredPlain, livePlain = "s3cr3t-desired-value", "h4x0r-live-value"
-	f := apply(t, `
+	f := drifttest.Apply(t, env, `
 apiVersion: v1
 kind: Secret
 metadata: {name: creds}
@@ -42,12 +43,12 @@ type: Opaque
 stringData: {password: `+desiredPlain+`}
 data: {token: ZGVzaXJlZC10b2tlbg==}
 `)
-	if diff := cmp.Diff([]string{}, drifted(f.check(t))); diff != "" {
+	if diff := cmp.Diff([]string{}, drifttest.Drifted(f.Check(t))); diff != "" {
 		t.Fatalf("stringData against live data drifted (-want +got):\n%s", diff)
 	}
-	f.kubectl(t, "patch", "secret/creds", "--type", "merge", "-p", `{"stringData":{"password":"`+livePlain+`"}}`)
-	r := f.check(t)
-	if diff := cmp.Diff([]string{"Secret/creds stringData.password"}, drifted(r)); diff != "" {
+	f.Kubectl(t, "patch", "secret/creds", "--type", "merge", "-p", `{"stringData":{"password":"`+livePlain+`"}}`)
+	r := f.Check(t)
+	if diff := cmp.Diff([]string{"Secret/creds stringData.password"}, drifttest.Drifted(r)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	var out bytes.Buffer
@@ -68,7 +69,7 @@ data: {token: ZGVzaXJlZC10b2tlbg==}
 }
 
 func TestIgnoreAndSkip(t *testing.T) {
-	f := apply(t, deployment+`---
+	f := drifttest.Apply(t, env, drifttest.Deployment+`---
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -83,13 +84,13 @@ metadata:
   annotations: {drift.gitops.io/ignore-fields: "data.b"}
 data: {a: "1", b: "2"}
 `)
-	f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19", "log=busybox:1.0")
-	f.kubectl(t, "scale", "deployment/web", "--replicas=7")
-	f.kubectl(t, "patch", "configmap/skipped", "--type", "merge", "-p", `{"data":{"a":"changed"}}`)
-	f.kubectl(t, "patch", "configmap/partly", "--type", "merge", "-p", `{"data":{"b":"changed"}}`)
+	f.Kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19", "log=busybox:1.0")
+	f.Kubectl(t, "scale", "deployment/web", "--replicas=7")
+	f.Kubectl(t, "patch", "configmap/skipped", "--type", "merge", "-p", `{"data":{"a":"changed"}}`)
+	f.Kubectl(t, "patch", "configmap/partly", "--type", "merge", "-p", `{"data":{"b":"changed"}}`)
 
-	r := f.check(t, "spec.template.spec.containers[*].image")
-	if diff := cmp.Diff([]string{"Deployment/web spec.replicas"}, drifted(r)); diff != "" {
+	r := f.Check(t, "spec.template.spec.containers[*].image")
+	if diff := cmp.Diff([]string{"Deployment/web spec.replicas"}, drifttest.Drifted(r)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	for _, res := range r.Resources {
@@ -103,15 +104,15 @@ data: {a: "1", b: "2"}
 }
 
 func TestMissing(t *testing.T) {
-	f := apply(t, `
+	f := drifttest.Apply(t, env, `
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: here}
 data: {a: "1"}
 `)
-	f.kubectl(t, "delete", "configmap/here")
-	r := f.check(t)
-	if diff := cmp.Diff([]string{"ConfigMap/here missing "}, drifted(r)); diff != "" {
+	f.Kubectl(t, "delete", "configmap/here")
+	r := f.Check(t)
+	if diff := cmp.Diff([]string{"ConfigMap/here missing "}, drifttest.Drifted(r)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if r.Summary.Missing != 1 {

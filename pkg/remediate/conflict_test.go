@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
 // racer is a remediate.Client whose Deployments see a concurrent write (write) just before
@@ -75,7 +76,7 @@ func (rr *racingResource) Update(ctx context.Context, obj *unstructured.Unstruct
 // attempt the Deployment is reported remediation-failed after 1+3 attempts, left as the
 // autoscaler made it, and the other resources of the run are still remediated.
 func TestConflictRetry(t *testing.T) {
-	const manifests = deployment + `---
+	const manifests = drifttest.Deployment + `---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: cfg}
@@ -108,12 +109,12 @@ data: {a: "1"}
 			t.Run(string(s)+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				f := apply(t, manifests)
-				f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
-				f.kubectl(t, "patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"a":"2"}}`)
+				f.Kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
+				f.Kubectl(t, "patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"a":"2"}}`)
 				scaled := int64(0)
-				rc := &racer{Client: f.client, races: tc.races, write: func(ctx context.Context, n int) error {
+				rc := &racer{Client: f.Client, races: tc.races, write: func(ctx context.Context, n int) error {
 					scaled = int64(10 + n)
-					_, _, err := f.env.Run(ctx, "", "-n", f.ns, "scale", "deployment/web", fmt.Sprintf("--replicas=%d", scaled))
+					_, _, err := f.Env.Run(ctx, "", "-n", f.NS, "scale", "deployment/web", fmt.Sprintf("--replicas=%d", scaled))
 					return err
 				}}
 
@@ -131,7 +132,7 @@ data: {a: "1"}
 				if n := replicas(t, f); n != scaled {
 					t.Errorf("spec.replicas = %d, want %d (the autoscaler's last value)", n, scaled)
 				}
-				image, _, _ := unstructured.NestedSlice(f.live(t)["Deployment/web"].Object, "spec", "template", "spec", "containers")
+				image, _, _ := unstructured.NestedSlice(f.Live(t)["Deployment/web"].Object, "spec", "template", "spec", "containers")
 				if got := image[0].(map[string]any)["image"]; got != tc.wantImage {
 					t.Errorf("image = %v, want %s", got, tc.wantImage)
 				}

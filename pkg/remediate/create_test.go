@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
 // TestCreateMissing remediates a desired namespace and the objects in it, none of which
@@ -32,7 +34,7 @@ kind: Secret
 metadata: {name: creds, namespace: NS}
 stringData: {password: s3cr3t}
 ---
-`+strings.Replace(deployment, "name: web\n", "name: web\n  namespace: NS\n", 1), "NS", ns)
+`+strings.Replace(drifttest.Deployment, "name: web\n", "name: web\n  namespace: NS\n", 1), "NS", ns)
 			f := newFixture(t, manifests)
 
 			r := f.remediate(t, s, nil)
@@ -40,7 +42,7 @@ stringData: {password: s3cr3t}
 			if diff := cmp.Diff(want, actions(r)); diff != "" {
 				t.Errorf("actions (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff([]string{}, drifted(f.check(t))); diff != "" {
+			if diff := cmp.Diff([]string{}, drifttest.Drifted(f.Check(t))); diff != "" {
 				t.Errorf("drift after remediation (-want +got):\n%s", diff)
 			}
 		})
@@ -52,7 +54,7 @@ stringData: {password: s3cr3t}
 // written; the Deployment is reported remediation-blocked and keeps its resourceVersion; the
 // extra object is not touched.
 func TestAlertPolicyAndNoDelete(t *testing.T) {
-	alerting := strings.Replace(deployment, "  labels: {app: web}\n",
+	alerting := strings.Replace(drifttest.Deployment, "  labels: {app: web}\n",
 		"  labels: {app: web}\n  annotations: {drift.gitops.io/remediation-policy: alert}\n", 1)
 	for _, s := range strategies {
 		t.Run(string(s), func(t *testing.T) {
@@ -63,11 +65,11 @@ kind: ConfigMap
 metadata: {name: cfg}
 data: {a: "1"}
 `)
-			f.kubectl(t, "create", "configmap", "not-in-git", "--from-literal=b=2")
-			f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
-			f.kubectl(t, "patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"a":"2"}}`)
+			f.Kubectl(t, "create", "configmap", "not-in-git", "--from-literal=b=2")
+			f.Kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
+			f.Kubectl(t, "patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"a":"2"}}`)
 			before := f.resourceVersions(t)
-			extra := f.kubectl(t, "get", "configmap/not-in-git", "-o", "jsonpath={.metadata.resourceVersion}")
+			extra := f.Kubectl(t, "get", "configmap/not-in-git", "-o", "jsonpath={.metadata.resourceVersion}")
 
 			r := f.remediate(t, s, nil)
 			want := []string{"ConfigMap/cfg remediated", "Deployment/web drift-detected (remediation-blocked)"}
@@ -75,14 +77,14 @@ data: {a: "1"}
 				t.Errorf("actions (-want +got):\n%s", diff)
 			}
 			want = []string{"Deployment/web spec.template.spec.containers[name=web].image"}
-			if diff := cmp.Diff(want, drifted(f.check(t))); diff != "" {
+			if diff := cmp.Diff(want, drifttest.Drifted(f.Check(t))); diff != "" {
 				t.Errorf("drift after remediation (-want +got):\n%s", diff)
 			}
 			after := f.resourceVersions(t)
 			if before["Deployment/web"] != after["Deployment/web"] {
 				t.Errorf("blocked Deployment was written: resourceVersion %s -> %s", before["Deployment/web"], after["Deployment/web"])
 			}
-			if got := f.kubectl(t, "get", "configmap/not-in-git", "-o", "jsonpath={.metadata.resourceVersion}"); got != extra {
+			if got := f.Kubectl(t, "get", "configmap/not-in-git", "-o", "jsonpath={.metadata.resourceVersion}"); got != extra {
 				t.Errorf("object not in Git was written: resourceVersion %s -> %s", extra, got)
 			}
 		})

@@ -7,7 +7,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
-
 	gdschema "github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 

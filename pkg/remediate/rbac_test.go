@@ -14,6 +14,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
 // TestPermissions runs remediation as a user that holds exactly the verbs the documentation
@@ -50,7 +51,7 @@ func TestPermissions(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(string(tc.strategy)+"/"+strings.ReplaceAll(tc.verbs, ",", "-"), func(t *testing.T) {
 			t.Parallel()
-			f := apply(t, deployment+`---
+			f := apply(t, drifttest.Deployment+`---
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: cfg}
@@ -61,16 +62,16 @@ kind: ConfigMap
 metadata: {name: gone}
 data: {a: "1"}
 `)
-			f.kubectl(t, "delete", "configmap/gone")
-			f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
-			f.kubectl(t, "patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"a":"2"}}`)
+			f.Kubectl(t, "delete", "configmap/gone")
+			f.Kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
+			f.Kubectl(t, "patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"a":"2"}}`)
 			user := grant(t, f, tc.verbs)
 
 			rem, err := remediate.New(user, remediate.Options{Strategy: tc.strategy})
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := check.Run(t.Context(), f.desired(t), user, check.Options{Remediator: rem})
+			r := check.Run(t.Context(), f.Desired(t), user, check.Options{Remediator: rem})
 			got := actions(r)
 			for i, a := range got {
 				head, reason, failed := strings.Cut(a, ": ")
@@ -90,8 +91,8 @@ data: {a: "1"}
 // namespace, and returns a client that acts as that user.
 func grant(t *testing.T, f *fixture, verbs string) *cluster.Client {
 	t.Helper()
-	name := "remediator-" + f.ns
-	f.env.KubectlT(t, fmt.Sprintf(`
+	name := "remediator-" + f.NS
+	f.Env.KubectlT(t, fmt.Sprintf(`
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: gitops-drift, namespace: %[1]s}
@@ -105,16 +106,16 @@ kind: RoleBinding
 metadata: {name: gitops-drift, namespace: %[1]s}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: gitops-drift}
 subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: %[3]s}]
-`, f.ns, verbs, name), "apply", "-f", "-")
+`, f.NS, verbs, name), "apply", "-f", "-")
 	// The authorizer learns of the binding through an informer: wait until it answers for it.
 	err := wait.PollUntilContextTimeout(t.Context(), 10*time.Millisecond, 10*time.Second, true, func(ctx context.Context) (bool, error) {
-		_, _, err := f.env.Run(ctx, "", "auth", "can-i", "get", "configmaps", "-n", f.ns, "--as", name)
+		_, _, err := f.Env.Run(ctx, "", "auth", "can-i", "get", "configmaps", "-n", f.NS, "--as", name)
 		return err == nil, nil
 	})
 	if err != nil {
 		t.Fatalf("binding for %s not in force: %v", name, err)
 	}
-	cfg := rest.CopyConfig(f.env.Config)
+	cfg := rest.CopyConfig(f.Env.Config)
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: name}
 	c, err := cluster.New(cfg)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
 // TestIgnoredReplicasSurvive scales a Deployment through the scale subresource, as an
@@ -32,7 +34,7 @@ spec:
 		manifests string
 		ignore    []string
 	}{
-		{name: "ignore-fields flag", manifests: deployment, ignore: []string{"spec.replicas"}},
+		{name: "ignore-fields flag", manifests: drifttest.Deployment, ignore: []string{"spec.replicas"}},
 		{name: "annotation", manifests: annotated},
 	}
 	for _, s := range strategies {
@@ -40,8 +42,8 @@ spec:
 			t.Run(string(s)+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				f := apply(t, tc.manifests)
-				f.kubectl(t, "scale", "deployment/web", "--replicas=5")
-				f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
+				f.Kubectl(t, "scale", "deployment/web", "--replicas=5")
+				f.Kubectl(t, "set", "image", "deployment/web", "web=nginx:1.19")
 
 				r := f.remediate(t, s, nil, tc.ignore...)
 				want := []string{"Deployment/web spec.template.spec.containers[name=web].image"}
@@ -52,13 +54,13 @@ spec:
 					t.Errorf("spec.replicas = %d after remediation, want 5 (the scaled value)", got)
 				}
 
-				f.kubectl(t, "scale", "deployment/web", "--replicas=7")
-				f.kubectl(t, "set", "image", "deployment/web", "web=nginx:1.20")
+				f.Kubectl(t, "scale", "deployment/web", "--replicas=7")
+				f.Kubectl(t, "set", "image", "deployment/web", "web=nginx:1.20")
 				f.remediate(t, s, nil, tc.ignore...)
 				if got := replicas(t, f); got != 7 {
 					t.Errorf("spec.replicas = %d after a second remediation, want 7", got)
 				}
-				if diff := cmp.Diff([]string{}, drifted(f.check(t, tc.ignore...))); diff != "" {
+				if diff := cmp.Diff([]string{}, drifttest.Drifted(f.Check(t, tc.ignore...))); diff != "" {
 					t.Errorf("drift after remediation (-want +got):\n%s", diff)
 				}
 			})
@@ -69,7 +71,7 @@ spec:
 // replicas returns spec.replicas of the live Deployment web.
 func replicas(t *testing.T, f *fixture) int64 {
 	t.Helper()
-	n, _, err := unstructured.NestedInt64(f.live(t)["Deployment/web"].Object, "spec", "replicas")
+	n, _, err := unstructured.NestedInt64(f.Live(t)["Deployment/web"].Object, "spec", "replicas")
 	if err != nil {
 		t.Fatal(err)
 	}
