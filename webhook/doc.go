@@ -7,7 +7,7 @@
 //   - Store holds the compiled desired state and swaps it atomically on reload.
 //   - Reloader polls the manifest directory and reloads it when it changes; a reload that fails
 //     keeps the last good state.
-//   - Metrics are the webhook's Prometheus metrics.
+//   - Its Prometheus metrics are defined, with the auditor's, in pkg/metrics.
 //
 // The request path makes no API calls and never prints Secret values.
 package webhook

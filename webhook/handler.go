@@ -12,6 +12,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 )
 
@@ -57,7 +58,7 @@ type Options struct {
 	// discarding them.
 	Log logr.Logger
 	// Metrics counts decisions. Defaults to nil: no metrics.
-	Metrics *Metrics
+	Metrics *metrics.Metrics
 }
 
 // Handler is the admission handler: decode, look up in memory, diff, decide. It is safe for
@@ -132,7 +133,7 @@ func (h *Handler) decide(req *admissionv1.AdmissionRequest, c *change, mode poli
 	default:
 		d, resp = DecisionWarned, admission.Allowed("").WithWarnings(warnings(c, revision)...)
 	}
-	h.opts.Metrics.decision(d)
+	h.opts.Metrics.Decision(string(d))
 	h.audit(req, c, d, revision)
 	return resp
 }
@@ -151,12 +152,12 @@ func (h *Handler) exempt(u authnv1.UserInfo) bool {
 }
 
 func (h *Handler) allow(d Decision) admission.Response {
-	h.opts.Metrics.decision(d)
+	h.opts.Metrics.Decision(string(d))
 	return admission.Allowed("")
 }
 
 func (h *Handler) errored(ctx context.Context, err error) admission.Response {
-	h.opts.Metrics.decision(DecisionError)
+	h.opts.Metrics.Decision(string(DecisionError))
 	logr.FromContextOrDiscard(ctx).Error(err, "cannot judge admission request")
 	return admission.Errored(http.StatusInternalServerError, fmt.Errorf("gitops-drift: %w", err))
 }

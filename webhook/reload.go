@@ -9,11 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 )
 
 // LoadFunc loads and compiles the desired state. It returns either a complete state or an
@@ -25,7 +27,7 @@ type ReloaderOptions struct {
 	// Interval is how often the directory is checked for changes. Defaults to 2s.
 	Interval time.Duration
 	// Metrics counts failed reloads and records the revision in force. Defaults to nil: none.
-	Metrics *Metrics
+	Metrics *metrics.Metrics
 }
 
 // Reloader keeps a Store in step with a manifest directory. It polls the directory: when the
@@ -39,6 +41,8 @@ type Reloader struct {
 	opts  ReloaderOptions
 	last  uint64 // fingerprint of the directory as last loaded (or failed to load)
 	tried bool
+	// failed holds the error of the latest load while it is failing; nil once one succeeds.
+	failed atomic.Pointer[error]
 }
 
 // NewReloader returns a Reloader that loads dir with load into store.
@@ -72,15 +76,27 @@ func (r *Reloader) Reload(ctx context.Context) error {
 	}
 	r.store.Set(d)
 	r.last, r.tried = fp, true
-	r.opts.Metrics.loaded(d.Revision)
+	r.failed.Store(nil)
+	r.opts.Metrics.Loaded(d.Revision)
 	logr.FromContextOrDiscard(ctx).Info("desired state loaded", "manifests", r.dir, "revision", d.Revision, "objects", len(d.Targets))
 	return nil
 }
 
 func (r *Reloader) fail(err error, fp uint64) error {
 	r.last, r.tried = fp, true
-	r.opts.Metrics.loadError()
+	r.failed.Store(&err)
+	r.opts.Metrics.LoadError()
 	return err
+}
+
+// Err returns the error of the latest load while the manifests fail to load (the Store then
+// holds the last good state), and nil once a load succeeds. The auditor does not remediate
+// while it is set. It is safe to call from any goroutine.
+func (r *Reloader) Err() error {
+	if p := r.failed.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // Start reloads every Interval until ctx ends. Failures are logged; the last good state stays

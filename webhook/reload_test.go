@@ -11,6 +11,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
@@ -27,7 +28,7 @@ type reloadFixture struct {
 func newReloadFixture(t *testing.T, interval time.Duration) *reloadFixture {
 	t.Helper()
 	f := &reloadFixture{dir: t.TempDir(), store: &Store{}, reg: prometheus.NewRegistry(), mtime: time.Unix(1700000000, 0)}
-	m, err := NewMetrics(f.reg)
+	m, err := metrics.New(f.reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,13 +121,22 @@ func TestReload(t *testing.T) {
 	if got := f.loadErrors(t); got != 1 {
 		t.Errorf("load errors = %v, want 1", got)
 	}
+	if err := f.reloader.Err(); err == nil || !strings.Contains(err.Error(), "cm.yaml") {
+		t.Errorf("Err() = %v while the reload fails, want the load error", err)
+	}
 	if err := f.reloader.Reload(ctx); err != nil || f.loadErrors(t) != 1 {
 		t.Errorf("same invalid YAML again: err = %v, load errors = %v; want it reported once", err, f.loadErrors(t))
+	}
+	if f.reloader.Err() == nil {
+		t.Error("Err() = nil after polling the same invalid YAML again; the reload is still failing")
 	}
 
 	f.write(t, configMap("green"))
 	if err := f.reloader.Reload(ctx); err != nil || f.color(t) != "green" {
 		t.Fatalf("fixed file: err = %v, color = %q, want nil and green", err, f.color(t))
+	}
+	if err := f.reloader.Err(); err != nil {
+		t.Errorf("Err() = %v after a good reload, want nil", err)
 	}
 }
 

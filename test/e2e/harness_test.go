@@ -96,6 +96,15 @@ type webhook struct {
 // calls it.
 func startWebhook(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string) *webhook {
 	t.Helper()
+	w := startServe(t, e, ns, desired, args...)
+	w.register()
+	return w
+}
+
+// startServe writes desired (YAML) into a fresh manifest directory, starts `serve` on it in the
+// namespace ns with args added, and waits until it is ready. The webhook is not registered.
+func startServe(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string) *webhook {
+	t.Helper()
 	w := &webhook{t: t, env: e, ns: ns, manifests: t.TempDir(), out: &syncBuffer{}, exited: make(chan struct{})}
 	w.writeFile("desired.yaml", desired)
 	// A ConfigMap Git defines and the tests never create: a dry-run CREATE of another
@@ -125,7 +134,6 @@ func startWebhook(t *testing.T, e *kubeenv.Env, ns, desired string, args ...stri
 		}
 	})
 	w.waitReady()
-	w.register()
 	return w
 }
 
@@ -236,6 +244,17 @@ func (w *webhook) stop() {
 // metric returns the value of an unlabelled metric from serve's metrics endpoint.
 func (w *webhook) metric(name string) float64 {
 	w.t.Helper()
+	v, ok := w.sample(name)
+	if !ok {
+		w.t.Fatalf("metric %s not found", name)
+	}
+	return v
+}
+
+// sample returns the value of a sample from serve's metrics endpoint: name is as the
+// endpoint prints it, labels included (`gitops_drift_resources{state="drifted"}`).
+func (w *webhook) sample(name string) (float64, bool) {
+	w.t.Helper()
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", w.metrics))
 	if err != nil {
 		w.t.Fatal(err)
@@ -249,11 +268,10 @@ func (w *webhook) metric(name string) float64 {
 			if err != nil {
 				w.t.Fatal(err)
 			}
-			return f
+			return f, true
 		}
 	}
-	w.t.Fatalf("metric %s not found", name)
-	return 0
+	return 0, false
 }
 
 // kubectl runs the real kubectl as the user of kubeconfig (the admin when empty) in the

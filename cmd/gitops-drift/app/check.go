@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,7 +10,6 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
-	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 )
@@ -27,18 +27,18 @@ func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 	if err != nil {
 		return withCode(ExitError, err)
 	}
+	rem, err := o.Remediator(client)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
 	c := &checker{opts: o, client: client, schemas: schema.NewResolverForDiscovery(client.Discovery), streams: streams}
-	if o.Remediate {
-		rem, err := remediate.New(client, remediate.Options{Strategy: remediate.Strategy(o.RemediationStrategy)})
-		if err != nil {
-			return withCode(ExitError, err)
-		}
-		c.remediator = rem
-	}
+	runner := &check.Runner{Live: client, Options: check.Options{DryRun: o.DryRun, Remediator: rem}}
 	if o.Once {
-		return c.once(ctx)
+		runner.Desired = c.load
+		return c.once(ctx, runner)
 	}
-	return c.loop(ctx, log)
+	runner.Desired = c.loadOrLast
+	return c.loop(ctx, runner, log)
 }
 
 // checker runs checks against one cluster.
@@ -48,24 +48,23 @@ type checker struct {
 	schemas *schema.Resolver
 	streams IOStreams
 	last    *check.Desired // the last manifest set that loaded cleanly
-	// remediator repairs drift under --remediate; nil otherwise.
-	remediator check.Remediator
 }
 
 // load reads and compiles the manifests. On failure nothing else may happen with them.
-func (c *checker) load() (*check.Desired, error) {
+func (c *checker) load(context.Context) (*check.Desired, error) {
 	return loadDesired(c.opts.Manifests, c.opts.Namespace, c.client, c.schemas, c.opts.ignore)
 }
 
-// run checks d, repairs its drift when repair is true and --remediate is on, and writes the
-// report.
-func (c *checker) run(ctx context.Context, d *check.Desired, repair bool) (report.Report, error) {
-	opts := check.Options{DryRun: c.opts.DryRun}
-	if repair {
-		opts.Remediator = c.remediator
+// loadOrLast loads the manifests and remembers them; when they do not load, it returns the
+// last set that did (nil before the first) with the error: the Runner checks it without
+// remediating.
+func (c *checker) loadOrLast(ctx context.Context) (*check.Desired, error) {
+	d, err := c.load(ctx)
+	if err != nil {
+		return c.last, err
 	}
-	r := check.Run(ctx, d, c.client, opts)
-	return r, c.write(r)
+	c.last = d
+	return d, nil
 }
 
 func (c *checker) write(r report.Report) error {
@@ -77,13 +76,12 @@ func (c *checker) write(r report.Report) error {
 
 // once runs one check and maps its outcome to the exit code. Manifests that do not load
 // cleanly end it before any API call that could write.
-func (c *checker) once(ctx context.Context) error {
-	d, err := c.load()
+func (c *checker) once(ctx context.Context, runner *check.Runner) error {
+	r, err := runner.RunOnce(ctx)
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	r, err := c.run(ctx, d, true)
-	if err != nil {
+	if err := c.write(r); err != nil {
 		return withCode(ExitError, fmt.Errorf("write report: %w", err))
 	}
 	return outcome(r, c.opts.FailOnDrift)
@@ -114,19 +112,20 @@ func outcome(r report.Report, failOnDrift bool) error {
 // the last good one stays in force for the report, but nothing is remediated from it until
 // the manifests load again: Git has moved on to a state that cannot be read. Errors never end
 // the loop.
-func (c *checker) loop(ctx context.Context, log logr.Logger) error {
+func (c *checker) loop(ctx context.Context, runner *check.Runner, log logr.Logger) error {
 	t := time.NewTicker(c.opts.Interval)
 	defer t.Stop()
 	for {
-		d, err := c.load()
-		if err != nil {
-			log.Error(err, "manifests did not load; keeping the last good set, without remediation", "manifests", c.opts.Manifests)
-		} else {
-			c.last = d
+		r, err := runner.RunOnce(ctx)
+		var stale *check.StaleError
+		switch {
+		case errors.As(err, &stale):
+			log.Error(stale.Err, "manifests did not load; keeping the last good set, without remediation", "manifests", c.opts.Manifests)
+		case err != nil:
+			log.Error(err, "manifests did not load", "manifests", c.opts.Manifests)
 		}
-		if c.last != nil {
-			r, err := c.run(ctx, c.last, d != nil)
-			if err != nil {
+		if err == nil || stale != nil {
+			if err := c.write(r); err != nil {
 				log.Error(err, "write report")
 			}
 			log.Info("check done", "revision", r.Revision, "resources", r.Summary.Resources, "drifted", r.Summary.Drifted, "missing", r.Summary.Missing, "errors", r.Summary.Errors)

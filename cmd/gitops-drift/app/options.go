@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
-	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 )
 
 // CheckOptions are the flags of a drift check.
@@ -23,11 +22,8 @@ type CheckOptions struct {
 	DryRun bool
 	// NoDryRun turns DryRun off.
 	NoDryRun bool
-	// Remediate re-applies Git's state to drifted and missing resources.
-	Remediate bool
-	// RemediationStrategy is how --remediate writes drifted resources: apply (server-side
-	// apply) or replace (PUT). Defaults to apply.
-	RemediationStrategy string
+	// RemediationOptions are --remediate, which turns DryRun off, and --remediation-strategy.
+	RemediationOptions
 	// Once runs one check and exits; otherwise the check repeats every Interval.
 	Once bool
 	// Interval between checks when not Once. Defaults to 60s; "60" means seconds.
@@ -51,12 +47,12 @@ type CheckOptions struct {
 // NewCheckOptions returns the options with their defaults.
 func NewCheckOptions() *CheckOptions {
 	return &CheckOptions{
-		Namespace:           "default",
-		DryRun:              true,
-		RemediationStrategy: string(remediate.StrategyApply),
-		Interval:            time.Minute,
-		Output:              "text",
-		Log:                 LogOptions{Level: "info", Format: "auto"},
+		Namespace:          "default",
+		DryRun:             true,
+		RemediationOptions: NewRemediationOptions(),
+		Interval:           time.Minute,
+		Output:             "text",
+		Log:                LogOptions{Level: "info", Format: "auto"},
 	}
 }
 
@@ -66,8 +62,7 @@ func (o *CheckOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Namespace, "namespace", "n", o.Namespace, "namespace for namespaced objects that set none")
 	fs.BoolVar(&o.DryRun, "dry-run", o.DryRun, "report only, change nothing (the default)")
 	fs.BoolVar(&o.NoDryRun, "no-dry-run", o.NoDryRun, "turn --dry-run off (reports say drift-detected without (dry-run))")
-	fs.BoolVar(&o.Remediate, "remediate", o.Remediate, "re-apply Git's state to drifted and missing resources (turns --dry-run off)")
-	fs.StringVar(&o.RemediationStrategy, "remediation-strategy", o.RemediationStrategy, "how --remediate writes drifted resources: apply (server-side apply) or replace (full PUT)")
+	o.RemediationOptions.BindFlags(fs, "re-apply Git's state to drifted and missing resources (turns --dry-run off)")
 	fs.BoolVar(&o.Once, "once", o.Once, "check once and exit; without it the check repeats every --interval")
 	fs.Var((*seconds)(&o.Interval), "interval", "time between checks: a duration (1m, 30s) or seconds (60)")
 	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster)")
@@ -103,8 +98,8 @@ func (o *CheckOptions) Validate() error {
 	if o.Output != "text" && o.Output != "json" {
 		errs = append(errs, fmt.Errorf("--output %q: want text or json", o.Output))
 	}
-	if _, err := remediate.ParseStrategy(o.RemediationStrategy); err != nil {
-		errs = append(errs, fmt.Errorf("--remediation-strategy: %w", err))
+	if err := o.RemediationOptions.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if o.Interval <= 0 {
 		errs = append(errs, fmt.Errorf("--interval %s: must be positive", o.Interval))

@@ -7,22 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/controller-runtime/pkg/healthz"
-	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/manager"
-	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	"github.com/gitops-drift/gitops-drift/pkg/check"
-	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
-	"github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // ServeOptions are the flags of `gitops-drift serve`.
@@ -57,6 +46,25 @@ type ServeOptions struct {
 	HealthProbeBindAddress string
 	// ReloadInterval is how often the manifest directory is checked for changes. Defaults to 2s.
 	ReloadInterval time.Duration
+	// AuditInterval is the time between the auditor's full audits; a watch event on a tracked
+	// object has it checked again within a second anyway. Defaults to 60s.
+	AuditInterval time.Duration
+	// NoWebhook turns the admission webhook off: serve only audits.
+	NoWebhook bool
+	// NoAudit turns the auditor off: serve only judges admission requests.
+	NoAudit bool
+	// RemediationOptions are --remediate, with which the auditor repairs drift, and
+	// --remediation-strategy, as in the check.
+	RemediationOptions
+	// RemediationQPS bounds the auditor's remediation writes per second. Defaults to 5.
+	RemediationQPS float64
+	// LeaderElect turns leader election on (a Lease named gitops-drift): only the leader
+	// audits and remediates; every replica serves the webhook. Defaults to false: this one
+	// process does everything.
+	LeaderElect bool
+	// LeaderElectionNamespace is where the Lease is. Defaults to the namespace serve runs in,
+	// in a cluster, else drift-system.
+	LeaderElectionNamespace string
 	// Log configures logging.
 	Log LogOptions
 }
@@ -70,6 +78,9 @@ func NewServeOptions() *ServeOptions {
 		MetricsBindAddress:     ":8080",
 		HealthProbeBindAddress: ":8081",
 		ReloadInterval:         2 * time.Second,
+		AuditInterval:          time.Minute,
+		RemediationOptions:     NewRemediationOptions(),
+		RemediationQPS:         5,
 		Log:                    LogOptions{Level: "info", Format: "auto"},
 	}
 }
@@ -89,6 +100,13 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, `address of the Prometheus metrics endpoint; "0" turns it off`)
 	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress, `address of /healthz and /readyz; "0" turns them off`)
 	fs.Var((*seconds)(&o.ReloadInterval), "reload-interval", "how often to check --manifests for changes: a duration (2s) or seconds")
+	fs.Var((*seconds)(&o.AuditInterval), "audit-interval", "time between full audits: a duration (1m) or seconds; watch events are checked within a second anyway")
+	fs.BoolVar(&o.NoWebhook, "no-webhook", o.NoWebhook, "do not serve the admission webhook (audit only)")
+	fs.BoolVar(&o.NoAudit, "no-audit", o.NoAudit, "do not audit (admission webhook only)")
+	o.RemediationOptions.BindFlags(fs, "let the auditor re-apply Git's state to drifted and missing resources (on the leader only)")
+	fs.Float64Var(&o.RemediationQPS, "remediation-qps", o.RemediationQPS, "at most this many remediation writes per second")
+	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (Lease gitops-drift) to audit and remediate; every replica serves the webhook")
+	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", o.LeaderElectionNamespace, "namespace of the Lease (default: the namespace serve runs in, else "+defaultLeaderElectionNamespace+")")
 	o.Log.BindFlags(fs)
 }
 
@@ -110,6 +128,21 @@ func (o *ServeOptions) Validate() error {
 	if o.ReloadInterval <= 0 {
 		errs = append(errs, fmt.Errorf("--reload-interval %s: must be positive", o.ReloadInterval))
 	}
+	if o.AuditInterval <= 0 {
+		errs = append(errs, fmt.Errorf("--audit-interval %s: must be positive", o.AuditInterval))
+	}
+	if o.NoWebhook && o.NoAudit {
+		errs = append(errs, errors.New("--no-webhook and --no-audit leave nothing to serve"))
+	}
+	if o.Remediate && o.NoAudit {
+		errs = append(errs, errors.New("--remediate needs the auditor: drop --no-audit"))
+	}
+	if o.RemediationQPS <= 0 {
+		errs = append(errs, fmt.Errorf("--remediation-qps %g: must be positive", o.RemediationQPS))
+	}
+	if err := o.RemediationOptions.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(append(errs, o.Log.Validate())...)
 }
 
@@ -127,10 +160,12 @@ func newServeCommand(streams IOStreams, run func(context.Context, IOStreams, *Se
 	opts := NewServeOptions()
 	cmd := &cobra.Command{
 		Use:   "serve --manifests DIR [flags]",
-		Short: "Serve the validating admission webhook that warns about or denies changes drifting from Git",
+		Short: "Serve the admission webhook and the auditor that report, and may repair, drift from Git",
 		Long: "serve runs the validating admission webhook (HTTPS, path /validate): a CREATE, UPDATE or\n" +
 			"DELETE of an object the manifests define that would make it drift from Git is warned about,\n" +
 			"denied or logged, as --enforcement and the object's drift.gitops.io/enforcement say.\n" +
+			"Beside it, the auditor checks every tracked object every --audit-interval and whenever one\n" +
+			"changes, from informers: it logs drift, records Events and, with --remediate, repairs it.\n" +
 			"Metrics are served on --metrics-bind-address, /healthz and /readyz on --health-probe-bind-address.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -142,94 +177,4 @@ func newServeCommand(streams IOStreams, run func(context.Context, IOStreams, *Se
 	}
 	opts.BindFlags(cmd.Flags())
 	return cmd
-}
-
-// RunServe runs the webhook until ctx ends: it loads the manifests (failing if they do not
-// load), then starts a controller-runtime Manager with the webhook server, the metrics and
-// health endpoints, and the manifest reloader. The auditor is to join the same Manager.
-func RunServe(ctx context.Context, streams IOStreams, o *ServeOptions) error {
-	log := o.Log.Logger(streams.ErrOut)
-	ctrllog.SetLogger(log)
-	ctx = logr.NewContext(ctx, log)
-	mgr, err := newServeManager(ctx, o, log)
-	if err != nil {
-		return withCode(ExitError, err)
-	}
-	if err := mgr.Start(ctx); err != nil {
-		return withCode(ExitError, err)
-	}
-	return nil
-}
-
-// newServeManager connects to the cluster, finds the webhook's own identity, loads the
-// manifests, and builds the Manager that serves the webhook.
-func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (manager.Manager, error) {
-	cfg, err := cluster.Config(o.Kubeconfig, o.Context)
-	if err != nil {
-		return nil, err
-	}
-	client, err := cluster.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	self, err := cluster.WhoAmI(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	metrics, err := webhook.NewMetrics(ctrlmetrics.Registry)
-	if err != nil {
-		return nil, err
-	}
-	store, reloader, err := loadStore(ctx, o, client, metrics)
-	if err != nil {
-		return nil, err
-	}
-	mgr, err := manager.New(cfg, manager.Options{
-		Logger:                 log,
-		BaseContext:            func() context.Context { return logr.NewContext(context.Background(), log) },
-		Metrics:                metricsserver.Options{BindAddress: o.MetricsBindAddress},
-		HealthProbeBindAddress: o.HealthProbeBindAddress,
-		WebhookServer:          ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.WebhookPort, CertDir: o.CertDir}),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create manager: %w", err)
-	}
-	enforcement, _ := policy.ParseEnforcement(o.Enforcement) // checked by Validate
-	exemptUsers := append([]string{self.Username}, o.ExemptUsers...)
-	handler := webhook.NewHandler(store, webhook.Options{
-		Enforcement:  enforcement,
-		ExemptUsers:  exemptUsers,
-		ExemptGroups: o.ExemptGroups,
-		Log:          log.WithName("audit"),
-		Metrics:      metrics,
-	})
-	log.Info("webhook configured", "manifests", o.Manifests, "enforcement", enforcement, "webhookPort", o.WebhookPort, "exemptUsers", exemptUsers, "exemptGroups", o.ExemptGroups)
-	return mgr, addWebhook(mgr, handler, store, reloader)
-}
-
-// loadStore loads the manifests into a new Store, and returns it with the Reloader that keeps
-// it up to date.
-func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, metrics *webhook.Metrics) (*webhook.Store, *webhook.Reloader, error) {
-	ignore, _ := o.ignore() // checked by Validate
-	schemas := schema.NewResolverForDiscovery(client.Discovery)
-	store := &webhook.Store{}
-	reloader := webhook.NewReloader(o.Manifests, func() (*check.Desired, error) {
-		return loadDesired(o.Manifests, o.Namespace, client, schemas, ignore)
-	}, store, webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: metrics})
-	if err := reloader.Reload(ctx); err != nil {
-		return nil, nil, err
-	}
-	return store, reloader, nil
-}
-
-// addWebhook registers the webhook, its health checks and the reloader with mgr.
-func addWebhook(mgr manager.Manager, h *webhook.Handler, store *webhook.Store, r *webhook.Reloader) error {
-	srv := mgr.GetWebhookServer()
-	srv.Register(webhook.Path, h.Webhook())
-	return errors.Join(
-		mgr.AddHealthzCheck("ping", healthz.Ping),
-		mgr.AddReadyzCheck("webhook", srv.StartedChecker()),
-		mgr.AddReadyzCheck("desired-state", store.Ready),
-		mgr.Add(r),
-	)
 }

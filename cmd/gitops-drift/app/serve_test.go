@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -34,20 +35,28 @@ func TestServeFlags(t *testing.T) {
 		"--exempt-groups", "gitops", "--exempt-groups", "admins",
 		"--metrics-bind-address", "0", "--health-probe-bind-address", ":9000",
 		"--reload-interval", "5", "--ignore-fields", "spec.replicas",
+		"--audit-interval", "30s", "--no-webhook", "--remediate", "--remediation-strategy", "replace",
+		"--remediation-qps", "0.5", "--leader-elect", "--leader-election-namespace", "ops",
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := &ServeOptions{
 		Manifests: "m", Namespace: "apps", Kubeconfig: "kc", CertDir: "certs", WebhookPort: 10443,
-		Enforcement:            "deny",
-		ExemptUsers:            []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
-		ExemptGroups:           []string{"gitops", "admins"},
-		MetricsBindAddress:     "0",
-		HealthProbeBindAddress: ":9000",
-		ReloadInterval:         5 * time.Second,
-		IgnoreFields:           []string{"spec.replicas"},
-		Log:                    LogOptions{Level: "info", Format: "auto"},
+		Enforcement:             "deny",
+		ExemptUsers:             []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
+		ExemptGroups:            []string{"gitops", "admins"},
+		MetricsBindAddress:      "0",
+		HealthProbeBindAddress:  ":9000",
+		ReloadInterval:          5 * time.Second,
+		IgnoreFields:            []string{"spec.replicas"},
+		AuditInterval:           30 * time.Second,
+		NoWebhook:               true,
+		RemediationOptions:      RemediationOptions{Remediate: true, RemediationStrategy: "replace"},
+		RemediationQPS:          0.5,
+		LeaderElect:             true,
+		LeaderElectionNamespace: "ops",
+		Log:                     LogOptions{Level: "info", Format: "auto"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("options mismatch (-want +got):\n%s", diff)
@@ -67,6 +76,10 @@ func TestServeDefaults(t *testing.T) {
 	if got.WebhookPort != 9443 || got.Enforcement != "warn" {
 		t.Errorf("defaults: port %d, enforcement %q; want 9443 and warn", got.WebhookPort, got.Enforcement)
 	}
+	if got.AuditInterval != time.Minute || got.Remediate || got.RemediationStrategy != "apply" || got.RemediationQPS != 5 || got.LeaderElect {
+		t.Errorf("defaults: audit interval %s, remediate %v with %q at %g/s, leader-elect %v; want 1m, off, apply, 5, off",
+			got.AuditInterval, got.Remediate, got.RemediationStrategy, got.RemediationQPS, got.LeaderElect)
+	}
 }
 
 func TestServeValidate(t *testing.T) {
@@ -80,6 +93,11 @@ func TestServeValidate(t *testing.T) {
 		{name: "bad port", args: []string{"--manifests", "m", "--webhook-port", "0"}, want: "--webhook-port 0"},
 		{name: "bad ignore path", args: []string{"--manifests", "m", "--ignore-fields", "spec[[x"}, want: "--ignore-fields"},
 		{name: "extra argument", args: []string{"--manifests", "m", "extra"}, want: "unknown command"},
+		{name: "nothing to serve", args: []string{"--manifests", "m", "--no-webhook", "--no-audit"}, want: "leave nothing to serve"},
+		{name: "remediate without auditor", args: []string{"--manifests", "m", "--no-audit", "--remediate"}, want: "--remediate needs the auditor"},
+		{name: "bad strategy", args: []string{"--manifests", "m", "--remediation-strategy", "patch"}, want: "--remediation-strategy"},
+		{name: "bad audit interval", args: []string{"--manifests", "m", "--audit-interval", "0"}, want: "--audit-interval 0s"},
+		{name: "bad qps", args: []string{"--manifests", "m", "--remediation-qps", "0"}, want: "--remediation-qps 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,5 +115,17 @@ func TestRootHasSubcommands(t *testing.T) {
 		if c, _, err := cmd.Find([]string{name}); err != nil || c.Name() != name {
 			t.Errorf("root command has no %q subcommand (err %v)", name, err)
 		}
+	}
+}
+
+func TestLeaderElectionNamespace(t *testing.T) {
+	if got := leaderElectionNamespace("ops"); got != "ops" {
+		t.Errorf("explicit namespace: got %q, want ops", got)
+	}
+	if _, err := os.Stat(inClusterNamespaceFile); err == nil {
+		t.Skip("running in a Pod")
+	}
+	if got := leaderElectionNamespace(""); got != "drift-system" {
+		t.Errorf("outside a cluster: got %q, want drift-system", got)
 	}
 }

@@ -1,0 +1,213 @@
+package auditor
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-logr/logr"
+	"golang.org/x/time/rate"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/util/workqueue"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
+)
+
+// DesiredStore holds the desired state the auditor checks against: the last manifest set that
+// loaded cleanly. webhook.Store is one.
+type DesiredStore interface {
+	Load() *check.Desired
+}
+
+// Options configure an Auditor.
+type Options struct {
+	// Interval is the time between full audits. Defaults to 60s.
+	Interval time.Duration
+	// Debounce is how long a watch event on a tracked object waits before the object is
+	// checked again, so that a burst of changes is checked once. Defaults to 200ms.
+	Debounce time.Duration
+	// Remediator repairs drifted and missing objects whose remediation policy allows it.
+	// Defaults to nil: drift is reported, as "drift-detected (dry-run)", and never written.
+	Remediator check.Remediator
+	// RemediationQPS bounds the remediation writes per second (a token bucket with a burst of
+	// the same size, at least 1). Defaults to 5.
+	RemediationQPS float64
+	// ReloadErr returns the error of the latest manifest reload while it fails. Drift is then
+	// checked against the last good state and reported, never remediated. Defaults to nil:
+	// reloads never fail.
+	ReloadErr func() error
+	// SyncTimeout is how long a new informer may take to list its objects before they are
+	// reported as errors. Defaults to 30s.
+	SyncTimeout time.Duration
+	// Cache is the base of the informer caches' options: Scheme, Mapper and HTTPClient (a
+	// Manager's). The auditor sets the namespaces, the transform and
+	// ReaderFailOnMissingInformer. Defaults to building them from the rest.Config.
+	Cache cache.Options
+	// Recorder records the Kubernetes Events. Defaults to nil: no Events.
+	Recorder events.EventRecorder
+	// Metrics records the drift gauges, audit durations and remediations. Defaults to nil.
+	Metrics *metrics.Metrics
+	// Log receives the audit log: a line per drifted resource per audit and a summary.
+	// Defaults to the logger of Start's context.
+	Log logr.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Interval <= 0 {
+		o.Interval = time.Minute
+	}
+	if o.Debounce <= 0 {
+		o.Debounce = 200 * time.Millisecond
+	}
+	if o.RemediationQPS <= 0 {
+		o.RemediationQPS = 5
+	}
+	if o.ReloadErr == nil {
+		o.ReloadErr = func() error { return nil }
+	}
+	if o.SyncTimeout <= 0 {
+		o.SyncTimeout = 30 * time.Second
+	}
+	return o
+}
+
+// item is a unit of the auditor's work: a full audit, or one object to check again.
+type item struct {
+	full bool
+	key  manifest.Key
+}
+
+var fullAudit = item{full: true}
+
+// Auditor checks the cluster against the desired state, every Interval and whenever a tracked
+// object changes, from informers. It logs drift, records Events and metrics, and, with a
+// Remediator, repairs drift. It is a controller-runtime Runnable that needs leader election:
+// with several replicas, only the leader audits.
+type Auditor struct {
+	cfg   *rest.Config
+	store DesiredStore
+	opts  Options
+	rem   check.Remediator // opts.Remediator behind the rate limit; nil without one
+
+	log logr.Logger
+	// Set by Start, used by its one worker goroutine only.
+	live   *live
+	queue  workqueue.TypedDelayingInterface[item]
+	ledger ledger
+	scopes map[scope]bool // the scopes of the state last audited
+	seq    int
+}
+
+var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
+
+// New returns an Auditor of the desired state in store, reading the cluster of cfg.
+func New(cfg *rest.Config, store DesiredStore, opts Options) *Auditor {
+	opts = opts.withDefaults()
+	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{}}
+	if opts.Remediator != nil {
+		burst := max(1, int(opts.RemediationQPS))
+		a.rem = &limited{rem: opts.Remediator, limiter: rate.NewLimiter(rate.Limit(opts.RemediationQPS), burst)}
+	}
+	return a
+}
+
+// NeedLeaderElection tells the Manager to run the auditor on the leader only.
+func (a *Auditor) NeedLeaderElection() bool { return true }
+
+// Start audits until ctx ends: at once, every Interval, when the desired state changes, and for
+// each watch event on a tracked object. An audit in progress when ctx ends stops without
+// reporting. Start returns nil.
+func (a *Auditor) Start(ctx context.Context) error {
+	if a.log.GetSink() == nil {
+		a.log = logr.FromContextOrDiscard(ctx)
+	}
+	ctx = logr.NewContext(ctx, a.log)
+	a.queue = workqueue.NewTypedDelayingQueue[item]()
+	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.changed)
+	defer a.live.stop()
+	go a.schedule(ctx)
+	go func() {
+		<-ctx.Done()
+		a.queue.ShutDown()
+	}()
+	a.log.Info("auditor started", "interval", a.opts.Interval.String(), "remediation", a.opts.Remediator != nil)
+	for a.next(ctx) {
+	}
+	a.log.Info("auditor stopped")
+	return nil
+}
+
+// schedule queues a full audit now, every Interval, and when the desired state changes (it is
+// looked at every second).
+func (a *Auditor) schedule(ctx context.Context) {
+	a.queue.Add(fullAudit)
+	every := time.NewTicker(a.opts.Interval)
+	defer every.Stop()
+	poll := time.NewTicker(min(time.Second, a.opts.Interval))
+	defer poll.Stop()
+	seen := a.store.Load()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-every.C:
+			a.queue.Add(fullAudit)
+		case <-poll.C:
+			if d := a.store.Load(); d != seen {
+				seen = d
+				a.queue.Add(fullAudit)
+			}
+		}
+	}
+}
+
+// next does the next item of work; it returns false once the queue is shut down.
+func (a *Auditor) next(ctx context.Context) bool {
+	it, shutdown := a.queue.Get()
+	if shutdown {
+		return false
+	}
+	defer a.queue.Done(it)
+	switch {
+	case ctx.Err() != nil:
+	case it.full:
+		a.audit(ctx)
+	default:
+		a.recheck(ctx, it.key)
+	}
+	return true
+}
+
+// changed is told of a watch event on an object of kind gvk: a tracked object is queued to be
+// checked again after Debounce. It runs on the informers' goroutines.
+func (a *Auditor) changed(gvk schema.GroupVersionKind, obj any) {
+	if tomb, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
+		obj = tomb.Obj
+	}
+	o, ok := obj.(client.Object)
+	if !ok {
+		return
+	}
+	key := manifest.Key{Group: gvk.Group, Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}
+	d := a.store.Load()
+	if d == nil {
+		return
+	}
+	if t, ok := d.Lookup(key); ok && !t.Policy.Skip {
+		a.queue.AddAfter(item{key: key}, a.opts.Debounce)
+	}
+}
+
+// newID returns the ID of a new audit: its start time and a sequence number.
+func (a *Auditor) newID(start time.Time) string {
+	a.seq++
+	return fmt.Sprintf("%s-%d", start.UTC().Format("20060102T150405.000Z"), a.seq)
+}

@@ -1,0 +1,22 @@
+// Package auditor is the periodic and event-driven audit that runs beside the admission webhook
+// in `gitops-drift serve`. The webhook only sees changes made through admission while it is up;
+// the auditor catches the rest (the webhook down, exempt users, changes from before the
+// install) with the same diff, from informers:
+//
+//   - live.go: a check.LiveSource over informers, one controller-runtime cache per tracked
+//     namespace (and one for cluster-scoped kinds), an informer per tracked kind, started as
+//     the desired state names them and stopped when a reload drops them. After the first list,
+//     an audit makes no API call.
+//   - auditor.go: the Auditor, a leader-elected Runnable. It audits every object at start,
+//     every interval and when the desired state changes (through check.Runner, as the CLI
+//     does), and checks one object again ~200ms after a watch event on it.
+//   - cycle.go, ledger.go: what each check found against what was last known of each object,
+//     so that unchanged drift is not reported as new.
+//   - log.go, events.go: the audit log (a JSON line per drifted resource per audit, with an
+//     audit ID, and a summary) and the Kubernetes Events (DriftDetected, DriftRemediated,
+//     RemediationBlocked, RemediationFailed), recorded when an object's drift changes.
+//   - limited.go: remediation through pkg/remediate, rate-limited; never while the latest
+//     manifests fail to load.
+//
+// Secret values never appear: pkg/diff masks them, and Events name fields, not values.
+package auditor

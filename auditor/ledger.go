@@ -1,0 +1,80 @@
+package auditor
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
+)
+
+// record is what the auditor last knew of one object: its state after the last check and
+// whatever was done about it, and a hash of its drift, so that drift already reported is
+// told from new drift.
+type record struct {
+	status report.Status // after remediation: a remediated or created object is in sync
+	fields int           // drifted fields
+	drift  uint64        // hash of the drift; 0 when there is none
+	action report.Action // what was done about the drift
+}
+
+// ledger holds the record of every object checked.
+type ledger map[manifest.Key]record
+
+// counts returns the drift gauges' values.
+func (l ledger) counts() metrics.Resources {
+	var c metrics.Resources
+	for _, r := range l {
+		switch r.status {
+		case report.StatusInSync:
+			c.InSync++
+		case report.StatusDrifted:
+			c.Drifted++
+			c.DriftedFields += r.fields
+		case report.StatusMissing:
+			c.Missing++
+		case report.StatusError:
+			c.Error++
+		}
+	}
+	return c
+}
+
+// recordOf returns the record of a checked resource whose drift hashes to drift.
+func recordOf(res *report.Resource, drift uint64) record {
+	switch res.Action {
+	case report.ActionRemediated, report.ActionCreated:
+		return record{status: report.StatusInSync}
+	}
+	r := record{status: res.Status, drift: drift, action: res.Action}
+	if res.Status == report.StatusDrifted {
+		r.fields = len(res.Fields)
+	}
+	return r
+}
+
+// driftHash hashes what drifts in res: its status and each field's path and values (Secret
+// values come masked). It is 0 for a resource in sync or in error.
+func driftHash(res *report.Resource) uint64 {
+	if res.Status != report.StatusDrifted && res.Status != report.StatusMissing {
+		return 0
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00", res.Status)
+	for _, f := range res.Fields {
+		d, _ := json.Marshal(f.Desired)
+		l, _ := json.Marshal(f.Live)
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", f.Path, d, l)
+	}
+	if sum := h.Sum64(); sum != 0 {
+		return sum
+	}
+	return 1
+}
+
+// keyOf returns the key of a checked resource.
+func keyOf(res *report.Resource) manifest.Key {
+	return manifest.Key{Group: groupOf(res.APIVersion), Kind: res.Kind, Namespace: res.Namespace, Name: res.Name}
+}

@@ -1,0 +1,259 @@
+package auditor
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+)
+
+// scope is what one informer watches: the objects of one kind in one namespace ("" for a
+// cluster-scoped kind).
+type scope struct {
+	gvk       schema.GroupVersionKind
+	namespace string
+}
+
+func scopeOf(obj *unstructured.Unstructured) scope {
+	return scope{gvk: obj.GroupVersionKind(), namespace: obj.GetNamespace()}
+}
+
+// live is a check.LiveSource over informers. It keeps one controller-runtime cache per
+// namespace the desired state names, restricted to that namespace, and one cluster-wide cache
+// for cluster-scoped kinds; each cache runs one informer per kind the desired state has there.
+// A cache or informer starts the first time a Fetch asks for its namespace and kind (a reload
+// may bring new ones) and stops when retain no longer lists it. Reads are lookups in the
+// informers' stores, without copies: once the informers have synced, Fetch makes no API call.
+// Objects read are shared with the cache and must not be modified.
+type live struct {
+	ctx  context.Context // the lifetime of the caches: the auditor's Start
+	cfg  *rest.Config
+	base cache.Options
+	// syncTimeout is how long a new informer may take to list before its objects are
+	// reported as errors (no RBAC to list them, say).
+	syncTimeout time.Duration
+	// onEvent is told of every watch event after the initial list.
+	onEvent func(gvk schema.GroupVersionKind, obj any)
+
+	mu     sync.Mutex
+	spaces map[string]*space // by namespace; "" holds the cluster-scoped kinds
+}
+
+// space is the cache of one namespace and its informers.
+type space struct {
+	cache    cache.Cache
+	stop     context.CancelFunc
+	stopped  chan struct{}
+	watching map[schema.GroupVersionKind]*informer
+}
+
+// informer is one kind watched in one space.
+type informer struct {
+	cache.Informer
+	started time.Time
+}
+
+func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, onEvent func(schema.GroupVersionKind, any)) *live {
+	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, onEvent: onEvent, spaces: map[string]*space{}}
+}
+
+var _ check.LiveSource = (*live)(nil)
+
+// Fetch returns the live copy of each desired object from the informers, starting those it
+// lacks and waiting for new ones to list, at most syncTimeout after they started.
+func (l *live) Fetch(ctx context.Context, desired []*unstructured.Unstructured) []cluster.Live {
+	out := make([]cluster.Live, len(desired))
+	ready := map[scope]error{}
+	var pending []*informer
+	for _, obj := range desired {
+		sc := scopeOf(obj)
+		if _, ok := ready[sc]; ok {
+			continue
+		}
+		inf, err := l.informer(sc)
+		ready[sc] = err
+		if err == nil && !inf.HasSynced() {
+			pending = append(pending, inf)
+		}
+	}
+	l.awaitSync(ctx, pending)
+	for i, obj := range desired {
+		sc := scopeOf(obj)
+		if err := ready[sc]; err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i].Object, out[i].Err = l.get(ctx, sc, obj.GetName())
+	}
+	return out
+}
+
+// get returns the object named name in sc from its synced informer; nil when there is none.
+func (l *live) get(ctx context.Context, sc scope, name string) (*unstructured.Unstructured, error) {
+	l.mu.Lock()
+	sp := l.spaces[sc.namespace]
+	var inf *informer
+	if sp != nil {
+		inf = sp.watching[sc.gvk]
+	}
+	l.mu.Unlock()
+	if inf == nil {
+		return nil, fmt.Errorf("%s in %q: not watched", sc.gvk.Kind, sc.namespace)
+	}
+	if !inf.HasSynced() {
+		return nil, fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)
+	}
+	obj := &unstructured.Unstructured{}
+	obj.SetGroupVersionKind(sc.gvk)
+	err := sp.cache.Get(ctx, client.ObjectKey{Namespace: sc.namespace, Name: name}, obj, client.UnsafeDisableDeepCopy)
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("read %s %s from the cache: %w", sc.gvk.Kind, name, err)
+	}
+	return obj, nil
+}
+
+// informer returns the informer of sc, starting it (and its namespace's cache) if needed.
+func (l *live) informer(sc scope) (*informer, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	sp, err := l.space(sc.namespace)
+	if err != nil {
+		return nil, err
+	}
+	if inf, ok := sp.watching[sc.gvk]; ok {
+		return inf, nil
+	}
+	obj := &unstructured.Unstructured{}
+	obj.SetGroupVersionKind(sc.gvk)
+	i, err := sp.cache.GetInformer(l.ctx, obj, cache.BlockUntilSynced(false))
+	if err != nil {
+		return nil, fmt.Errorf("watch %s in %q: %w", sc.gvk, sc.namespace, err)
+	}
+	gvk := sc.gvk
+	if _, err := i.AddEventHandler(toolscache.ResourceEventHandlerDetailedFuncs{
+		AddFunc: func(obj any, initial bool) {
+			if !initial { // the initial list is the audit's to check
+				l.onEvent(gvk, obj)
+			}
+		},
+		UpdateFunc: func(old, obj any) {
+			if resourceVersion(old) != resourceVersion(obj) { // not a resync
+				l.onEvent(gvk, obj)
+			}
+		},
+		DeleteFunc: func(obj any) { l.onEvent(gvk, obj) },
+	}); err != nil {
+		return nil, fmt.Errorf("watch %s in %q: %w", sc.gvk, sc.namespace, err)
+	}
+	inf := &informer{Informer: i, started: time.Now()}
+	sp.watching[sc.gvk] = inf
+	logr.FromContextOrDiscard(l.ctx).V(1).Info("watching", "kind", sc.gvk.String(), "namespace", sc.namespace)
+	return inf, nil
+}
+
+// space returns the cache of namespace, creating and starting it if needed. l.mu is held.
+func (l *live) space(namespace string) (*space, error) {
+	if sp, ok := l.spaces[namespace]; ok {
+		return sp, nil
+	}
+	opts := l.base
+	if namespace != "" {
+		opts.DefaultNamespaces = map[string]cache.Config{namespace: {}}
+	}
+	opts.DefaultTransform = cache.TransformStripManagedFields() // never compared; the bulk of many objects
+	opts.ReaderFailOnMissingInformer = true                     // a read never starts a watch by itself
+	c, err := cache.New(l.cfg, opts)
+	if err != nil {
+		return nil, fmt.Errorf("cache for namespace %q: %w", namespace, err)
+	}
+	ctx, stop := context.WithCancel(l.ctx)
+	sp := &space{cache: c, stop: stop, stopped: make(chan struct{}), watching: map[schema.GroupVersionKind]*informer{}}
+	go func() {
+		defer close(sp.stopped)
+		if err := c.Start(ctx); err != nil {
+			logr.FromContextOrDiscard(ctx).Error(err, "informer cache stopped", "namespace", namespace)
+		}
+	}()
+	l.spaces[namespace] = sp
+	return sp, nil
+}
+
+// awaitSync waits until every informer has synced or passed its sync deadline, or ctx ends.
+func (l *live) awaitSync(ctx context.Context, infs []*informer) {
+	for _, inf := range infs {
+		wait := time.Until(inf.started.Add(l.syncTimeout))
+		if wait <= 0 {
+			continue
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-inf.HasSyncedChecker().Done():
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
+}
+
+// retain stops the informers whose scope is not in keep, and the caches left without one.
+func (l *live) retain(keep map[scope]bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for ns, sp := range l.spaces {
+		for gvk := range sp.watching {
+			if keep[scope{gvk: gvk, namespace: ns}] {
+				continue
+			}
+			obj := &unstructured.Unstructured{}
+			obj.SetGroupVersionKind(gvk)
+			if err := sp.cache.RemoveInformer(l.ctx, obj); err != nil {
+				logr.FromContextOrDiscard(l.ctx).Error(err, "stop watching", "kind", gvk.String(), "namespace", ns)
+			}
+			delete(sp.watching, gvk)
+			logr.FromContextOrDiscard(l.ctx).V(1).Info("stopped watching", "kind", gvk.String(), "namespace", ns)
+		}
+		if len(sp.watching) == 0 {
+			sp.stop()
+			<-sp.stopped
+			delete(l.spaces, ns)
+		}
+	}
+}
+
+// watched returns the number of informers running.
+func (l *live) watched() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, sp := range l.spaces {
+		n += len(sp.watching)
+	}
+	return n
+}
+
+// stop stops every cache and waits for them.
+func (l *live) stop() {
+	l.retain(nil)
+}
+
+func resourceVersion(obj any) string {
+	if o, ok := obj.(client.Object); ok {
+		return o.GetResourceVersion()
+	}
+	return ""
+}

@@ -1,0 +1,129 @@
+package auditor
+
+import (
+	"encoding/json"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
+)
+
+// maxLogValue bounds the JSON of one value in the audit log.
+const maxLogValue = 256
+
+// logField is one drifted field in the audit log: its path and its desired and live values
+// (null when absent; Secret values come masked from pkg/diff). A value whose JSON is longer
+// than maxLogValue is given as that JSON, shortened, in a string.
+type logField struct {
+	Path    string `json:"path"`
+	Desired any    `json:"desired"`
+	Live    any    `json:"live"`
+}
+
+func logFieldsOf(fields []diff.Field) []logField {
+	out := make([]logField, len(fields))
+	for i, f := range fields {
+		out[i] = logField{Path: f.Path, Desired: logValue(f.Desired), Live: logValue(f.Live)}
+	}
+	return out
+}
+
+func logValue(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil || len(b) <= maxLogValue {
+		return v
+	}
+	return clip(string(b), maxLogValue)
+}
+
+// logResource writes the audit log line of a resource that is not in sync.
+func (a *Auditor) logResource(ru run, res *report.Resource) {
+	kv := []any{
+		logAuditID, ru.id,
+		logTrigger, ru.trigger,
+		logRevision, ru.revision,
+		logResource, keyOf(res).String(),
+		logAPIVersion, res.APIVersion,
+		logKind, res.Kind,
+		logNamespace, res.Namespace,
+		logName, res.Name,
+		logStatus, res.Status,
+		logAction, res.Action,
+		logFields, logFieldsOf(res.Fields),
+	}
+	if res.Error != "" {
+		kv = append(kv, logError, res.Error)
+	}
+	a.log.Info(msgDrift, kv...)
+}
+
+// logResolved writes the line of a resource back in sync.
+func (a *Auditor) logResolved(ru run, res *report.Resource) {
+	a.log.Info(msgResolved,
+		logAuditID, ru.id,
+		logTrigger, ru.trigger,
+		logRevision, ru.revision,
+		logResource, keyOf(res).String(),
+		logAPIVersion, res.APIVersion,
+		logKind, res.Kind,
+		logNamespace, res.Namespace,
+		logName, res.Name,
+	)
+}
+
+// summary writes the line that ends a full audit.
+func (a *Auditor) summary(ru run, r report.Report, c metrics.Resources, d time.Duration, stale *check.StaleError) {
+	var remediated, failed, blocked int
+	for _, res := range r.Resources {
+		switch res.Action {
+		case report.ActionRemediated, report.ActionCreated:
+			remediated++
+		case report.ActionRemediationFailed:
+			failed++
+		case report.ActionBlocked:
+			blocked++
+		}
+	}
+	remediation := remediationOff
+	switch {
+	case stale != nil && a.rem != nil:
+		remediation = remediationPaused
+	case a.rem != nil:
+		remediation = remediationOn
+	}
+	kv := []any{
+		logAuditID, ru.id,
+		logRevision, ru.revision,
+		logDuration, d.Seconds(),
+		logResources, len(r.Resources),
+		logInSync, c.InSync,
+		logDrifted, c.Drifted,
+		logMissing, c.Missing,
+		logErrors, c.Error,
+		logDriftedFields, c.DriftedFields,
+		logRemediated, remediated,
+		logFailed, failed,
+		logBlocked, blocked,
+		logRemediation, remediation,
+		logWatching, a.live.watched(),
+	}
+	if stale != nil {
+		kv = append(kv, logError, stale.Err.Error())
+	}
+	a.log.Info(msgSummary, kv...)
+}
+
+// clip shortens s to at most n bytes, ending in "...", without cutting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}

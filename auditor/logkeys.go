@@ -1,0 +1,49 @@
+package auditor
+
+// Keys of the audit log. Their names are part of the log's interface: alerting and log queries
+// use them.
+const (
+	logAuditID    = "auditID"
+	logTrigger    = "trigger"
+	logRevision   = "revision"
+	logResource   = "resource"
+	logAPIVersion = "apiVersion"
+	logKind       = "kind"
+	logNamespace  = "namespace"
+	logName       = "name"
+	logStatus     = "status"
+	logAction     = "action"
+	logFields     = "fields"
+	logError      = "error"
+
+	logDuration      = "durationSeconds"
+	logResources     = "resources"
+	logInSync        = "inSync"
+	logDrifted       = "drifted"
+	logMissing       = "missing"
+	logErrors        = "errors"
+	logDriftedFields = "driftedFields"
+	logRemediated    = "remediated"
+	logFailed        = "failed"
+	logBlocked       = "blocked"
+	logRemediation   = "remediation"
+	logWatching      = "watching"
+)
+
+// Messages of the audit log.
+const (
+	// msgDrift is the line of one resource that drifts, is missing or could not be read: at
+	// every full audit, and when a watch event changes its drift.
+	msgDrift = "audit drift"
+	// msgResolved is the line of a resource back in sync.
+	msgResolved = "audit drift resolved"
+	// msgSummary ends a full audit.
+	msgSummary = "audit done"
+)
+
+// Values of the remediation key of the summary line.
+const (
+	remediationOff    = "off"
+	remediationOn     = "on"
+	remediationPaused = "paused: the latest manifests did not load"
+)

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-logr/logr"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	"github.com/gitops-drift/gitops-drift/auditor"
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
+	"github.com/gitops-drift/gitops-drift/pkg/policy"
+	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/webhook"
+)
+
+const (
+	// leaderElectionID names the Lease of the leader election.
+	leaderElectionID = "gitops-drift"
+	// defaultLeaderElectionNamespace holds the Lease outside a cluster.
+	defaultLeaderElectionNamespace = "drift-system"
+	// inClusterNamespaceFile names the namespace a Pod runs in.
+	inClusterNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+	// eventSource is the reporting controller of the auditor's Events.
+	eventSource = "gitops-drift"
+	// gracefulShutdownTimeout bounds the wait for in-flight admission requests and the audit
+	// on SIGTERM, within Kubernetes' default 30s grace period.
+	gracefulShutdownTimeout = 25 * time.Second
+)
+
+// RunServe runs the webhook and the auditor until ctx ends: it loads the manifests (failing
+// if they do not load), then starts a controller-runtime Manager with the webhook server, the
+// auditor, the metrics and health endpoints, and the manifest reloader.
+func RunServe(ctx context.Context, streams IOStreams, o *ServeOptions) error {
+	log := o.Log.Logger(streams.ErrOut)
+	ctrllog.SetLogger(log)
+	ctx = logr.NewContext(ctx, log)
+	mgr, err := newServeManager(ctx, o, log)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	if err := mgr.Start(ctx); err != nil {
+		return withCode(ExitError, err)
+	}
+	return nil
+}
+
+// newServeManager connects to the cluster, loads the manifests, and builds the Manager that
+// runs the webhook and the auditor (unless turned off).
+func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (manager.Manager, error) {
+	cfg, err := cluster.Config(o.Kubeconfig, o.Context)
+	if err != nil {
+		return nil, err
+	}
+	client, err := cluster.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := metrics.New(ctrlmetrics.Registry)
+	if err != nil {
+		return nil, err
+	}
+	store, reloader, err := loadStore(ctx, o, client, m)
+	if err != nil {
+		return nil, err
+	}
+	opts := manager.Options{
+		Logger:                        log,
+		BaseContext:                   func() context.Context { return logr.NewContext(context.Background(), log) },
+		Metrics:                       metricsserver.Options{BindAddress: o.MetricsBindAddress},
+		HealthProbeBindAddress:        o.HealthProbeBindAddress,
+		LeaderElection:                o.LeaderElect,
+		LeaderElectionID:              leaderElectionID,
+		LeaderElectionNamespace:       leaderElectionNamespace(o.LeaderElectionNamespace),
+		LeaderElectionReleaseOnCancel: true, // the process ends right after: hand over at once
+		GracefulShutdownTimeout:       new(gracefulShutdownTimeout),
+	}
+	if !o.NoWebhook {
+		opts.WebhookServer = ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.WebhookPort, CertDir: o.CertDir})
+	}
+	mgr, err := manager.New(cfg, opts)
+	if err != nil {
+		return nil, fmt.Errorf("create manager: %w", err)
+	}
+	errs := []error{
+		mgr.AddHealthzCheck("ping", healthz.Ping),
+		mgr.AddReadyzCheck("desired-state", store.Ready),
+		mgr.Add(reloader),
+	}
+	if !o.NoWebhook {
+		errs = append(errs, addWebhook(ctx, mgr, o, store, m, log))
+	}
+	if !o.NoAudit {
+		errs = append(errs, addAuditor(mgr, o, client, store, reloader, m, log))
+	}
+	return mgr, errors.Join(errs...)
+}
+
+// loadStore loads the manifests into a new Store, and returns it with the Reloader that keeps
+// it up to date.
+func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*webhook.Store, *webhook.Reloader, error) {
+	ignore, _ := o.ignore() // checked by Validate
+	schemas := schema.NewResolverForDiscovery(client.Discovery)
+	store := &webhook.Store{}
+	reloader := webhook.NewReloader(o.Manifests, func() (*check.Desired, error) {
+		return loadDesired(o.Manifests, o.Namespace, client, schemas, ignore)
+	}, store, webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m})
+	if err := reloader.Reload(ctx); err != nil {
+		return nil, nil, err
+	}
+	return store, reloader, nil
+}
+
+// addWebhook finds the webhook's own identity (always exempt, so that remediation is never
+// judged), and registers the webhook and its readiness check with mgr.
+func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store *webhook.Store, m *metrics.Metrics, log logr.Logger) error {
+	self, err := cluster.WhoAmI(ctx, mgr.GetConfig())
+	if err != nil {
+		return err
+	}
+	enforcement, _ := policy.ParseEnforcement(o.Enforcement) // checked by Validate
+	exemptUsers := append([]string{self.Username}, o.ExemptUsers...)
+	h := webhook.NewHandler(store, webhook.Options{
+		Enforcement:  enforcement,
+		ExemptUsers:  exemptUsers,
+		ExemptGroups: o.ExemptGroups,
+		Log:          log.WithName("audit"),
+		Metrics:      m,
+	})
+	log.Info("webhook configured", "manifests", o.Manifests, "enforcement", enforcement, "webhookPort", o.WebhookPort, "exemptUsers", exemptUsers, "exemptGroups", o.ExemptGroups)
+	srv := mgr.GetWebhookServer()
+	srv.Register(webhook.Path, h.Webhook())
+	return mgr.AddReadyzCheck("webhook", srv.StartedChecker())
+}
+
+// addAuditor adds the auditor to mgr: informers from the manager's client settings, Events
+// from its recorder, remediation (with --remediate) through client.
+func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, store *webhook.Store, r *webhook.Reloader, m *metrics.Metrics, log logr.Logger) error {
+	rem, err := o.Remediator(client)
+	if err != nil {
+		return err
+	}
+	a := auditor.New(mgr.GetConfig(), store, auditor.Options{
+		Interval:       o.AuditInterval,
+		Remediator:     rem,
+		RemediationQPS: o.RemediationQPS,
+		ReloadErr:      r.Err,
+		Cache:          cache.Options{HTTPClient: mgr.GetHTTPClient(), Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()},
+		Recorder:       mgr.GetEventRecorder(eventSource),
+		Metrics:        m,
+		Log:            log.WithName("auditor"),
+	})
+	log.Info("auditor configured", "interval", o.AuditInterval.String(), "remediate", o.Remediate, "strategy", o.RemediationStrategy, "remediationQPS", o.RemediationQPS, "leaderElect", o.LeaderElect)
+	return mgr.Add(a)
+}
+
+// leaderElectionNamespace returns ns, or else the namespace this Pod runs in, or else
+// drift-system.
+func leaderElectionNamespace(ns string) string {
+	if ns != "" {
+		return ns
+	}
+	if b, err := os.ReadFile(inClusterNamespaceFile); err == nil {
+		if s := strings.TrimSpace(string(b)); s != "" {
+			return s
+		}
+	}
+	return defaultLeaderElectionNamespace
+}
