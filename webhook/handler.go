@@ -2,8 +2,6 @@ package webhook
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -39,7 +37,7 @@ const (
 	DecisionDenied Decision = "denied"
 	// DecisionAudited: the change introduces drift and was allowed silently, logged only.
 	DecisionAudited Decision = "audited"
-	// DecisionError: the request could not be judged (answered with a 500).
+	// DecisionError: the request could not be judged; it was allowed with a warning.
 	DecisionError Decision = "error"
 )
 
@@ -156,10 +154,14 @@ func (h *Handler) allow(d Decision) admission.Response {
 	return admission.Allowed("")
 }
 
+// errored answers a request the webhook could not judge. It allows it, with a warning, rather
+// than answering Errored: the API server treats an error answer as a denial whatever the
+// failurePolicy, and a webhook that cannot judge must never block the cluster (the auditor still
+// reports any drift the change causes).
 func (h *Handler) errored(ctx context.Context, err error) admission.Response {
 	h.opts.Metrics.Decision(string(DecisionError))
 	logr.FromContextOrDiscard(ctx).Error(err, "cannot judge admission request")
-	return admission.Errored(http.StatusInternalServerError, fmt.Errorf("gitops-drift: %w", err))
+	return admission.Allowed("").WithWarnings(clip(prefix+"could not judge this change: "+err.Error(), maxWarning, cutMiddle))
 }
 
 // lookup returns the tracked target the request is about, from the request's kind, namespace
