@@ -19,7 +19,7 @@ import (
 func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 	log := o.Log.Logger(streams.ErrOut)
 	ctx = logr.NewContext(ctx, log)
-	cfg, err := cluster.Config(o.Kubeconfig, o.Context)
+	cfg, err := o.Config()
 	if err != nil {
 		return withCode(ExitError, err)
 	}
@@ -52,7 +52,7 @@ type checker struct {
 
 // load reads and compiles the manifests. On failure nothing else may happen with them.
 func (c *checker) load(context.Context) (*check.Desired, error) {
-	return loadDesired(c.opts.Manifests, c.opts.Namespace, c.client, c.schemas, c.opts.ignore)
+	return c.opts.load(c.client, c.schemas)
 }
 
 // loadOrLast loads the manifests and remembers them; when they do not load, it returns the

@@ -60,7 +60,7 @@ func RunServe(ctx context.Context, streams IOStreams, o *ServeOptions) error {
 // newServeManager connects to the cluster, loads the manifests, and builds the Manager that
 // runs the webhook and the auditor (unless turned off).
 func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (manager.Manager, error) {
-	cfg, err := cluster.Config(o.Kubeconfig, o.Context)
+	cfg, err := o.Config()
 	if err != nil {
 		return nil, err
 	}
@@ -111,11 +111,10 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 // loadStore loads the manifests into a new Store, and returns it with the Reloader that keeps
 // it up to date.
 func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*webhook.Store, *webhook.Reloader, error) {
-	ignore, _ := o.ignore() // checked by Validate
 	schemas := schema.NewResolverForDiscovery(client.Discovery)
 	store := &webhook.Store{}
 	reloader := webhook.NewReloader(o.Manifests, func() (*check.Desired, error) {
-		return loadDesired(o.Manifests, o.Namespace, client, schemas, ignore)
+		return o.load(client, schemas)
 	}, store, webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m})
 	if err := reloader.Reload(ctx); err != nil {
 		return nil, nil, err

@@ -4,28 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 )
 
 // ServeOptions are the flags of `gitops-drift serve`.
 type ServeOptions struct {
-	// Manifests is the directory of desired-state YAML, reloaded when it changes. Required.
-	Manifests string
-	// Namespace is given to namespaced objects without one. Defaults to "default".
-	Namespace string
-	// Kubeconfig is the kubeconfig path; empty means $KUBECONFIG, ~/.kube/config, in-cluster.
-	Kubeconfig string
-	// Context is the kubeconfig context; empty means the current one.
-	Context string
-	// IgnoreFields are paths never judged as drift, for every resource, as in the check.
-	IgnoreFields []string
+	// DesiredOptions are --manifests (reloaded when the directory changes), --namespace,
+	// --kubeconfig, --context and --ignore-fields, as in the check.
+	DesiredOptions
 	// CertDir holds tls.crt and tls.key, reloaded when they change. Defaults to
 	// controller-runtime's <temp dir>/k8s-webhook-server/serving-certs.
 	CertDir string
@@ -72,7 +63,7 @@ type ServeOptions struct {
 // NewServeOptions returns the options with their defaults.
 func NewServeOptions() *ServeOptions {
 	return &ServeOptions{
-		Namespace:              "default",
+		DesiredOptions:         NewDesiredOptions(),
 		WebhookPort:            9443,
 		Enforcement:            string(policy.EnforcementWarn),
 		MetricsBindAddress:     ":8080",
@@ -87,11 +78,7 @@ func NewServeOptions() *ServeOptions {
 
 // BindFlags registers the options' flags on fs.
 func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.Manifests, "manifests", o.Manifests, "directory of desired-state manifests, reloaded when it changes; required")
-	fs.StringVarP(&o.Namespace, "namespace", "n", o.Namespace, "namespace for namespaced objects that set none")
-	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster)")
-	fs.StringVar(&o.Context, "context", o.Context, "kubeconfig context (default: the current context)")
-	fs.StringArrayVar(&o.IgnoreFields, "ignore-fields", o.IgnoreFields, "comma-separated field paths never judged as drift (repeatable)")
+	o.DesiredOptions.BindFlags(fs, "directory of desired-state manifests, reloaded when it changes; required")
 	fs.StringVar(&o.CertDir, "cert-dir", o.CertDir, "directory holding tls.crt and tls.key, reloaded on change (default: <temp dir>/k8s-webhook-server/serving-certs)")
 	fs.IntVar(&o.WebhookPort, "webhook-port", o.WebhookPort, "HTTPS port of the admission webhook")
 	fs.StringVar(&o.Enforcement, "enforcement", o.Enforcement, "what a change that introduces drift gets: warn (allowed with warnings), deny, or audit (allowed, logged)")
@@ -112,18 +99,12 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 
 // Validate reports options that cannot work.
 func (o *ServeOptions) Validate() error {
-	var errs []error
-	if o.Manifests == "" {
-		errs = append(errs, errors.New("--manifests is required"))
-	}
+	errs := []error{o.DesiredOptions.Validate()}
 	if _, err := policy.ParseEnforcement(o.Enforcement); err != nil {
 		errs = append(errs, fmt.Errorf("--enforcement: %w", err))
 	}
 	if o.WebhookPort < 1 || o.WebhookPort > 65535 {
 		errs = append(errs, fmt.Errorf("--webhook-port %d: want 1 to 65535", o.WebhookPort))
-	}
-	if _, err := o.ignore(); err != nil {
-		errs = append(errs, err)
 	}
 	if o.ReloadInterval <= 0 {
 		errs = append(errs, fmt.Errorf("--reload-interval %s: must be positive", o.ReloadInterval))
@@ -144,14 +125,6 @@ func (o *ServeOptions) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(append(errs, o.Log.Validate())...)
-}
-
-func (o *ServeOptions) ignore() ([]diff.Path, error) {
-	p, err := diff.ParsePaths(strings.Join(o.IgnoreFields, ","))
-	if err != nil {
-		return nil, fmt.Errorf("--ignore-fields: %w", err)
-	}
-	return p, nil
 }
 
 // newServeCommand returns `gitops-drift serve`. run is called with the validated options;

@@ -42,14 +42,14 @@ func TestServeFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &ServeOptions{
-		Manifests: "m", Namespace: "apps", Kubeconfig: "kc", CertDir: "certs", WebhookPort: 10443,
+		DesiredOptions: DesiredOptions{Manifests: "m", Namespace: "apps", Kubeconfig: "kc", IgnoreFields: []string{"spec.replicas"}},
+		CertDir:        "certs", WebhookPort: 10443,
 		Enforcement:             "deny",
 		ExemptUsers:             []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
 		ExemptGroups:            []string{"gitops", "admins"},
 		MetricsBindAddress:      "0",
 		HealthProbeBindAddress:  ":9000",
 		ReloadInterval:          5 * time.Second,
-		IgnoreFields:            []string{"spec.replicas"},
 		AuditInterval:           30 * time.Second,
 		NoWebhook:               true,
 		RemediationOptions:      RemediationOptions{Remediate: true, RemediationStrategy: "replace"},
