@@ -62,7 +62,7 @@ func TestWatchEventReported(t *testing.T) {
 
 	f.kubectl(t, "patch", "configmap/auto", "--type", "merge", "-p", `{"data":{"color":"blue"}}`)
 	f.poll(t, "the drift resolved", 2*time.Second, func() bool {
-		return len(f.logs.find(msgResolved, map[string]any{logName: "auto"})) == 1 && f.gauge(t, "drifted") == 0
+		return len(f.logs.Find(msgResolved, map[string]any{logName: "auto"})) == 1 && f.gauge(t, "drifted") == 0
 	})
 	if ev := f.events.take(); len(ev) != 0 {
 		t.Errorf("Events after the drift was resolved: %+v", ev)
@@ -119,7 +119,7 @@ func TestRemediationPausedWhileReloadFails(t *testing.T) {
 	}
 	f.kubectl(t, "patch", "configmap/auto", "--type", "merge", "-p", `{"data":{"color":"red"}}`)
 	f.start(t, Options{Interval: time.Hour, Remediator: rem, ReloadErr: func() error { return errors.New("bad.yaml:1: broken") }})
-	sum := f.logs.find(msgSummary, nil)[0]
+	sum := f.logs.Find(msgSummary, nil)[0]
 	if sum[logRemediation] != remediationPaused || sum[logError] != "bad.yaml:1: broken" || sum[logDrifted] != float64(1) {
 		t.Errorf("summary = %v, want remediation paused with the load error, 1 drifted", sum)
 	}
@@ -129,7 +129,7 @@ func TestRemediationPausedWhileReloadFails(t *testing.T) {
 	}
 	f.kubectl(t, "patch", "configmap/auto", "--type", "merge", "-p", `{"data":{"color":"green"}}`)
 	f.poll(t, "the new drift reported", 2*time.Second, func() bool {
-		return len(f.logs.find(msgDrift, map[string]any{logName: "auto", logTrigger: triggerWatch})) == 1
+		return len(f.logs.Find(msgDrift, map[string]any{logName: "auto", logTrigger: triggerWatch})) == 1
 	})
 	if got := f.kubectl(t, "get", "configmap", "auto", "-o", "jsonpath={.data.color}"); got != "green" {
 		t.Errorf("color = %q, want green: nothing is remediated while the manifests fail to load", got)
@@ -151,23 +151,23 @@ spec:
   ports: [{port: 80}]
 `))
 	f.poll(t, "an audit of the new state", 5*time.Second, func() bool {
-		return len(f.logs.find(msgSummary, map[string]any{logResources: 1, logWatching: 1})) == 1
+		return len(f.logs.Find(msgSummary, map[string]any{logResources: 1, logWatching: 1})) == 1
 	})
 	if n := a.live.watched(); n != 1 {
 		t.Errorf("%d informers, want 1 (Services in %s)", n, other)
 	}
 	f.env.KubectlT(t, "", "-n", other, "patch", "service/api", "--type", "merge", "-p", `{"spec":{"selector":{"app":"other"}}}`)
 	f.poll(t, "the Service's drift", 2*time.Second, func() bool {
-		return len(f.logs.find(msgDrift, map[string]any{logName: "api", logNamespace: other, logTrigger: triggerWatch})) == 1
+		return len(f.logs.Find(msgDrift, map[string]any{logName: "api", logNamespace: other, logTrigger: triggerWatch})) == 1
 	})
 	// A change to the ConfigMap no longer watched, then one to the Service: once the Service's
 	// is reported, the ConfigMap's would have been too.
 	f.kubectl(t, "patch", "configmap/auto", "--type", "merge", "-p", `{"data":{"color":"red"}}`)
 	f.env.KubectlT(t, "", "-n", other, "patch", "service/api", "--type", "merge", "-p", `{"spec":{"selector":{"app":"third"}}}`)
 	f.poll(t, "the Service's second drift", 2*time.Second, func() bool {
-		return len(f.logs.find(msgDrift, map[string]any{logName: "api", logNamespace: other, logTrigger: triggerWatch})) == 2
+		return len(f.logs.Find(msgDrift, map[string]any{logName: "api", logNamespace: other, logTrigger: triggerWatch})) == 2
 	})
-	if lines := f.logs.find(msgDrift, map[string]any{logName: "auto"}); len(lines) != 0 {
+	if lines := f.logs.Find(msgDrift, map[string]any{logName: "auto"}); len(lines) != 0 {
 		t.Errorf("a ConfigMap Git no longer names is reported: %v", lines)
 	}
 }

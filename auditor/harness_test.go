@@ -15,6 +15,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
 	"github.com/gitops-drift/gitops-drift/webhook"
 )
@@ -25,7 +26,7 @@ type fixture struct {
 	ns     string
 	client *cluster.Client
 	store  *webhook.Store
-	logs   logLines
+	logs   capture.JSONLog
 	events recorder
 	reg    *prometheus.Registry
 }
@@ -70,7 +71,7 @@ func (f *fixture) start(t *testing.T, opts Options) *Auditor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Recorder, opts.Log, opts.Metrics = &f.events, f.logs.logger(t), m
+	opts.Recorder, opts.Log, opts.Metrics = &f.events, f.logs.Logger(t), m
 	a := New(f.env.Config, f.store, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -84,7 +85,7 @@ func (f *fixture) start(t *testing.T, opts Options) *Auditor {
 		cancel()
 		<-done
 	})
-	f.poll(t, "the first audit", 30*time.Second, func() bool { return len(f.logs.find(msgSummary, nil)) > 0 })
+	f.poll(t, "the first audit", 30*time.Second, func() bool { return len(f.logs.Find(msgSummary, nil)) > 0 })
 	return a
 }
 
@@ -114,7 +115,7 @@ func (f *fixture) driftLine(t *testing.T, name, trigger string, timeout time.Dur
 	t.Helper()
 	var line map[string]any
 	f.poll(t, fmt.Sprintf("a %q line of %s (trigger %s)", msgDrift, name, trigger), timeout, func() bool {
-		lines := f.logs.find(msgDrift, map[string]any{logName: name, logNamespace: f.ns, logTrigger: trigger})
+		lines := f.logs.Find(msgDrift, map[string]any{logName: name, logNamespace: f.ns, logTrigger: trigger})
 		if len(lines) > 0 {
 			line = lines[len(lines)-1]
 		}

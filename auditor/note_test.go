@@ -11,6 +11,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
+	"github.com/gitops-drift/gitops-drift/test/capture"
 )
 
 // step is one check of ConfigMap app/cfg in a sequence: what was found and done, and the
@@ -92,12 +93,12 @@ func TestNoteDeduplicates(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
-			var logs logLines
-			a := New(nil, nil, Options{Recorder: rec, Log: logs.logger(t)})
+			var logs capture.JSONLog
+			a := New(nil, nil, Options{Recorder: rec, Log: logs.Logger(t)})
 			var prev record
 			for i, s := range tt.steps {
 				res := resource("v1", "ConfigMap", s)
-				before := len(logs.lines)
+				before := len(logs.Lines())
 				prev = a.note(run{id: "id", trigger: s.trigger, revision: "abc"}, &res, prev)
 				var got []string
 				for _, e := range rec.take() {
@@ -107,8 +108,8 @@ func TestNoteDeduplicates(t *testing.T) {
 					t.Errorf("step %d: Events (-want +got):\n%s", i, diff)
 				}
 				var msg string
-				if len(logs.lines) > before {
-					msg = logs.lines[len(logs.lines)-1]["msg"].(string)
+				if len(logs.Lines()) > before {
+					msg = logs.Lines()[len(logs.Lines())-1]["msg"].(string)
 				}
 				if msg != s.wantLog {
 					t.Errorf("step %d: logged %q, want %q", i, msg, s.wantLog)
@@ -159,8 +160,8 @@ func TestEventMessages(t *testing.T) {
 }
 
 func TestLogLine(t *testing.T) {
-	var logs logLines
-	a := New(nil, nil, Options{Log: logs.logger(t)})
+	var logs capture.JSONLog
+	a := New(nil, nil, Options{Log: logs.Logger(t)})
 	big := strings.Repeat("y", 1000)
 	res := report.Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "app", Name: "web", Status: report.StatusDrifted, Action: report.ActionDryRun,
 		Fields: []diff.Field{{Path: "spec.replicas", Desired: int64(2), Live: int64(5)}, {Path: "metadata.labels.big", Desired: nil, Live: big}}}
@@ -175,7 +176,7 @@ func TestLogLine(t *testing.T) {
 			map[string]any{"path": "metadata.labels.big", "desired": nil, "live": `"` + strings.Repeat("y", maxLogValue-4) + "..."},
 		},
 	}}
-	if diff := cmp.Diff(want, logs.lines); diff != "" {
+	if diff := cmp.Diff(want, logs.Lines()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
+	"github.com/gitops-drift/gitops-drift/test/capture"
 )
 
 func TestHandle(t *testing.T) {
@@ -174,10 +175,10 @@ func TestHandle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var logs logLines
+			var logs capture.JSONLog
 			store := &Store{}
 			store.Set(d)
-			tt.opts.Log = logs.logger(t)
+			tt.opts.Log = logs.Logger(t)
 			resp := NewHandler(store, tt.opts).Handle(t.Context(), tt.req)
 			if resp.Allowed != tt.wantAllowed {
 				t.Errorf("Allowed = %v, want %v (result %+v)", resp.Allowed, tt.wantAllowed, resp.Result)
@@ -198,7 +199,7 @@ func TestHandle(t *testing.T) {
 				}
 			}
 			var decisions []Decision
-			for _, l := range logs.lines {
+			for _, l := range logs.Lines() {
 				decisions = append(decisions, Decision(fmt.Sprint(l[logDecision])))
 			}
 			var want []Decision
@@ -223,17 +224,17 @@ func ellipsisMatch(want, got string) bool {
 
 func TestHandleAuditLine(t *testing.T) {
 	d := testDesired(t)
-	var logs logLines
+	var logs capture.JSONLog
 	store := &Store{}
 	store.Set(d)
-	h := NewHandler(store, Options{Log: logs.logger(t)})
+	h := NewHandler(store, Options{Log: logs.Logger(t)})
 	old := gitObject(t, d, "apps", "Deployment", "default", "frontend")
 	obj := gitObject(t, d, "apps", "Deployment", "default", "frontend", setField("spec.replicas", 4))
 	h.Handle(t.Context(), newRequest(t, admissionv1.Update, obj, old, dryRun))
-	if len(logs.lines) != 1 {
-		t.Fatalf("got %d audit lines, want 1: %v", len(logs.lines), logs.lines)
+	if len(logs.Lines()) != 1 {
+		t.Fatalf("got %d audit lines, want 1: %v", len(logs.Lines()), logs.Lines())
 	}
-	got := logs.lines[0]
+	got := logs.Lines()[0]
 	delete(got, "logger")
 	delete(got, "level")
 	want := map[string]any{
@@ -267,12 +268,12 @@ func TestHandleSecretNeverShowsValues(t *testing.T) {
 	}
 	for _, mode := range []policy.Enforcement{policy.EnforcementWarn, policy.EnforcementDeny} {
 		t.Run(string(mode), func(t *testing.T) {
-			var logs logLines
+			var logs capture.JSONLog
 			store := &Store{}
 			store.Set(d)
-			h := NewHandler(store, Options{Enforcement: mode, Log: logs.logger(t)})
+			h := NewHandler(store, Options{Enforcement: mode, Log: logs.Logger(t)})
 			resp := h.Handle(t.Context(), newRequest(t, admissionv1.Update, secret("swordfish"), secret("hunter2")))
-			out := strings.Join(resp.Warnings, "\n") + resp.Result.Message + fmt.Sprint(logs.lines)
+			out := strings.Join(resp.Warnings, "\n") + resp.Result.Message + fmt.Sprint(logs.Lines())
 			for _, leak := range []string{"hunter2", "swordfish", base64.StdEncoding.EncodeToString([]byte("swordfish")), "redacted", "sha256"} {
 				if strings.Contains(out, leak) {
 					t.Errorf("output shows %q:\n%s", leak, out)

@@ -3,11 +3,8 @@ package webhook
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/go-logr/logr"
-	"github.com/go-logr/logr/funcr"
 	admissionv1 "k8s.io/api/admission/v1"
 	authnv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -137,22 +134,4 @@ func raw(t testing.TB, obj map[string]any) runtime.RawExtension {
 		t.Fatal(err)
 	}
 	return runtime.RawExtension{Raw: b}
-}
-
-// logLines collects JSON log lines.
-type logLines struct {
-	mu    sync.Mutex
-	lines []map[string]any
-}
-
-func (l *logLines) logger(t testing.TB) logr.Logger {
-	return funcr.NewJSON(func(s string) {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(s), &m); err != nil {
-			t.Errorf("log line is not JSON: %v: %s", err, s)
-		}
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		l.lines = append(l.lines, m)
-	}, funcr.Options{})
 }

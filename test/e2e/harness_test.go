@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/gitops-drift/gitops-drift/certs"
+	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
 )
 
@@ -87,7 +88,7 @@ type webhook struct {
 	health     int
 	cmd        *exec.Cmd
 	exited     chan struct{}
-	out        *syncBuffer
+	out        *capture.Buffer
 	configName string
 }
 
@@ -105,7 +106,7 @@ func startWebhook(t *testing.T, e *kubeenv.Env, ns, desired string, args ...stri
 // namespace ns with args added, and waits until it is ready. The webhook is not registered.
 func startServe(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string) *webhook {
 	t.Helper()
-	w := &webhook{t: t, env: e, ns: ns, manifests: t.TempDir(), out: &syncBuffer{}, exited: make(chan struct{})}
+	w := &webhook{t: t, env: e, ns: ns, manifests: t.TempDir(), out: &capture.Buffer{}, exited: make(chan struct{})}
 	w.writeFile("desired.yaml", desired)
 	// A ConfigMap Git defines and the tests never create: a dry-run CREATE of another
 	// version of it tells when the API server calls the webhook.
@@ -352,22 +353,4 @@ func (c *warningCollector) has(sub string) bool {
 		}
 	}
 	return false
-}
-
-// syncBuffer is a bytes.Buffer safe for a process's output and the test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

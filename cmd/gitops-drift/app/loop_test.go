@@ -1,36 +1,17 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gitops-drift/gitops-drift/cmd/gitops-drift/app"
+	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
 )
-
-// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // eventually polls cond every 50ms until it holds or the deadline passes.
 func eventually(t *testing.T, what string, cond func() bool) {
@@ -59,7 +40,7 @@ func TestLoopKeepsLastGoodSetWithoutRemediating(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(t.Context())
-	var out, errOut syncBuffer
+	var out, errOut capture.Buffer
 	var code int
 	finished := make(chan struct{})
 	go func() {
