@@ -25,9 +25,12 @@ type ServeOptions struct {
 	// Enforcement is the global mode: warn, deny or audit. Defaults to warn.
 	Enforcement string
 	// ExemptUsers are users whose changes are never judged; the webhook's own identity is
-	// always exempt.
+	// always exempt. Defaults to the controller manager (system:kube-controller-manager), so
+	// that deny mode never blocks the namespace controller or the garbage collector.
 	ExemptUsers []string
-	// ExemptGroups are groups whose members' changes are never judged.
+	// ExemptGroups are groups whose members' changes are never judged. Defaults to the
+	// ServiceAccounts of kube-system (system:serviceaccounts:kube-system), where the
+	// controllers run with --use-service-account-credentials.
 	ExemptGroups []string
 	// MetricsBindAddress is where Prometheus metrics are served; "0" turns them off.
 	// Defaults to ":8080".
@@ -65,6 +68,8 @@ func NewServeOptions() *ServeOptions {
 	return &ServeOptions{
 		DesiredOptions:         NewDesiredOptions(),
 		WebhookPort:            9443,
+		ExemptUsers:            []string{"system:kube-controller-manager"},
+		ExemptGroups:           []string{"system:serviceaccounts:kube-system"},
 		Enforcement:            string(policy.EnforcementWarn),
 		MetricsBindAddress:     ":8080",
 		HealthProbeBindAddress: ":8081",
@@ -82,8 +87,8 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.CertDir, "cert-dir", o.CertDir, "directory holding tls.crt and tls.key, reloaded on change (default: <temp dir>/k8s-webhook-server/serving-certs)")
 	fs.IntVar(&o.WebhookPort, "webhook-port", o.WebhookPort, "HTTPS port of the admission webhook")
 	fs.StringVar(&o.Enforcement, "enforcement", o.Enforcement, "what a change that introduces drift gets: warn (allowed with warnings), deny, or audit (allowed, logged)")
-	fs.StringSliceVar(&o.ExemptUsers, "exempt-users", o.ExemptUsers, "comma-separated users whose changes are never judged (the webhook's own identity always is)")
-	fs.StringSliceVar(&o.ExemptGroups, "exempt-groups", o.ExemptGroups, "comma-separated groups whose members' changes are never judged")
+	fs.StringSliceVar(&o.ExemptUsers, "exempt-users", o.ExemptUsers, "comma-separated users whose changes are never judged (the webhook's own identity always is); setting it replaces the default")
+	fs.StringSliceVar(&o.ExemptGroups, "exempt-groups", o.ExemptGroups, "comma-separated groups whose members' changes are never judged; setting it replaces the default")
 	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, `address of the Prometheus metrics endpoint; "0" turns it off`)
 	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress, `address of /healthz and /readyz; "0" turns them off`)
 	fs.Var((*seconds)(&o.ReloadInterval), "reload-interval", "how often to check --manifests for changes: a duration (2s) or seconds")

@@ -80,6 +80,12 @@ func TestServeDefaults(t *testing.T) {
 		t.Errorf("defaults: audit interval %s, remediate %v with %q at %g/s, leader-elect %v; want 1m, off, apply, 5, off",
 			got.AuditInterval, got.Remediate, got.RemediationStrategy, got.RemediationQPS, got.LeaderElect)
 	}
+	if diff := cmp.Diff([]string{"system:kube-controller-manager"}, got.ExemptUsers); diff != "" {
+		t.Errorf("default exempt users (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"system:serviceaccounts:kube-system"}, got.ExemptGroups); diff != "" {
+		t.Errorf("default exempt groups (-want +got):\n%s", diff)
+	}
 }
 
 func TestServeValidate(t *testing.T) {
