@@ -41,19 +41,11 @@ func logValue(v any) any {
 
 // logResource writes the audit log line of a resource that is not in sync.
 func (a *Auditor) logResource(ru run, res *report.Resource) {
-	kv := []any{
-		logAuditID, ru.id,
-		logTrigger, ru.trigger,
-		logRevision, ru.revision,
-		logResource, keyOf(res).String(),
-		logAPIVersion, res.APIVersion,
-		logKind, res.Kind,
-		logNamespace, res.Namespace,
-		logName, res.Name,
+	kv := append(resourceKV(ru, res),
 		logStatus, res.Status,
 		logAction, res.Action,
 		logFields, logFieldsOf(res.Fields),
-	}
+	)
 	if res.Error != "" {
 		kv = append(kv, logError, res.Error)
 	}
@@ -62,7 +54,12 @@ func (a *Auditor) logResource(ru run, res *report.Resource) {
 
 // logResolved writes the line of a resource back in sync.
 func (a *Auditor) logResolved(ru run, res *report.Resource) {
-	a.log.Info(msgResolved,
+	a.log.Info(msgResolved, resourceKV(ru, res)...)
+}
+
+// resourceKV are the keys that start every line about one resource: the audit and the object.
+func resourceKV(ru run, res *report.Resource) []any {
+	return []any{
 		logAuditID, ru.id,
 		logTrigger, ru.trigger,
 		logRevision, ru.revision,
@@ -71,7 +68,7 @@ func (a *Auditor) logResolved(ru run, res *report.Resource) {
 		logKind, res.Kind,
 		logNamespace, res.Namespace,
 		logName, res.Name,
-	)
+	}
 }
 
 // summary writes the line that ends a full audit.

@@ -15,7 +15,7 @@ import (
 )
 
 // benchEnv turns the admission load run on; it takes about a minute, so it is not part of the
-// normal test run. hack/bench-webhook.sh sets it.
+// normal test run. `make bench` (hack/bench.sh) sets it and writes the result to BENCHMARKS.md.
 const benchEnv = "GITOPS_DRIFT_BENCH"
 
 // TestAdmissionOverhead patches a tracked Deployment N times (default 1,000; $GITOPS_DRIFT_BENCH_N)

@@ -23,7 +23,8 @@ func NewCommand(streams IOStreams, run func(context.Context, IOStreams, *CheckOp
 		Long: "gitops-drift compares the objects defined by the YAML manifests in a directory of a Git\n" +
 			"checkout with the live objects of a cluster and reports drift field by field.\n" +
 			"Exit codes: 0 no drift (or drift without --fail-on-drift), 1 drift with --fail-on-drift,\n" +
-			"2 any error (bad flags, manifests that do not load, cluster unreachable).",
+			"2 any error (bad flags, manifests that do not load, cluster unreachable, a resource that\n" +
+			"could not be read or remediated).",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
