@@ -169,3 +169,46 @@ func parseScalar(s string) any {
 	}
 	return s
 }
+
+// Delete removes the value at the concrete path p from obj: a map key, or a list item. It
+// does nothing when there is no value at p.
+func Delete(obj map[string]any, p Path, s *Schema) {
+	if len(p) == 0 {
+		return
+	}
+	parent, ok := any(obj), true
+	if len(p) > 1 {
+		parent, ok = Get(obj, p[:len(p)-1], s)
+	}
+	if !ok {
+		return
+	}
+	last := &p[len(p)-1]
+	if last.Kind == FieldSegment {
+		if m, ok := parent.(map[string]any); ok {
+			delete(m, last.Name)
+		}
+		return
+	}
+	l, _ := parent.([]any)
+	if j := find(l, last, s.At(p[:len(p)-1])); j >= 0 {
+		_ = Set(obj, p[:len(p)-1], s, append(l[:j:j], l[j+1:]...))
+	}
+}
+
+// ItemSegment names the item j of the list l, whose schema is s, as Compare names it in the
+// paths it reports: by its key values in a list-map (a key the item omits takes its default),
+// by name when nothing is known of the list and all its items have a name, else by position.
+func ItemSegment(l []any, j int, s *Schema) Segment {
+	f := frame{kind: KeyedSegment, index: j}
+	if m, ok := l[j].(map[string]any); ok {
+		f.item = m
+		switch {
+		case s != nil && s.ListType == ListMap:
+			f.keys, f.defaults = s.Keys, s.KeyDefaults
+		case s == nil && allNamed(l):
+			f.keys = []string{"name"}
+		}
+	}
+	return f.segment()
+}

@@ -168,3 +168,78 @@ func TestGetSetRemediation(t *testing.T) {
 		t.Errorf("Compare() after remediation = %v, want no drift", got)
 	}
 }
+
+func TestDelete(t *testing.T) {
+	object := func() map[string]any {
+		return map[string]any{
+			"metadata": map[string]any{"labels": map[string]any{"app": "web", "app.kubernetes.io/name": "web"}},
+			"spec": map[string]any{"replicas": int64(5), "template": map[string]any{"spec": map[string]any{
+				"containers": []any{
+					map[string]any{"name": "proxy"},
+					map[string]any{"name": "web", "ports": []any{
+						map[string]any{"containerPort": int64(80)},
+						map[string]any{"containerPort": int64(81), "protocol": "UDP"},
+					}},
+				},
+				"tolerations": []any{map[string]any{"key": "a"}, map[string]any{"key": "b"}},
+			}}},
+		}
+	}
+	tests := []struct {
+		path string
+		edit func(obj map[string]any) // what Delete must do, done by hand
+	}{
+		{"spec.replicas", func(o map[string]any) { delete(o["spec"].(map[string]any), "replicas") }},
+		{`metadata.labels["app.kubernetes.io/name"]`, func(o map[string]any) {
+			delete(o["metadata"].(map[string]any)["labels"].(map[string]any), "app.kubernetes.io/name")
+		}},
+		{container("proxy"), func(o map[string]any) {
+			ps := o["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
+			ps["containers"] = ps["containers"].([]any)[1:]
+		}},
+		{container("web") + ".ports[containerPort=80,protocol=TCP]", func(o map[string]any) { // protocol defaulted
+			c := o["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[1].(map[string]any)
+			c["ports"] = c["ports"].([]any)[1:]
+		}},
+		{"spec.template.spec.tolerations[1]", func(o map[string]any) {
+			ps := o["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
+			ps["tolerations"] = ps["tolerations"].([]any)[:1]
+		}},
+		{"spec.nothing.here", func(map[string]any) {}},
+		{container("absent") + ".image", func(map[string]any) {}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got, want := object(), object()
+			Delete(got, mustPath(t, tt.path), deploymentSchema())
+			tt.edit(want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Delete(%s) (-want +got):\n%s", tt.path, diff)
+			}
+		})
+	}
+}
+
+func TestItemSegment(t *testing.T) {
+	ports := &Schema{ListType: ListMap, Keys: []string{"containerPort", "protocol"}, KeyDefaults: map[string]any{"protocol": "TCP"}}
+	tests := []struct {
+		name   string
+		list   []any
+		schema *Schema
+		want   string
+	}{
+		{"list-map key default", []any{map[string]any{"containerPort": int64(80)}}, ports, "[containerPort=80,protocol=TCP]"},
+		{"list-map item without keys", []any{map[string]any{"x": "y"}}, &Schema{ListType: ListMap, Keys: []string{"name"}}, "[0]"},
+		{"unknown schema, all named", []any{map[string]any{"name": "a,b"}}, nil, `[name="a,b"]`},
+		{"unknown schema, not all named", []any{map[string]any{"name": "a"}, map[string]any{"x": "y"}}, nil, "[0]"},
+		{"atomic list", []any{map[string]any{"name": "a"}}, &Schema{ListType: ListAtomic}, "[0]"},
+		{"scalars", []any{"a"}, nil, "[0]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (Path{ItemSegment(tt.list, 0, tt.schema)}).String(); got != tt.want {
+				t.Errorf("ItemSegment = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -152,27 +152,8 @@ func container(name string) string {
 func mustDelete(tb testing.TB, obj map[string]any, s string, schema *Schema) {
 	tb.Helper()
 	p := mustPath(tb, s)
-	parent, last := p[:len(p)-1], p[len(p)-1]
-	v, ok := Get(obj, parent, schema)
-	if !ok {
-		tb.Fatalf("no value at %s", parent)
+	if _, ok := Get(obj, p, schema); !ok {
+		tb.Fatalf("no value at %s", s)
 	}
-	if m, ok := v.(map[string]any); ok {
-		delete(m, last.Name)
-		return
-	}
-	l := v.([]any)
-	parentSchema := schema
-	for _, seg := range parent {
-		if seg.Kind == FieldSegment {
-			parentSchema = parentSchema.Field(seg.Name)
-		} else {
-			parentSchema = parentSchema.Item()
-		}
-	}
-	j := find(l, &last, parentSchema)
-	if j < 0 {
-		tb.Fatalf("no item at %s", s)
-	}
-	mustSet(tb, obj, parent.String(), schema, append(l[:j:j], l[j+1:]...))
+	Delete(obj, p, schema)
 }

@@ -52,3 +52,15 @@ func (s *Schema) Item() *Schema {
 	}
 	return s.Elem
 }
+
+// At returns the schema of the value at p, a path from the value whose schema is s.
+func (s *Schema) At(p Path) *Schema {
+	for _, seg := range p {
+		if seg.Kind == FieldSegment {
+			s = s.Field(seg.Name)
+		} else {
+			s = s.Item()
+		}
+	}
+	return s
+}

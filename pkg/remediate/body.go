@@ -71,7 +71,7 @@ func keepIgnored(body, live map[string]any, t *check.Target) error {
 		cs := expand(body, p, t.Schema)
 		for i := len(cs) - 1; i >= 0; i-- {
 			if _, ok := diff.Get(live, cs[i], t.Schema); !ok {
-				remove(body, cs[i], t.Schema)
+				diff.Delete(body, cs[i], t.Schema)
 			}
 		}
 		if err := copyLive(body, live, p, t.Schema, true); err != nil {

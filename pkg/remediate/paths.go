@@ -1,10 +1,6 @@
 package remediate
 
 import (
-	"fmt"
-	"math"
-	"strconv"
-
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
@@ -37,73 +33,11 @@ func expandFrom(cur any, p diff.Path, s *diff.Schema, prefix diff.Path, out *[]d
 	l, _ := cur.([]any)
 	pattern := diff.Path{seg}
 	for j, item := range l {
-		named := itemSegment(l, j, s)
+		named := diff.ItemSegment(l, j, s)
 		if pattern.Covers(diff.Path{named}) {
 			expandFrom(item, p, s.Item(), append(prefix, named), out)
 		}
 	}
-}
-
-// itemSegment names the item j of the list l whose schema is s, as diff.Compare does: by
-// its key values in a list-map (a key the item omits takes its default), by name when nothing
-// is known of the list and all its items have a name, else by position.
-func itemSegment(l []any, j int, s *diff.Schema) diff.Segment {
-	m, isMap := l[j].(map[string]any)
-	var keys []string
-	var defaults map[string]any
-	switch {
-	case !isMap:
-	case s != nil && s.ListType == diff.ListMap:
-		keys, defaults = s.Keys, s.KeyDefaults
-	case s == nil && allNamed(l):
-		keys = []string{"name"}
-	}
-	var kvs []diff.KeyValue
-	for _, k := range keys {
-		v, ok := m[k]
-		if !ok || v == nil {
-			v = defaults[k]
-		}
-		if v != nil {
-			kvs = append(kvs, diff.KeyValue{Name: k, Value: formatKey(v)})
-		}
-	}
-	if len(kvs) == 0 {
-		return diff.Segment{Kind: diff.IndexSegment, Index: j}
-	}
-	return diff.Segment{Kind: diff.KeyedSegment, Keys: kvs}
-}
-
-// allNamed reports whether every item of l is a map with a string "name".
-func allNamed(l []any) bool {
-	for _, v := range l {
-		m, _ := v.(map[string]any)
-		if _, ok := m["name"].(string); !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// formatKey writes a key value as a Path does: strings as they are, numbers in decimal,
-// booleans as true or false.
-func formatKey(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int:
-		return strconv.Itoa(x)
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return strconv.FormatInt(int64(x), 10)
-		}
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	}
-	return fmt.Sprint(v)
 }
 
 // itemsExist reports whether every list item that the concrete path p goes through exists in
@@ -118,50 +52,4 @@ func itemsExist(obj map[string]any, p diff.Path, s *diff.Schema) bool {
 		}
 	}
 	return true
-}
-
-// remove deletes the value at the concrete path p from obj: a map key, or a list item. It
-// does nothing when there is no value at p.
-func remove(obj map[string]any, p diff.Path, s *diff.Schema) {
-	if len(p) == 0 {
-		return
-	}
-	parent, ok := any(obj), true
-	if len(p) > 1 {
-		parent, ok = diff.Get(obj, p[:len(p)-1], s)
-	}
-	if !ok {
-		return
-	}
-	last := p[len(p)-1]
-	if last.Kind == diff.FieldSegment {
-		if m, ok := parent.(map[string]any); ok {
-			delete(m, last.Name)
-		}
-		return
-	}
-	l, ok := parent.([]any)
-	if !ok {
-		return
-	}
-	listSchema := schemaAt(p[:len(p)-1], s)
-	for j := range l {
-		if (diff.Path{last}).Covers(diff.Path{itemSegment(l, j, listSchema)}) {
-			l = append(l[:j:j], l[j+1:]...)
-			_ = diff.Set(obj, p[:len(p)-1], s, l)
-			return
-		}
-	}
-}
-
-// schemaAt returns the schema of the value at p, a path from the root whose schema is s.
-func schemaAt(p diff.Path, s *diff.Schema) *diff.Schema {
-	for _, seg := range p {
-		if seg.Kind == diff.FieldSegment {
-			s = s.Field(seg.Name)
-		} else {
-			s = s.Item()
-		}
-	}
-	return s
 }

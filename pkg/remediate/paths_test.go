@@ -86,38 +86,3 @@ func TestExpandWithoutSchema(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
-
-func TestRemove(t *testing.T) {
-	s := deploymentSchema(t)
-	tests := []struct {
-		path string
-		want string
-	}{
-		{path: "spec.replicas", want: `
-metadata: {name: web, labels: {app: web, "app.kubernetes.io/name": web}}
-spec: {template: {spec: {containers: [{name: proxy, image: envoy, ports: [{containerPort: 15001}]}, {name: web, image: nginx, ports: [{containerPort: 80, protocol: TCP}, {containerPort: 81, protocol: UDP}]}], tolerations: [{key: a}, {key: b}]}}}`},
-		{path: "spec.template.spec.containers[name=proxy]", want: `
-metadata: {name: web, labels: {app: web, "app.kubernetes.io/name": web}}
-spec: {replicas: 5, template: {spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 80, protocol: TCP}, {containerPort: 81, protocol: UDP}]}], tolerations: [{key: a}, {key: b}]}}}`},
-		{path: "spec.template.spec.containers[name=web].ports[containerPort=81,protocol=UDP]", want: `
-metadata: {name: web, labels: {app: web, "app.kubernetes.io/name": web}}
-spec: {replicas: 5, template: {spec: {containers: [{name: proxy, image: envoy, ports: [{containerPort: 15001}]}, {name: web, image: nginx, ports: [{containerPort: 80, protocol: TCP}]}], tolerations: [{key: a}, {key: b}]}}}`},
-		{path: `metadata.labels["app.kubernetes.io/name"]`, want: `
-metadata: {name: web, labels: {app: web}}
-spec: {replicas: 5, template: {spec: {containers: [{name: proxy, image: envoy, ports: [{containerPort: 15001}]}, {name: web, image: nginx, ports: [{containerPort: 80, protocol: TCP}, {containerPort: 81, protocol: UDP}]}], tolerations: [{key: a}, {key: b}]}}}`},
-		{path: "spec.nothing.here", want: `
-metadata: {name: web, labels: {app: web, "app.kubernetes.io/name": web}}
-spec: {replicas: 5, template: {spec: {containers: [{name: proxy, image: envoy, ports: [{containerPort: 15001}]}, {name: web, image: nginx, ports: [{containerPort: 80, protocol: TCP}, {containerPort: 81, protocol: UDP}]}], tolerations: [{key: a}, {key: b}]}}}`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			obj := object(t, livePod).Object
-			delete(obj, "apiVersion")
-			delete(obj, "kind")
-			remove(obj, path(t, tt.path), s)
-			if diff := cmp.Diff(object(t, tt.want).Object, obj); diff != "" {
-				t.Errorf("remove(%s) (-want +got):\n%s", tt.path, diff)
-			}
-		})
-	}
-}
