@@ -53,7 +53,7 @@ func TestFieldLine(t *testing.T) {
 		},
 		{
 			name:   "secret: path only",
-			field:  diff.Field{Path: "data.password", Desired: diff.Redact([]byte("a")), Live: diff.Redact([]byte("b"))},
+			field:  diff.Field{Path: "data.password", Desired: diff.Redact([]byte("key"), []byte("a")), Live: diff.Redact([]byte("key"), []byte("b"))},
 			secret: true,
 			want:   "data.password: differs from Git",
 		},

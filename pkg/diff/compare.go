@@ -11,6 +11,10 @@ type Options struct {
 	// Ignore lists path patterns: drift at or under any of them is dropped (see Path.Covers).
 	// Defaults to none.
 	Ignore []Path
+	// SecretKey is the key of the keyed hash that stands for Secret values (see Redact):
+	// random, secret, and the same for every Compare whose results are shown together.
+	// Defaults to nil: Secret values show as Redacted, without a hash.
+	SecretKey []byte
 }
 
 // Compare reports how live drifts from desired, one Field per drifted value; see the package
@@ -21,7 +25,7 @@ type Options struct {
 // Compare renders a path only for drift, so a diff without drift costs one allocation.
 func Compare(desired, live map[string]any, opts Options) []Field {
 	// The walker escapes (its stacks point into it): one allocation per Compare.
-	w := &walker{ignore: opts.Ignore, secret: isSecret(desired)}
+	w := &walker{ignore: opts.Ignore, secret: isSecret(desired), key: opts.SecretKey}
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.object(desired, live, opts.Schema, levelRoot)
@@ -42,6 +46,7 @@ const (
 type walker struct {
 	ignore   []Path
 	secret   bool
+	key      []byte
 	frames   []frame
 	keys     []string
 	out      []Field
@@ -149,7 +154,7 @@ func (w *walker) report(d, l any) {
 		}
 	}
 	if w.secret {
-		d, l = scrubMetadata(p, d), scrubMetadata(p, l)
+		d, l = scrubMetadata(w.key, p, d), scrubMetadata(w.key, p, l)
 	}
 	w.out = append(w.out, Field{Path: p.String(), Desired: d, Live: l})
 }

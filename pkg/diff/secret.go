@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -12,12 +13,26 @@ import (
 // Secret data included.
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
-// Redact returns the form in which Secret values leave this package: "<redacted sha256:XXXXXXXX>",
-// where XXXXXXXX are the first 8 hex digits of the SHA-256 of the plaintext. Equal plaintexts
-// give equal strings, so a reader can tell which values match without seeing them.
-func Redact(plaintext []byte) string {
-	sum := sha256.Sum256(plaintext)
-	return "<redacted sha256:" + hex.EncodeToString(sum[:4]) + ">"
+// Redacted is the form of a Secret value when Compare has no Options.SecretKey.
+const Redacted = "<redacted>"
+
+// redactedHashLen is the number of bytes of the keyed hash that Redact shows (16 hex digits):
+// enough that two different values never show the same digits by chance.
+const redactedHashLen = 8
+
+// Redact returns the form in which Secret values leave this package. With a key, it is
+// "<redacted hmac:XXXXXXXXXXXXXXXX>", the first 16 hex digits of the HMAC-SHA-256 of the
+// plaintext under key: equal plaintexts give equal strings under one key, so a reader can tell
+// which values match, but without the key nobody can test a guess against the digits (an
+// unkeyed hash of a PIN or a dictionary password falls to brute force). Without a key it is
+// Redacted, which tells nothing at all. The key must be secret and random (see Options).
+func Redact(key, plaintext []byte) string {
+	if len(key) == 0 {
+		return Redacted
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write(plaintext)
+	return "<redacted hmac:" + hex.EncodeToString(mac.Sum(nil)[:redactedHashLen]) + ">"
 }
 
 // isSecret reports whether obj is a core v1 Secret.
@@ -62,12 +77,12 @@ func (w *walker) secretValue(d, l any, encoded bool) {
 	}
 	dp := plaintext(d, encoded)
 	if l == nil {
-		w.report(Redact(dp), nil)
+		w.report(Redact(w.key, dp), nil)
 		return
 	}
 	lp := plaintext(l, true)
 	if !bytes.Equal(dp, lp) {
-		w.report(Redact(dp), Redact(lp))
+		w.report(Redact(w.key, dp), Redact(w.key, lp))
 	}
 }
 
@@ -89,7 +104,7 @@ func plaintext(v any, encoded bool) []byte {
 // scrubMetadata masks, in a Secret, a reported value that may hold the last-applied
 // annotation, and with it the Secret's data: the annotation itself, or all of metadata or
 // metadata.annotations when they are reported whole.
-func scrubMetadata(p Path, v any) any {
+func scrubMetadata(key []byte, p Path, v any) any {
 	if v == nil || len(p) == 0 || p[0].Kind != FieldSegment || p[0].Name != "metadata" {
 		return v
 	}
@@ -101,5 +116,5 @@ func scrubMetadata(p Path, v any) any {
 	case p[2].Kind != FieldSegment || p[2].Name != lastApplied:
 		return v
 	}
-	return Redact([]byte(fmt.Sprint(v)))
+	return Redact(key, []byte(fmt.Sprint(v)))
 }

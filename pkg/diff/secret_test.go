@@ -15,7 +15,10 @@ func secret(fields ...any) map[string]any {
 	return item(append([]any{"apiVersion", "v1", "kind", "Secret"}, fields...)...)
 }
 
-func redacted(s string) string { return Redact([]byte(s)) }
+// testKey is the redaction key of the tests.
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+func redacted(s string) string { return Redact(testKey, []byte(s)) }
 
 // TestCompareSecret checks that Secret values are compared by plaintext and always masked.
 // Every plaintext in the table is a word starting with "pw-", and no "pw-", in the clear or
@@ -115,7 +118,7 @@ func TestCompareSecret(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := Compare(tt.desired, tt.live, Options{Ignore: ignore})
+			got := Compare(tt.desired, tt.live, Options{Ignore: ignore, SecretKey: testKey})
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Compare() (-want +got):\n%s", diff)
 			}
@@ -145,8 +148,33 @@ func TestCompareConfigMapDataIsNotMasked(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	// sha256("hunter2") = f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7
-	if got, want := Redact([]byte("hunter2")), "<redacted sha256:f52fbd32>"; got != want {
-		t.Errorf("Redact() = %q, want %q", got, want)
+	other := []byte("another key, another process....")
+	tests := []struct {
+		name      string
+		got, want string
+	}{
+		{"no key, no hash", Redact(nil, []byte("hunter2")), "<redacted>"},
+		{"keyed", Redact(testKey, []byte("hunter2")), "<redacted hmac:" + hmacHex(testKey, "hunter2")[:16] + ">"},
+		{"same key, same value", Redact(testKey, []byte("hunter2")), Redact(testKey, []byte("hunter2"))},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: Redact() = %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+	if Redact(testKey, []byte("hunter2")) == Redact(other, []byte("hunter2")) {
+		t.Error("two keys give the same digits for one value")
+	}
+	if Redact(testKey, []byte("hunter2")) == Redact(testKey, []byte("hunter3")) {
+		t.Error("two values give the same digits under one key")
+	}
+}
+
+func TestCompareWithoutKeyShowsNoHash(t *testing.T) {
+	desired := secret("stringData", item("pin", "pw-1"))
+	live := secret("data", item("pin", b64("pw-2")))
+	want := []Field{{Path: "stringData.pin", Desired: Redacted, Live: Redacted}}
+	if diff := cmp.Diff(want, Compare(desired, live, Options{})); diff != "" {
+		t.Errorf("Compare() (-want +got):\n%s", diff)
 	}
 }
