@@ -1,0 +1,83 @@
+package ownership
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+func TestCompact(t *testing.T) {
+	entries := deployment()
+	entries = append(entries, entries[0], entries[0])
+	entries[4].Manager, entries[4].Operation = "gitops-drift", "Apply"
+	entries[4].FieldsV1 = &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:paused":{}}}`)}
+	entries[5].Manager, entries[5].Subresource = "kube-controller-manager", "status"
+	entries[5].FieldsV1 = &metav1.FieldsV1{Raw: []byte(`{"f:status":{"f:replicas":{}}}`)}
+	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web"}}}
+	u.SetManagedFields(entries)
+	before, err := FromObject(u.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func() int {
+		b, err := json.Marshal(u.Object)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(b)
+	}
+	full := size()
+
+	Compact(u.Object, "gitops-drift")
+	after, err := FromObject(u.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var managers []string
+	for _, o := range after.Managers() {
+		managers = append(managers, o.Manager)
+	}
+	if diff := cmp.Diff([]string{"kubectl-client-side-apply", "kubectl-set", "kubectl-scale", "finalizer-bot", "gitops-drift"}, managers); diff != "" {
+		t.Errorf("managers after Compact (-want +got): the status entry goes\n%s", diff)
+	}
+	for _, p := range []string{"spec.template.spec.containers[name=web].image", "spec.replicas", "metadata.finalizers", "spec.selector.matchLabels.app"} {
+		want, wrel := before.Of(mustPath(t, p))
+		got, grel := after.Of(mustPath(t, p))
+		if diff := cmp.Diff(want, got); diff != "" || wrel != grel {
+			t.Errorf("Of(%s) after Compact (-want +got):\n%s%s %s", p, diff, wrel, grel)
+		}
+	}
+	self := after.Managers()[4]
+	if self.Time.IsZero() || self.Operation != OperationApply {
+		t.Errorf("gitops-drift's entry after Compact = %+v, want its time and operation kept", self)
+	}
+	for f := range after.Fields() {
+		if f.Owner.Manager == "gitops-drift" {
+			t.Errorf("gitops-drift's fields kept: %s", f.Path)
+		}
+	}
+	if small := size(); small >= full {
+		t.Errorf("Compact made the object %d bytes from %d", small, full)
+	}
+	u.DeepCopy() // still JSON-compatible
+
+	Compact(u.Object, "gitops-drift") // again: nothing changes
+	again, err := FromObject(u.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(after.Managers(), again.Managers()); diff != "" {
+		t.Errorf("Compact twice (-want +got):\n%s", diff)
+	}
+}
+
+func TestCompactDropsEmptyList(t *testing.T) {
+	obj := map[string]any{"metadata": map[string]any{"managedFields": []any{map[string]any{"manager": "kcm", "subresource": "status"}}}}
+	Compact(obj, "gitops-drift")
+	if _, ok := obj["metadata"].(map[string]any)["managedFields"]; ok {
+		t.Errorf("managedFields kept with only a status entry: %v", obj)
+	}
+}

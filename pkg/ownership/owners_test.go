@@ -1,0 +1,151 @@
+package ownership
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
+)
+
+// deployment is the managedFields of a Deployment applied with kubectl (client-side), its
+// image set with kubectl set image, scaled through /scale and given a finalizer by a
+// controller.
+func deployment() []metav1.ManagedFieldsEntry {
+	at := func(s string) *metav1.Time {
+		t, _ := time.Parse(time.RFC3339, s)
+		return &metav1.Time{Time: t}
+	}
+	entry := func(manager, op, sub, ts, fields string) metav1.ManagedFieldsEntry {
+		return metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationType(op), Subresource: sub,
+			Time: at(ts), FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields)}}
+	}
+	return []metav1.ManagedFieldsEntry{
+		entry("kubectl-client-side-apply", "Update", "", "2026-11-24T10:00:00Z", `{
+			"f:metadata":{"f:labels":{".":{},"f:app":{}}},
+			"f:spec":{"f:selector":{},"f:template":{"f:spec":{"f:containers":{
+				"k:{\"name\":\"web\"}":{".":{},"f:name":{},"f:ports":{".":{},"k:{\"containerPort\":8080,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{},"f:protocol":{}}}},
+				"k:{\"name\":\"log\"}":{".":{},"f:image":{},"f:name":{}}}}}}}`),
+		entry("kubectl-set", "Update", "", "2026-11-24T10:02:11Z", `{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{"f:image":{}}}}}}}`),
+		entry("kubectl-scale", "Update", "scale", "2026-11-24T10:03:00Z", `{"f:spec":{"f:replicas":{}}}`),
+		entry("finalizer-bot", "Update", "", "2026-11-24T10:04:00Z", `{"f:metadata":{"f:finalizers":{".":{},"v:\"example.com/cleanup\"":{}}}}`),
+	}
+}
+
+func TestOf(t *testing.T) {
+	o, err := Parse(deployment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path     string
+		managers []string
+		rel      Relation
+	}{
+		{"spec.template.spec.containers[name=web].image", []string{"kubectl-set"}, Exact},
+		{"spec.replicas", []string{"kubectl-scale"}, Exact},
+		{"metadata.labels.app", []string{"kubectl-client-side-apply"}, Exact},
+		{"spec.template.spec.containers[name=web].ports[containerPort=8080,protocol=TCP].protocol", []string{"kubectl-client-side-apply"}, Exact},
+		{"spec.template.spec.containers[name=web].ports[protocol=TCP,containerPort=8080]", []string{"kubectl-client-side-apply"}, Exact},
+		{"spec.template.spec.containers[name=web]", []string{"kubectl-client-side-apply"}, Exact},
+		{"spec.template.spec.containers", []string{"kubectl-client-side-apply", "kubectl-set"}, Descendant},
+		{"metadata.finalizers", []string{"finalizer-bot"}, Exact},
+		{"spec.template", []string{"kubectl-client-side-apply", "kubectl-set"}, Descendant},
+		{"spec.selector.matchLabels.app", []string{"kubectl-client-side-apply"}, Ancestor},
+		{"metadata.labels.other", []string{"kubectl-client-side-apply"}, Ancestor},
+		{"spec.paused", nil, None},
+		{"spec.template.spec.containers[name=sidecar].image", nil, None},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			p, err := diff.ParsePath(tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			owners, rel := o.Of(p)
+			var got []string
+			for _, ow := range owners {
+				got = append(got, ow.Manager)
+			}
+			if diff := cmp.Diff(tt.managers, got); diff != "" || rel != tt.rel {
+				t.Errorf("Of() = %v, %s; want %v, %s", got, rel, tt.managers, tt.rel)
+			}
+		})
+	}
+}
+
+func TestOwnerDetails(t *testing.T) {
+	o, err := Parse(deployment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	owners, _ := o.Of(mustPath(t, "spec.replicas"))
+	want := Owner{Manager: "kubectl-scale", Operation: OperationUpdate, Time: time.Date(2026, 11, 24, 10, 3, 0, 0, time.UTC), Subresource: "scale"}
+	if diff := cmp.Diff([]Owner{want}, owners); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if got, want := owners[0].String(), "kubectl-scale (Update /scale, 2026-11-24T10:03:00Z)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+func TestLeaves(t *testing.T) {
+	o, err := Parse(deployment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for f := range o.Leaves("kubectl-client-side-apply") {
+		got = append(got, f.Path.String())
+	}
+	want := []string{
+		"metadata.labels.app",
+		"spec.selector",
+		"spec.template.spec.containers[name=log].image",
+		"spec.template.spec.containers[name=log].name",
+		"spec.template.spec.containers[name=web].name",
+		"spec.template.spec.containers[name=web].ports[containerPort=8080,protocol=TCP].containerPort",
+		"spec.template.spec.containers[name=web].ports[containerPort=8080,protocol=TCP].protocol",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Leaves (-want +got):\n%s", diff)
+	}
+	var items []any
+	for f := range o.Leaves("finalizer-bot") {
+		if f.IsItem {
+			items = append(items, f.Item)
+		}
+	}
+	if diff := cmp.Diff([]any{"example.com/cleanup"}, items); diff != "" {
+		t.Errorf("set items (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	_, err := Parse([]metav1.ManagedFieldsEntry{{Manager: "m", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:a":`)}}})
+	if err == nil {
+		t.Error("Parse of broken FieldsV1: no error")
+	}
+	o, err := Parse([]metav1.ManagedFieldsEntry{{Manager: "gitops-drift", Operation: "Apply"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owners, rel := o.Of(mustPath(t, "spec")); owners != nil || rel != None {
+		t.Errorf("an entry without fields owns %v (%s)", owners, rel)
+	}
+	var none *Owners
+	if owners, rel := none.Of(mustPath(t, "spec")); owners != nil || rel != None {
+		t.Errorf("nil Owners own %v (%s)", owners, rel)
+	}
+}
+
+func mustPath(t *testing.T, s string) diff.Path {
+	t.Helper()
+	p, err := diff.ParsePath(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
