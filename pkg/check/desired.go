@@ -24,11 +24,14 @@ type Target struct {
 	Policy policy.Policy
 	Ignore []diff.Path
 	Schema *diff.Schema
+	// SecretKey is the key of the hashes that stand for Secret values (diff.Options); see
+	// SetSecretKey. Nil: Secret values show as <redacted>.
+	SecretKey []byte
 }
 
 // Compare returns the drifted fields of live (a live object's content) against the target.
 func (t *Target) Compare(live map[string]any) []diff.Field {
-	return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore})
+	return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
 }
 
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones

@@ -2,6 +2,9 @@ package check
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -29,11 +32,32 @@ type Remediation struct {
 	Fields []diff.Field
 }
 
+// ContestedError is a Remediator's answer when it did not write because the object is
+// contested: drift that it repaired came back (another writer reverts it), and it backs off.
+type ContestedError struct {
+	// Manager is the field manager that wrote the drifted fields back, "" when unknown (a
+	// deleted object has no managedFields).
+	Manager string
+	// Retry is the earliest time of the next write.
+	Retry time.Time
+}
+
+func (e *ContestedError) Error() string {
+	by := ""
+	if e.Manager != "" {
+		by = " by " + e.Manager
+	}
+	return fmt.Sprintf("contested%s: drift came back after a remediation; next write not before %s", by, e.Retry.UTC().Format(time.RFC3339))
+}
+
 // Remediate repairs the drift of one target, found in live and recorded in r (a drifted or
 // missing resource from Evaluate), and records the outcome in r: Action "remediated" with the
-// restored Fields, "created", "remediation-failed" with the Error, or, for a target whose
+// restored Fields, "created", "remediation-failed" with the Error, "remediation-contested (by
+// <manager>)" when the Remediator backs off (ContestedError), or, for a target whose
 // remediation policy is "alert", "drift-detected (remediation-blocked)" without any write.
-// r.Status stays as Evaluate set it: the drift was found, whatever became of it.
+// r.Status stays as Evaluate set it: the drift was found, whatever became of it. For a
+// Secret, the Error names paths and reasons, never the server's message (see
+// SecretErrorText).
 func Remediate(ctx context.Context, rem Remediator, t *Target, live *unstructured.Unstructured, r *report.Resource) {
 	log := logr.FromContextOrDiscard(ctx).WithValues("object", t.Key.String())
 	if t.Policy.Remediation == policy.RemediationAlert {
@@ -42,9 +66,15 @@ func Remediate(ctx context.Context, rem Remediator, t *Target, live *unstructure
 		return
 	}
 	res, err := rem.Remediate(ctx, t, live)
-	if err != nil {
-		r.Action, r.Error = report.ActionRemediationFailed, err.Error()
-		log.V(1).Info("remediation failed", "error", err.Error())
+	var contested *ContestedError
+	switch {
+	case errors.As(err, &contested):
+		r.Action = report.ContestedBy(contested.Manager)
+		log.V(1).Info("remediation deferred: contested", "manager", contested.Manager, "retry", contested.Retry)
+		return
+	case err != nil:
+		r.Action, r.Error = report.ActionRemediationFailed, errorText(t, err)
+		log.V(1).Info("remediation failed", "error", r.Error)
 		return
 	}
 	r.Action, r.Fields = report.ActionRemediated, res.Fields

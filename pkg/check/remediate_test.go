@@ -3,6 +3,7 @@ package check_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/fstest"
 
@@ -183,4 +184,25 @@ type remediatorFunc func() (check.Remediation, error)
 
 func (f remediatorFunc) Remediate(context.Context, *check.Target, *unstructured.Unstructured) (check.Remediation, error) {
 	return f()
+}
+
+func TestRemediateContested(t *testing.T) {
+	d := offlineDesired(t, runManifests)
+	tg, _ := d.Lookup(manifest.Key{Kind: "ConfigMap", Namespace: "app", Name: "drifted"})
+	tests := []struct {
+		manager string
+		want    report.Action
+	}{
+		{"fighter", "remediation-contested (by fighter)"},
+		{"", "remediation-contested"},
+	}
+	for _, tt := range tests {
+		r := report.Resource{Status: report.StatusDrifted, Fields: []diff.Field{{Path: "data.a", Desired: "1", Live: "2"}}}
+		check.Remediate(t.Context(), remediatorFunc(func() (check.Remediation, error) {
+			return check.Remediation{}, fmt.Errorf("gate: %w", &check.ContestedError{Manager: tt.manager})
+		}), tg, &unstructured.Unstructured{Object: cm("drifted", "2")}, &r)
+		if r.Action != tt.want || r.Error != "" || len(r.Fields) != 1 || !r.Action.IsContested() {
+			t.Errorf("manager %q: action %q, error %q, %d fields; want %q, no error, the drifted field", tt.manager, r.Action, r.Error, len(r.Fields), tt.want)
+		}
+	}
 }

@@ -67,7 +67,7 @@ func Evaluate(t *Target, live cluster.Live, opts Options) report.Resource {
 	}
 	switch {
 	case live.Err != nil:
-		r.Status, r.Error = report.StatusError, live.Err.Error()
+		r.Status, r.Error = report.StatusError, errorText(t, live.Err)
 		return r
 	case live.Object == nil:
 		r.Status = report.StatusMissing

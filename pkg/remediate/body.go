@@ -59,7 +59,9 @@ func foldStringData(secret map[string]any) {
 
 // keepIgnored gives body the live value of every path the target ignores, so that a write
 // changes none of them: a value live has is copied over the desired one, and a value live
-// lacks is removed from body. Paths under list items that body does not define are left
+// lacks is removed from body, but only where every list item above it exists in live: a
+// container that Git adds keeps the image Git gives it even when images are ignored (without
+// it, the write would be refused). Paths under list items that body does not define are left
 // alone: a write must not adopt live-only items (an injected sidecar) because one of their
 // fields is ignored.
 func keepIgnored(body, live map[string]any, t *check.Target) error {
@@ -70,8 +72,9 @@ func keepIgnored(body, live map[string]any, t *check.Target) error {
 		// Backwards, so that removing an item does not move those still to be looked at.
 		cs := expand(body, p, t.Schema)
 		for i := len(cs) - 1; i >= 0; i-- {
-			if _, ok := diff.Get(live, cs[i], t.Schema); !ok {
-				diff.Delete(body, cs[i], t.Schema)
+			c := cs[i]
+			if _, ok := diff.Get(live, c, t.Schema); !ok && itemsExist(live, c[:len(c)-1], t.Schema) {
+				diff.Delete(body, c, t.Schema)
 			}
 		}
 		if err := copyLive(body, live, p, t.Schema, true); err != nil {

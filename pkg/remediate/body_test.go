@@ -144,6 +144,42 @@ spec:
 `,
 		},
 		{
+			name: "an ignored image of a container Git adds is sent as Git gives it",
+			desired: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: web, image: "nginx:1.25"}
+        - {name: metrics, image: "exporter:2"}
+`,
+			ignore: []string{"spec.template.spec.containers[*].image"},
+			live: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, resourceVersion: "8"}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: web, image: "nginx:1.19"}
+`,
+			want: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, resourceVersion: "8"}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: web, image: "nginx:1.19"}
+        - {name: metrics, image: "exporter:2"}
+`,
+		},
+		{
 			name: "ignored positional items live lacks are all left out",
 			desired: `
 apiVersion: v1
@@ -245,6 +281,45 @@ spec:
         - {name: web, image: "nginx:1.25"}
         - {name: log, image: "busybox:1.36"}
 status: {replicas: 7}
+`,
+		},
+		{
+			name: "replicas and pod-template metadata Git does not set are kept, key by key",
+			desired: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata: {labels: {app: web}, annotations: {git: "yes"}}
+    spec:
+      containers: [{name: web, image: "nginx:1.25"}]
+`,
+			live: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, resourceVersion: "8"}
+spec:
+  replicas: 12
+  template:
+    metadata:
+      labels: {app: web, canary: "true"}
+      annotations: {git: "no", kubectl.kubernetes.io/restartedAt: "2026-11-24T10:00:00Z"}
+    spec:
+      containers: [{name: web, image: "nginx:1.19"}]
+`,
+			want: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, resourceVersion: "8"}
+spec:
+  replicas: 12
+  template:
+    metadata:
+      labels: {app: web, canary: "true"}
+      annotations: {git: "yes", kubectl.kubernetes.io/restartedAt: "2026-11-24T10:00:00Z"}
+    spec:
+      containers: [{name: web, image: "nginx:1.25"}]
 `,
 		},
 		{

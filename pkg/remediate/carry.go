@@ -21,15 +21,23 @@ type carry struct {
 }
 
 var (
-	service = schema.GroupKind{Kind: "Service"}
-	pvc     = schema.GroupKind{Kind: "PersistentVolumeClaim"}
-	pv      = schema.GroupKind{Kind: "PersistentVolume"}
-	secret  = schema.GroupKind{Kind: "Secret"}
-	job     = schema.GroupKind{Group: "batch", Kind: "Job"}
+	service   = schema.GroupKind{Kind: "Service"}
+	pvc       = schema.GroupKind{Kind: "PersistentVolumeClaim"}
+	pv        = schema.GroupKind{Kind: "PersistentVolume"}
+	secret    = schema.GroupKind{Kind: "Secret"}
+	job       = schema.GroupKind{Group: "batch", Kind: "Job"}
+	cronJob   = schema.GroupKind{Group: "batch", Kind: "CronJob"}
+	role      = schema.GroupKind{Group: "rbac.authorization.k8s.io", Kind: "ClusterRole"}
+	validator = schema.GroupKind{Group: "admissionregistration.k8s.io", Kind: "ValidatingWebhookConfiguration"}
+	mutator   = schema.GroupKind{Group: "admissionregistration.k8s.io", Kind: "MutatingWebhookConfiguration"}
+	crd       = schema.GroupKind{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}
 )
 
-// carried lists what a replace keeps from the live object when the desired one does not set
-// it. The package documentation lists it for readers; keep the two in step.
+// carried lists what a replace keeps from the live object when the desired object does not
+// set it: the fields whose loss would be an outage (a scale reset, a rollout, a webhook
+// without its CA, a Service without its IP) or a 422 (immutable allocations). The package
+// documentation and the README list it for readers, and TestReplaceCarries tests each entry
+// against a real API server: keep the four in step.
 var carried = []carry{
 	// Metadata that other actors own: their labels and annotations (key by key), finalizers
 	// and owner references.
@@ -39,6 +47,16 @@ var carried = []carry{
 	{path: mustPath("metadata.ownerReferences")},
 	// The status of kinds without a status subresource (elsewhere the server ignores it).
 	{path: mustPath("status")},
+	// The scale an autoscaler or kubectl scale set, when Git leaves it to them: dropping it
+	// would reset a Deployment to 1 replica.
+	{path: mustPath("spec.replicas")},
+	// Pod-template labels and annotations that others set (kubectl rollout restart's
+	// restartedAt, a Job controller's labels): dropping one changes the template, which
+	// starts a rollout.
+	{path: mustPath("spec.template.metadata.labels"), merge: true},
+	{path: mustPath("spec.template.metadata.annotations"), merge: true},
+	{kind: cronJob, path: mustPath("spec.jobTemplate.spec.template.metadata.labels"), merge: true},
+	{kind: cronJob, path: mustPath("spec.jobTemplate.spec.template.metadata.annotations"), merge: true},
 	// Service addresses and ports the API server allocated.
 	{kind: service, path: mustPath("spec.clusterIP"), when: hasClusterIP},
 	{kind: service, path: mustPath("spec.clusterIPs"), when: hasClusterIP},
@@ -51,11 +69,17 @@ var carried = []carry{
 	{kind: pvc, path: mustPath("spec.volumeName")},
 	{kind: pvc, path: mustPath("spec.storageClassName")},
 	{kind: pv, path: mustPath("spec.claimRef")},
-	// The selector and pod labels the Job controller generated (immutable).
+	// The selector the API server generated for a Job (immutable).
 	{kind: job, path: mustPath("spec.selector")},
-	{kind: job, path: mustPath("spec.template.metadata.labels"), merge: true},
 	// The token, CA and namespace that the token controller writes into a token Secret.
 	{kind: secret, path: mustPath("data"), merge: true, when: isTokenSecret},
+	// The rules the aggregation controller writes into an aggregated ClusterRole.
+	{kind: role, path: mustPath("rules"), when: hasAggregationRule},
+	// The CA bundles a CA injector (cert-manager's cainjector) writes: without them the API
+	// server cannot call the webhook.
+	{kind: validator, path: mustPath("webhooks[*].clientConfig.caBundle")},
+	{kind: mutator, path: mustPath("webhooks[*].clientConfig.caBundle")},
+	{kind: crd, path: mustPath("spec.conversion.webhook.clientConfig.caBundle")},
 }
 
 // keepCarried copies into body, where body does not set them, the live values that carried
@@ -118,6 +142,12 @@ func hasNodePorts(body map[string]any) bool {
 // LoadBalancer with externalTrafficPolicy Local.
 func hasHealthCheckNodePort(body map[string]any) bool {
 	return serviceType(body) == "LoadBalancer" && asMap(body["spec"])["externalTrafficPolicy"] == "Local"
+}
+
+// hasAggregationRule reports whether the ClusterRole body is aggregated from others.
+func hasAggregationRule(body map[string]any) bool {
+	_, ok := body["aggregationRule"].(map[string]any)
+	return ok
 }
 
 // isTokenSecret reports whether the Secret body holds a ServiceAccount token.

@@ -196,6 +196,11 @@ func (e *StillDriftedError) Error() string {
 	return fmt.Sprintf("written, but the server's copy still drifts at %v", e.Paths)
 }
 
+// SecretSafe marks the error's text as free of values (it names paths): check.SecretSafe.
+func (e *StillDriftedError) SecretSafe() {}
+
+var _ check.SecretSafe = (*StillDriftedError)(nil)
+
 // create creates the missing object as desired.
 func (r *Remediator) create(ctx context.Context, ri dynamic.ResourceInterface, t *check.Target) (*unstructured.Unstructured, error) {
 	obj := &unstructured.Unstructured{Object: desiredBody(t)}

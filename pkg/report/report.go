@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
@@ -30,7 +31,24 @@ const (
 	ActionRemediated        Action = "remediated"
 	ActionCreated           Action = "created"
 	ActionRemediationFailed Action = "remediation-failed"
+	// ActionContested: the auditor backs off from an object whose repaired drift came back;
+	// with the other writer known it reads "remediation-contested (by <manager>)" (ContestedBy).
+	ActionContested Action = "remediation-contested"
 )
+
+// ContestedBy returns the action of an object contested by manager: "remediation-contested
+// (by <manager>)", or ActionContested when the manager is not known.
+func ContestedBy(manager string) Action {
+	if manager == "" {
+		return ActionContested
+	}
+	return ActionContested + Action(" (by "+manager+")")
+}
+
+// IsContested reports whether a is ActionContested, with or without a manager.
+func (a Action) IsContested() bool {
+	return a == ActionContested || strings.HasPrefix(string(a), string(ActionContested)+" (by ")
+}
 
 // Resource is the result of checking one desired object against the cluster.
 type Resource struct {

@@ -67,3 +67,23 @@ func TestNewEmpty(t *testing.T) {
 		t.Error("New(nil).Resources = nil, want an empty slice")
 	}
 }
+
+func TestContestedBy(t *testing.T) {
+	tests := []struct {
+		manager string
+		want    Action
+	}{
+		{"kube-controller-manager", "remediation-contested (by kube-controller-manager)"},
+		{"", "remediation-contested"},
+	}
+	for _, tt := range tests {
+		if got := ContestedBy(tt.manager); got != tt.want || !got.IsContested() {
+			t.Errorf("ContestedBy(%q) = %q (contested: %v), want %q", tt.manager, got, got.IsContested(), tt.want)
+		}
+	}
+	for _, a := range []Action{ActionRemediated, ActionRemediationFailed, "remediation-contested-ish"} {
+		if a.IsContested() {
+			t.Errorf("%q.IsContested() = true", a)
+		}
+	}
+}
