@@ -12,6 +12,7 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -40,6 +41,19 @@ type Options struct {
 	// RemediationQPS bounds the remediation writes per second (a token bucket with a burst of
 	// the same size, at least 1). Defaults to 5.
 	RemediationQPS float64
+	// FieldManager is the Remediator's field manager: its entries in managedFields tell the
+	// auditor when it last wrote an object. Defaults to "gitops-drift".
+	FieldManager string
+	// ContestedBackoff is how long the auditor waits, after a write, before it writes a
+	// contested object again (one whose repaired drift came back); the wait doubles at each
+	// write, up to ContestedBackoffMax. Defaults to 10s.
+	ContestedBackoff time.Duration
+	// ContestedBackoffMax is the longest wait between two writes of a contested object.
+	// Defaults to 10m.
+	ContestedBackoffMax time.Duration
+	// Clock tells the time of the contested backoff and fires its delayed checks. Defaults to
+	// the real clock; tests pass a fake one.
+	Clock clock.WithDelayedExecution
 	// ReloadErr returns the error of the latest manifest reload while it fails. Drift is then
 	// checked against the last good state and reported, never remediated. Defaults to nil:
 	// reloads never fail.
@@ -70,6 +84,18 @@ func (o Options) withDefaults() Options {
 	if o.RemediationQPS <= 0 {
 		o.RemediationQPS = 5
 	}
+	if o.FieldManager == "" {
+		o.FieldManager = defaultFieldManager
+	}
+	if o.ContestedBackoff <= 0 {
+		o.ContestedBackoff = 10 * time.Second
+	}
+	if o.ContestedBackoffMax < o.ContestedBackoff {
+		o.ContestedBackoffMax = max(o.ContestedBackoff, 10*time.Minute)
+	}
+	if o.Clock == nil {
+		o.Clock = clock.RealClock{}
+	}
 	if o.ReloadErr == nil {
 		o.ReloadErr = func() error { return nil }
 	}
@@ -78,6 +104,9 @@ func (o Options) withDefaults() Options {
 	}
 	return o
 }
+
+// defaultFieldManager is pkg/remediate's field manager.
+const defaultFieldManager = "gitops-drift"
 
 // item is a unit of the auditor's work: a full audit, or one object to check again.
 type item struct {
@@ -99,11 +128,12 @@ type Auditor struct {
 
 	log logr.Logger
 	// Set by Start, used by its one worker goroutine only.
-	live   *live
-	queue  workqueue.TypedDelayingInterface[item]
-	ledger ledger
-	scopes map[scope]bool // the scopes of the state last audited
-	seq    int
+	live     *live
+	queue    workqueue.TypedDelayingInterface[item]
+	ledger   ledger
+	contests *contests
+	scopes   map[scope]bool // the scopes of the state last audited
+	seq      int
 }
 
 var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
@@ -111,10 +141,11 @@ var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
 // New returns an Auditor of the desired state in store, reading the cluster of cfg.
 func New(cfg *rest.Config, store DesiredStore, opts Options) *Auditor {
 	opts = opts.withDefaults()
-	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{}}
+	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{},
+		contests: newContests(opts.ContestedBackoff, opts.ContestedBackoffMax)}
 	if opts.Remediator != nil {
 		burst := max(1, int(opts.RemediationQPS))
-		a.rem = &limited{rem: opts.Remediator, limiter: rate.NewLimiter(rate.Limit(opts.RemediationQPS), burst)}
+		a.rem = &gate{a: a, rem: opts.Remediator, limiter: rate.NewLimiter(rate.Limit(opts.RemediationQPS), burst)}
 	}
 	return a
 }
@@ -131,7 +162,7 @@ func (a *Auditor) Start(ctx context.Context) error {
 	}
 	ctx = logr.NewContext(ctx, a.log)
 	a.queue = workqueue.NewTypedDelayingQueue[item]()
-	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.changed)
+	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.opts.FieldManager, a.changed)
 	defer a.live.stop()
 	go a.schedule(ctx)
 	go func() {
@@ -204,6 +235,16 @@ func (a *Auditor) changed(gvk schema.GroupVersionKind, obj any) {
 	if t, ok := d.Lookup(key); ok && !t.Policy.Skip {
 		a.queue.AddAfter(item{key: key}, a.opts.Debounce)
 	}
+}
+
+// recheckAt queues a check of key at time at of the Clock, once per time.
+func (a *Auditor) recheckAt(key manifest.Key, at time.Time) {
+	c := a.contests.m[key]
+	if c == nil || c.queued.Equal(at) || a.queue == nil {
+		return
+	}
+	c.queued = at
+	a.opts.Clock.AfterFunc(at.Sub(a.opts.Clock.Now()), func() { a.queue.Add(item{key: key}) })
 }
 
 // newID returns the ID of a new audit: its start time and a sequence number.

@@ -49,7 +49,7 @@ func BenchmarkAuditCycle(b *testing.B) {
 			}
 			ctx, cancel := context.WithCancel(b.Context())
 			a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: benchCache(d)})
-			a.live = newLive(ctx, a.cfg, a.opts.Cache, time.Minute, func(schema.GroupVersionKind, any) {})
+			a.live = newLive(ctx, a.cfg, a.opts.Cache, time.Minute, a.opts.FieldManager, func(schema.GroupVersionKind, any) {})
 			defer func() { cancel(); a.live.stop() }()
 			a.audit(ctx) // starts the informers and waits for their lists
 			if c := a.ledger.counts(); c.InSync+c.Drifted != n || c.Drifted != n/100 {

@@ -63,11 +63,14 @@ func (a *Auditor) audit(ctx context.Context) {
 		res := &r.Resources[i]
 		key := keyOf(res)
 		next[key] = a.note(ru, res, a.ledger[key])
+		a.contests.audited(key, res.Status == report.StatusInSync)
 	}
 	a.ledger = next
+	a.contests.retain(func(k manifest.Key) bool { _, ok := next[k]; return ok })
 	counts := next.counts()
 	end := time.Now()
 	a.opts.Metrics.SetResources(counts)
+	a.opts.Metrics.SetContested(a.contests.count())
 	a.opts.Metrics.Audited(end, end.Sub(start))
 	a.summary(ru, r, counts, end.Sub(start), stale)
 }
@@ -89,8 +92,8 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
 	res := check.Evaluate(t, live, opts)
 	prev := a.ledger[key]
-	if driftHash(&res) == prev.drift && res.Status == prev.status {
-		return // a change that leaves the drift as it was: status, or fields Git does not set
+	if driftHash(&res) == prev.drift && res.Status == prev.status && !a.contests.due(key, a.opts.Clock.Now()) {
+		return // a change that leaves the drift as it was (status, fields Git does not set), and no write due
 	}
 	if a.rem != nil && (res.Status == report.StatusDrifted || res.Status == report.StatusMissing) && a.opts.ReloadErr() == nil {
 		check.Remediate(ctx, a.rem, t, live.Object, &res)
@@ -100,6 +103,7 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	}
 	a.ledger[key] = a.note(run{id: a.newID(start), trigger: triggerWatch, revision: d.Revision}, &res, prev)
 	a.opts.Metrics.SetResources(a.ledger.counts())
+	a.opts.Metrics.SetContested(a.contests.count())
 }
 
 // checkOptions are the options of every check: dry-run unless there is a Remediator.
@@ -109,10 +113,35 @@ func (a *Auditor) checkOptions() check.Options {
 
 // note reports what one check found and did about one resource, against what was last known
 // of it (prev): the audit log line, the Events and the remediation counters. It returns the
-// resource's new record.
+// resource's new record. While an object stays contested, a watch-triggered check says
+// nothing new: the contest was announced once (announce).
 func (a *Auditor) note(ru run, res *report.Resource, prev record) record {
 	drift := driftHash(res)
 	isNew := drift != 0 && drift != prev.drift
+	contested := res.Action.IsContested()
+	if drift != 0 {
+		a.contests.drifted(keyOf(res))
+	}
+	a.count(res, isNew)
+	switch {
+	case res.Status == report.StatusInSync:
+		if prev.status != report.StatusInSync && prev.status != "" {
+			a.logResolved(ru, res)
+		}
+	case contested && prev.action.IsContested() && ru.trigger == triggerWatch:
+	case ru.trigger == triggerAudit || isNew || res.Status != prev.status || res.Action != prev.action:
+		a.logResource(ru, res)
+	}
+	if contested {
+		a.announce(ru, res)
+	} else {
+		a.events(ru, res, prev, isNew)
+	}
+	return recordOf(res, drift)
+}
+
+// count counts a remediation outcome; blocked drift once per distinct drift.
+func (a *Auditor) count(res *report.Resource, isNew bool) {
 	switch res.Action {
 	case report.ActionRemediated:
 		a.opts.Metrics.Remediation(metrics.ResultRemediated)
@@ -125,16 +154,6 @@ func (a *Auditor) note(ru run, res *report.Resource, prev record) record {
 			a.opts.Metrics.Remediation(metrics.ResultBlocked)
 		}
 	}
-	switch {
-	case res.Status == report.StatusInSync:
-		if prev.status != report.StatusInSync && prev.status != "" {
-			a.logResolved(ru, res)
-		}
-	case ru.trigger == triggerAudit || isNew || res.Status != prev.status || res.Action != prev.action:
-		a.logResource(ru, res)
-	}
-	a.events(ru, res, prev, isNew)
-	return recordOf(res, drift)
 }
 
 // watchOnly stops the informers that the desired state d no longer needs, once per state.

@@ -3,12 +3,14 @@ package auditor
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
@@ -26,6 +28,9 @@ const (
 	// ReasonRemediationFailed (Warning): the write was refused, or the object still drifted
 	// after it; recorded when the drift or the outcome changes.
 	ReasonRemediationFailed = "RemediationFailed"
+	// ReasonRemediationContested (Warning): drift that was repaired came back, written by
+	// another manager (named); the auditor backs off. Recorded once per contest.
+	ReasonRemediationContested = "RemediationContested"
 )
 
 // Actions of the Events (events.k8s.io/v1 requires one).
@@ -72,6 +77,37 @@ func (a *Auditor) events(ru run, res *report.Resource, prev record, isNew bool) 
 	for _, e := range out {
 		a.opts.Recorder.Eventf(regarding, nil, e.kind, e.reason, e.action, "%s", clipNote(e.note))
 	}
+}
+
+// announce records, once per contest, that res is contested: the RemediationContested Event,
+// a log line naming the other manager and the contested counter.
+func (a *Auditor) announce(ru run, res *report.Resource) {
+	c := a.contests.m[keyOf(res)]
+	if c == nil || c.announced {
+		return
+	}
+	c.announced = true
+	a.opts.Metrics.Remediation(metrics.ResultContested)
+	a.logContested(ru, res, c)
+	if a.opts.Recorder == nil {
+		return
+	}
+	note := contestedNote(res, c, revisionText(ru.revision))
+	a.opts.Recorder.Eventf(a.regarding(res), nil, corev1.EventTypeWarning, ReasonRemediationContested, actionRemediate, "%s", clipNote(note))
+}
+
+// contestedNote is the message of a RemediationContested Event.
+func contestedNote(res *report.Resource, c *contest, rev string) string {
+	who := "another writer"
+	if c.by != "" {
+		who = c.by
+	}
+	head := fmt.Sprintf("%s reverts Git's state (%s) after each remediation: the next write waits until %s, each later one twice as long",
+		who, rev, c.next.UTC().Format(time.RFC3339))
+	if res.Status == report.StatusMissing {
+		return head + " (the object was deleted)"
+	}
+	return fieldsNote(head, res.Fields)
 }
 
 // regarding returns the object an Event is about: the live copy from the cache, so that the

@@ -42,11 +42,13 @@ func (l ledger) counts() metrics.Resources {
 	return c
 }
 
-// recordOf returns the record of a checked resource whose drift hashes to drift.
+// recordOf returns the record of a checked resource whose drift hashes to drift. A remediated
+// or created object counts as in sync, but its drift is remembered: the same drift coming back
+// is not new (it makes the object contested, see contests).
 func recordOf(res *report.Resource, drift uint64) record {
 	switch res.Action {
 	case report.ActionRemediated, report.ActionCreated:
-		return record{status: report.StatusInSync}
+		return record{status: report.StatusInSync, drift: drift, action: res.Action}
 	}
 	r := record{status: res.Status, drift: drift, action: res.Action}
 	if res.Status == report.StatusDrifted {

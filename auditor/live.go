@@ -17,6 +17,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
 
 // scope is what one informer watches: the objects of one kind in one namespace ("" for a
@@ -46,6 +47,9 @@ type live struct {
 	syncTimeout time.Duration
 	// onEvent is told of every watch event after the initial list.
 	onEvent func(gvk schema.GroupVersionKind, obj any)
+	// self is gitops-drift's field manager, whose managedFields entries the cache keeps
+	// without their fields.
+	self string
 
 	mu     sync.Mutex
 	spaces map[string]*space // by namespace; "" holds the cluster-scoped kinds
@@ -65,8 +69,8 @@ type informer struct {
 	started time.Time
 }
 
-func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, onEvent func(schema.GroupVersionKind, any)) *live {
-	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, onEvent: onEvent, spaces: map[string]*space{}}
+func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, self string, onEvent func(schema.GroupVersionKind, any)) *live {
+	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, self: self, onEvent: onEvent, spaces: map[string]*space{}}
 }
 
 var _ check.LiveSource = (*live)(nil)
@@ -175,8 +179,8 @@ func (l *live) space(namespace string) (*space, error) {
 	if namespace != "" {
 		opts.DefaultNamespaces = map[string]cache.Config{namespace: {}}
 	}
-	opts.DefaultTransform = cache.TransformStripManagedFields() // never compared; the bulk of many objects
-	opts.ReaderFailOnMissingInformer = true                     // a read never starts a watch by itself
+	opts.DefaultTransform = compactManagedFields(l.self)
+	opts.ReaderFailOnMissingInformer = true // a read never starts a watch by itself
 	c, err := cache.New(l.cfg, opts)
 	if err != nil {
 		return nil, fmt.Errorf("cache for namespace %q: %w", namespace, err)
@@ -249,6 +253,20 @@ func (l *live) watched() int {
 // stop stops every cache and waits for them.
 func (l *live) stop() {
 	l.retain(nil)
+}
+
+// compactManagedFields returns the transform of the cached objects: managedFields, often half
+// an object, are kept only as far as telling who wrote a drifted field needs
+// (ownership.Compact); self is gitops-drift's field manager.
+func compactManagedFields(self string) toolscache.TransformFunc {
+	strip := cache.TransformStripManagedFields()
+	return func(in any) (any, error) {
+		if u, ok := in.(*unstructured.Unstructured); ok {
+			ownership.Compact(u.Object, self)
+			return u, nil
+		}
+		return strip(in)
+	}
 }
 
 func resourceVersion(obj any) string {

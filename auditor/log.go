@@ -52,6 +52,21 @@ func (a *Auditor) logResource(ru run, res *report.Resource) {
 	a.log.Info(msgDrift, kv...)
 }
 
+// logContested writes the line of a resource that became contested: the other manager, the
+// drifted paths and the time of the next write.
+func (a *Auditor) logContested(ru run, res *report.Resource, c *contest) {
+	paths := make([]string, len(res.Fields))
+	for i, f := range res.Fields {
+		paths[i] = f.Path
+	}
+	kv := append(resourceKV(ru, res),
+		logManager, c.by,
+		logPaths, paths,
+		logRetryAfter, c.next.UTC().Format(time.RFC3339),
+	)
+	a.log.Info(msgContested, kv...)
+}
+
 // logResolved writes the line of a resource back in sync.
 func (a *Auditor) logResolved(ru run, res *report.Resource) {
 	a.log.Info(msgResolved, resourceKV(ru, res)...)
@@ -73,15 +88,17 @@ func resourceKV(ru run, res *report.Resource) []any {
 
 // summary writes the line that ends a full audit.
 func (a *Auditor) summary(ru run, r report.Report, c metrics.Resources, d time.Duration, stale *check.StaleError) {
-	var remediated, failed, blocked int
+	var remediated, failed, blocked, contested int
 	for _, res := range r.Resources {
-		switch res.Action {
-		case report.ActionRemediated, report.ActionCreated:
+		switch {
+		case res.Action == report.ActionRemediated, res.Action == report.ActionCreated:
 			remediated++
-		case report.ActionRemediationFailed:
+		case res.Action == report.ActionRemediationFailed:
 			failed++
-		case report.ActionBlocked:
+		case res.Action == report.ActionBlocked:
 			blocked++
+		case res.Action.IsContested():
+			contested++
 		}
 	}
 	remediation := remediationOff
@@ -104,6 +121,7 @@ func (a *Auditor) summary(ru run, r report.Report, c metrics.Resources, d time.D
 		logRemediated, remediated,
 		logFailed, failed,
 		logBlocked, blocked,
+		logContested, contested,
 		logRemediation, remediation,
 		logWatching, a.live.watched(),
 	}

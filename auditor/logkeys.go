@@ -15,6 +15,9 @@ const (
 	logAction     = "action"
 	logFields     = "fields"
 	logError      = "error"
+	logManager    = "manager"
+	logPaths      = "paths"
+	logRetryAfter = "retryAfter"
 
 	logDuration      = "durationSeconds"
 	logResources     = "resources"
@@ -26,6 +29,7 @@ const (
 	logRemediated    = "remediated"
 	logFailed        = "failed"
 	logBlocked       = "blocked"
+	logContested     = "contested"
 	logRemediation   = "remediation"
 	logWatching      = "watching"
 )
@@ -37,6 +41,9 @@ const (
 	msgDrift = "audit drift"
 	// msgResolved is the line of a resource back in sync.
 	msgResolved = "audit drift resolved"
+	// msgContested is the line of a resource whose repaired drift came back: once per
+	// contest, naming the other manager.
+	msgContested = "remediation contested"
 	// msgSummary ends a full audit.
 	msgSummary = "audit done"
 )

@@ -66,9 +66,10 @@ func TestNoteDeduplicates(t *testing.T) {
 			watched(drifted("3", report.ActionDryRun, detected)),
 			watched(resolved),
 		}},
-		{"each remediation is reported, and drift back after it is new", []step{
+		{"each remediation is reported; the same drift back after it is not announced again", []step{
 			drifted("2", report.ActionRemediated, detected, remediated),
-			drifted("2", report.ActionRemediated, detected, remediated),
+			drifted("2", report.ActionRemediated, remediated),
+			drifted("3", report.ActionRemediated, detected, remediated),
 			inSync(),
 		}},
 		{"blocked drift is reported once", []step{
@@ -191,8 +192,8 @@ func TestNoteCountsRemediations(t *testing.T) {
 	var prev record
 	for _, s := range []step{
 		drifted("2", report.ActionRemediated),
-		drifted("2", report.ActionBlocked),
-		drifted("2", report.ActionBlocked), // the same drift: not counted again
+		drifted("5", report.ActionBlocked),
+		drifted("5", report.ActionBlocked), // the same drift: not counted again
 		drifted("3", report.ActionRemediationFailed),
 		drifted("3", report.ActionRemediationFailed),
 	} {

@@ -18,6 +18,7 @@ type Metrics struct {
 	lastAudit     *prometheus.GaugeVec // no labels: absent until the first audit
 	auditDuration prometheus.Histogram
 	remediations  *prometheus.CounterVec
+	contested     *prometheus.GaugeVec // no labels: absent until the first audit, like resources
 }
 
 // Remediation results, the values of gitops_drift_remediations_total's result label.
@@ -31,6 +32,9 @@ const (
 	// ResultBlocked: new drift that the object's remediation policy (alert) forbids repairing;
 	// counted once per distinct drift, not once per audit.
 	ResultBlocked = "blocked"
+	// ResultContested: drift that was repaired came back (another writer reverts it); the
+	// auditor backs off. Counted once per contest, not once per deferred write.
+	ResultContested = "contested"
 )
 
 // New creates the metrics and registers them on reg.
@@ -67,12 +71,16 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		}),
 		remediations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gitops_drift_remediations_total",
-			Help: "Remediations by the auditor, by result: remediated, created, failed, blocked.",
+			Help: "Remediations by the auditor, by result: remediated, created, failed, blocked, contested.",
 		}, []string{"result"}),
+		contested: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "gitops_drift_contested_resources",
+			Help: "Tracked resources the auditor backs off from because another writer reverts their remediation; exported by the replica that audits (the leader).",
+		}, nil),
 	}
 	var errs []error
 	for _, c := range []prometheus.Collector{
-		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations,
+		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested,
 	} {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
@@ -134,8 +142,16 @@ func (m *Metrics) Audited(end time.Time, d time.Duration) {
 	}
 }
 
-// Remediation counts one remediation outcome: ResultRemediated, ResultCreated, ResultFailed
-// or ResultBlocked.
+// SetContested sets the number of contested resources: those whose repaired drift came back,
+// which the auditor backs off from.
+func (m *Metrics) SetContested(n int) {
+	if m != nil {
+		m.contested.WithLabelValues().Set(float64(n))
+	}
+}
+
+// Remediation counts one remediation outcome: ResultRemediated, ResultCreated, ResultFailed,
+// ResultBlocked or ResultContested.
 func (m *Metrics) Remediation(result string) {
 	if m != nil {
 		m.remediations.WithLabelValues(result).Inc()

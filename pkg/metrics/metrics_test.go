@@ -62,6 +62,8 @@ func TestMetrics(t *testing.T) {
 	m.SetResources(metrics.Resources{InSync: 3, Drifted: 1, DriftedFields: 2})
 	m.Audited(time.Unix(1700000000, 0), 250*time.Millisecond)
 	m.Remediation(metrics.ResultRemediated)
+	m.Remediation(metrics.ResultContested)
+	m.SetContested(1)
 	want := map[string]float64{
 		"gitops_drift_admission_decisions_total{decision=warned}": 2,
 		"gitops_drift_manifest_load_errors_total":                 1,
@@ -74,6 +76,8 @@ func TestMetrics(t *testing.T) {
 		"gitops_drift_last_audit_timestamp_seconds":               1700000000,
 		"gitops_drift_audit_duration_seconds_count":               1,
 		"gitops_drift_remediations_total{result=remediated}":      1,
+		"gitops_drift_remediations_total{result=contested}":       1,
+		"gitops_drift_contested_resources":                        1,
 	}
 	if diff := cmp.Diff(want, values(t, reg)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -98,4 +102,5 @@ func TestNilRecordsNothing(t *testing.T) {
 	m.SetResources(metrics.Resources{})
 	m.Audited(time.Now(), time.Second)
 	m.Remediation(metrics.ResultFailed)
+	m.SetContested(2)
 }

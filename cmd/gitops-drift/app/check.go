@@ -31,7 +31,7 @@ func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	c := &checker{opts: o, client: client, schemas: schema.NewResolverForDiscovery(client.Discovery), streams: streams}
+	c := &checker{opts: o, client: client, schemas: schema.NewResolverForDiscovery(client.Discovery), streams: streams, secretKey: check.NewSecretKey()}
 	runner := &check.Runner{Live: client, Options: check.Options{DryRun: o.DryRun, Remediator: rem}}
 	if o.Once {
 		runner.Desired = c.load
@@ -48,11 +48,17 @@ type checker struct {
 	schemas *schema.Resolver
 	streams IOStreams
 	last    *check.Desired // the last manifest set that loaded cleanly
+	// secretKey is this process's key of the hashes that stand for Secret values.
+	secretKey []byte
 }
 
 // load reads and compiles the manifests. On failure nothing else may happen with them.
 func (c *checker) load(context.Context) (*check.Desired, error) {
-	return c.opts.load(c.client, c.schemas)
+	d, err := c.opts.load(c.client, c.schemas)
+	if d != nil {
+		d.SetSecretKey(c.secretKey)
+	}
+	return d, err
 }
 
 // loadOrLast loads the manifests and remembers them; when they do not load, it returns the

@@ -22,6 +22,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
+	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/webhook"
 )
@@ -113,8 +114,13 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*webhook.Store, *webhook.Reloader, error) {
 	schemas := schema.NewResolverForDiscovery(client.Discovery)
 	store := &webhook.Store{}
+	secretKey := check.NewSecretKey() // one per process: equal Secret values show equal hashes in every audit
 	reloader := webhook.NewReloader(o.Manifests, func() (*check.Desired, error) {
-		return o.load(client, schemas)
+		d, err := o.load(client, schemas)
+		if d != nil {
+			d.SetSecretKey(secretKey)
+		}
+		return d, err
 	}, store, webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m})
 	if err := reloader.Reload(ctx); err != nil {
 		return nil, nil, err
@@ -155,6 +161,7 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 		Interval:       o.AuditInterval,
 		Remediator:     rem,
 		RemediationQPS: o.RemediationQPS,
+		FieldManager:   remediate.DefaultFieldManager,
 		ReloadErr:      r.Err,
 		Cache:          cache.Options{HTTPClient: mgr.GetHTTPClient(), Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()},
 		Recorder:       mgr.GetEventRecorder(eventSource),
