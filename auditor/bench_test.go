@@ -130,9 +130,10 @@ data: {LOG_LEVEL: info, TTL: "300", ID: "%[1]d"}
 
 // benchCache returns cache options whose informers list the live copies of d's objects
 // from memory: the desired object with what a server adds (uid, resourceVersion, defaults,
-// status), one in a hundred with another image or value.
+// status, managedFields), one in a hundred with another image or value.
 func benchCache(d *check.Desired) cache.Options {
 	mapper := meta.NewDefaultRESTMapper(nil)
+	mf := newManagedFieldsMaker()
 	lists := map[schema.GroupVersionKind][]*check.Target{}
 	for i := range d.Targets {
 		t := &d.Targets[i]
@@ -146,7 +147,7 @@ func benchCache(d *check.Desired) cache.Options {
 			gvk := obj.GetObjectKind().GroupVersionKind()
 			lw := &fakeListWatch{ListWatch: toolscache.ListWatch{
 				ListWithContextFunc: func(context.Context, metav1.ListOptions) (kruntime.Object, error) {
-					return liveList(gvk, lists[gvk]), nil
+					return liveList(mf, gvk, lists[gvk]), nil
 				},
 				WatchFuncWithContext: func(context.Context, metav1.ListOptions) (watch.Interface, error) {
 					return watch.NewFake(), nil
@@ -162,7 +163,7 @@ type fakeListWatch struct{ toolscache.ListWatch }
 
 func (*fakeListWatch) IsWatchListSemanticsUnSupported() bool { return true }
 
-func liveList(gvk schema.GroupVersionKind, targets []*check.Target) *unstructured.UnstructuredList {
+func liveList(mf *managedFieldsMaker, gvk schema.GroupVersionKind, targets []*check.Target) *unstructured.UnstructuredList {
 	list := &unstructured.UnstructuredList{}
 	list.SetAPIVersion(gvk.GroupVersion().String())
 	list.SetKind(gvk.Kind + "List")
@@ -194,6 +195,7 @@ func liveList(gvk schema.GroupVersionKind, targets []*check.Target) *unstructure
 				_ = unstructured.SetNestedField(obj.Object, "debug", "data", "LOG_LEVEL")
 			}
 		}
+		mf.set(obj)
 		list.Items = append(list.Items, *obj)
 	}
 	return list

@@ -168,3 +168,11 @@ func TestNoteContested(t *testing.T) {
 		}
 	}
 }
+
+func TestContestDefaults(t *testing.T) {
+	a := New(nil, nil, Options{})
+	got := []any{a.opts.ContestedBackoff, a.opts.ContestedBackoffMax, a.opts.FieldManager}
+	if diff := cmp.Diff([]any{10 * time.Second, 10 * time.Minute, "gitops-drift"}, got); diff != "" {
+		t.Errorf("defaults (-want +got):\n%s", diff)
+	}
+}

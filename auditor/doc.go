@@ -12,11 +12,16 @@
 //     does), and checks one object again ~200ms after a watch event on it.
 //   - cycle.go, ledger.go: what each check found against what was last known of each object,
 //     so that unchanged drift is not reported as new.
+//   - contest.go, owner.go: objects whose repaired drift comes back are contested: the
+//     auditor names the other writer (managedFields, through pkg/ownership), backs off from
+//     10s doubling to 10min, and learns contests it forgot (a restart) from managedFields.
 //   - log.go, events.go: the audit log (a JSON line per drifted resource per audit, with an
 //     audit ID, and a summary) and the Kubernetes Events (DriftDetected, DriftRemediated,
-//     RemediationBlocked, RemediationFailed), recorded when an object's drift changes.
-//   - limited.go: remediation through pkg/remediate, rate-limited; never while the latest
-//     manifests fail to load.
+//     RemediationBlocked, RemediationFailed, RemediationContested), recorded when an object's
+//     drift changes.
+//   - gate.go: remediation through pkg/remediate, rate-limited and held back for contested
+//     objects; never while the latest manifests fail to load.
 //
-// Secret values never appear: pkg/diff masks them, and Events name fields, not values.
+// Secret values never appear: pkg/diff masks them (a keyed hash), pkg/check scrubs error texts
+// about Secrets, and Events name fields, not values.
 package auditor

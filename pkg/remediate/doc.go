@@ -11,24 +11,31 @@
 //
 // StrategyReplace sends the desired object with a full replace (PUT). Fields Git does not set
 // are dropped and defaulted again by the server, except the live values a replace must keep
-// when Git does not set them:
+// when Git does not set them, lest it reset a scale, start a rollout, cut a webhook off from its
+// CA or be refused (the carry list; TestReplaceCarries tests each entry on a real server):
 //
 //	every kind   metadata.labels and metadata.annotations (key by key), metadata.finalizers,
-//	             metadata.ownerReferences, status (ignored by kinds with a status subresource)
+//	             metadata.ownerReferences, status (ignored by kinds with a status subresource),
+//	             spec.replicas, spec.template.metadata.labels and .annotations (key by key)
+//	CronJob      spec.jobTemplate.spec.template.metadata.labels and .annotations (key by key)
 //	Service      spec.clusterIP, spec.clusterIPs, spec.ipFamilies, spec.ipFamilyPolicy (not
 //	             for type ExternalName); spec.ports[*].nodePort (NodePort and LoadBalancer);
 //	             spec.healthCheckNodePort (LoadBalancer with externalTrafficPolicy Local)
 //	PersistentVolumeClaim  spec.volumeName, spec.storageClassName
 //	PersistentVolume       spec.claimRef
-//	Job (batch)  spec.selector, spec.template.metadata.labels (key by key)
+//	Job (batch)  spec.selector
 //	Secret       data (key by key) of a kubernetes.io/service-account-token Secret
+//	ClusterRole  rules, when it has an aggregationRule
+//	Validating/MutatingWebhookConfiguration  webhooks[*].clientConfig.caBundle
+//	CustomResourceDefinition  spec.conversion.webhook.clientConfig.caBundle
 //
 // In both strategies, every path the object's check ignores (--ignore-fields and the
 // drift.gitops.io/ignore-fields annotation, wildcards expanded against the live object) is sent
-// with its live value, or left out when live has none: an ignored spec.replicas that an
-// autoscaler manages is neither reset nor, with apply, dropped from the fields gitops-drift
-// owns (which would let the server remove it). Values under list items that Git does not
-// define (an injected sidecar's image, say) are never sent.
+// with its live value, or left out when live has none and has every list item above it: an
+// ignored spec.replicas that an autoscaler manages is neither reset nor, with apply, dropped
+// from the fields gitops-drift owns (which would let the server remove it), and a container
+// Git adds keeps the image Git gives it when images are ignored. Values under list items that
+// Git does not define (an injected sidecar's image, say) are never sent.
 //
 // Missing objects are created (POST) whatever the strategy.
 //

@@ -1,0 +1,159 @@
+package auditor
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	clocktesting "k8s.io/utils/clock/testing"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/remediate"
+)
+
+// fought is a ConfigMap a field manager fights over, and a bystander.
+const fought = `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: auto}
+data: {color: blue}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: bystander}
+data: {color: blue}
+`
+
+// remediateOnce runs one check with remediation through rem, as gitops-drift's CLI would,
+// and returns "name action" for each resource acted on.
+func (f *fixture) remediateOnce(t *testing.T, rem check.Remediator) []string {
+	t.Helper()
+	r := check.Run(t.Context(), f.store.Load(), f.client, check.Options{Remediator: rem})
+	var out []string
+	for _, res := range r.Resources {
+		if res.Action != "" {
+			out = append(out, res.Name+" "+string(res.Action))
+		}
+	}
+	return out
+}
+
+// fight changes data.color of a ConfigMap as the field manager "fighter" would.
+func (f *fixture) fight(t *testing.T, name, color string) {
+	t.Helper()
+	f.kubectl(t, "patch", "configmap/"+name, "--field-manager", "fighter", "--type", "merge", "-p", `{"data":{"color":"`+color+`"}}`)
+}
+
+func (f *fixture) color(t *testing.T, name string) string {
+	t.Helper()
+	return f.kubectl(t, "get", "configmap", name, "-o", "jsonpath={.data.color}")
+}
+
+// TestContestedBackoff: a field manager reverts a remediated ConfigMap. The auditor records
+// one RemediationContested Event and one log line naming it, leaves the object alone while it
+// backs off (the clock is fake: the test steps it), keeps remediating another object, and
+// writes the contested one again when the wait is over, then after a wait twice as long.
+func TestContestedBackoff(t *testing.T) {
+	f := newFixture(t, fought)
+	rem, err := remediate.New(f.client, remediate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := clocktesting.NewFakeClock(time.Now())
+	f.start(t, Options{Interval: time.Hour, Remediator: rem, Clock: clk})
+	auto := "ConfigMap " + f.ns + "/auto"
+	remediated := func() int { return countOf(f.events.reasons(auto), ReasonDriftRemediated) }
+
+	f.fight(t, "auto", "red")
+	f.poll(t, "the first remediation", 5*time.Second, func() bool { return remediated() == 1 })
+	f.fight(t, "auto", "green")
+	f.poll(t, "the contest announced", 5*time.Second, func() bool {
+		return countOf(f.events.reasons(auto), ReasonRemediationContested) == 1
+	})
+	line := f.logs.Find(msgContested, map[string]any{logName: "auto"})
+	if len(line) != 1 || line[0][logManager] != "fighter" {
+		t.Errorf("contested lines = %v, want one naming fighter", line)
+	}
+	if drift := f.driftLine(t, "auto", triggerWatch, time.Second); drift[logAction] != "remediation-contested (by fighter)" {
+		t.Errorf("action = %v, want remediation-contested (by fighter)", drift[logAction])
+	}
+	f.fight(t, "auto", "red") // fights on: nothing new to say, nothing written
+	f.kubectl(t, "patch", "configmap/bystander", "--type", "merge", "-p", `{"data":{"color":"red"}}`)
+	f.poll(t, "another object still remediated", 5*time.Second, func() bool { return f.color(t, "bystander") == "blue" })
+	if got := f.color(t, "auto"); got != "red" || remediated() != 1 {
+		t.Fatalf("while backing off: color %q, %d remediations; want the fighter's red, 1", got, remediated())
+	}
+	if v := f.gauge(t, "drifted"); v != 1 {
+		t.Errorf("drifted gauge = %v while contested, want 1", v)
+	}
+
+	clk.Step(10 * time.Second)
+	f.poll(t, "the write after 10s", 5*time.Second, func() bool { return f.color(t, "auto") == "blue" })
+	f.fight(t, "auto", "green")
+	f.poll(t, "the contest seen again", 5*time.Second, func() bool {
+		return len(f.logs.Find(msgDrift, map[string]any{logName: "auto", logAction: "remediation-contested (by fighter)"})) >= 2
+	})
+	f.poll(t, "the next write queued", 5*time.Second, clk.HasWaiters)
+	clk.Step(19 * time.Second) // fires what is due
+	if !clk.HasWaiters() {
+		t.Error("the next write was due within 19s of the second: the wait did not double to 20s")
+	}
+	if got := f.color(t, "auto"); got != "green" {
+		t.Errorf("color = %q 19s after the second write, want green", got)
+	}
+	clk.Step(time.Second)
+	f.poll(t, "the write after 20s", 5*time.Second, func() bool { return f.color(t, "auto") == "blue" })
+	if n := countOf(f.events.reasons(auto), ReasonRemediationContested); n != 1 || remediated() != 3 {
+		t.Errorf("%d RemediationContested and %d DriftRemediated Events, want 1 and 3", n, remediated())
+	}
+}
+
+// TestContestLearntAtStart: gitops-drift wrote a ConfigMap, then a field manager changed it
+// back, and the auditor starts (a restart, a new leader) with no memory of it: managedFields
+// tell it the object is contested, so it waits before writing. An object only the fighter
+// changed is repaired at once.
+func TestContestLearntAtStart(t *testing.T) {
+	f := newFixture(t, fought)
+	rem, err := remediate.New(f.client, remediate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fight(t, "auto", "red")
+	if r := f.remediateOnce(t, rem); !slices.Equal(r, []string{"auto remediated"}) {
+		t.Fatalf("gitops-drift's first write: %v", r)
+	}
+	f.fight(t, "auto", "green")
+	f.fight(t, "bystander", "green")
+
+	clk := clocktesting.NewFakeClock(time.Now())
+	f.start(t, Options{Interval: time.Minute, Remediator: rem, Clock: clk})
+	line := f.driftLine(t, "auto", triggerAudit, time.Second)
+	if line[logAction] != "remediation-contested (by fighter)" {
+		t.Errorf("auto at the first audit: action %v, want remediation-contested (by fighter)", line[logAction])
+	}
+	if got := f.color(t, "bystander"); got != "blue" {
+		t.Errorf("bystander, which gitops-drift never wrote, is %q after the first audit, want blue", got)
+	}
+	if got := f.color(t, "auto"); got != "green" {
+		t.Errorf("auto is %q after the first audit, want green: contested, it waits", got)
+	}
+	ev := f.events.take()
+	if !slices.ContainsFunc(ev, func(e event) bool {
+		return e.Reason == ReasonRemediationContested && strings.HasPrefix(e.Note, "fighter ")
+	}) {
+		t.Errorf("Events %+v, want a RemediationContested naming fighter", ev)
+	}
+	clk.Step(10 * time.Second)
+	f.poll(t, "auto written after 10s", 5*time.Second, func() bool { return f.color(t, "auto") == "blue" })
+}
+
+func countOf(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
