@@ -35,7 +35,7 @@ spec:
 	live := f.Live(t)["Deployment/web"]
 
 	want := map[string]string{
-		"spec.replicas": "kubectl-scale",
+		"spec.replicas": "kubectl /scale",
 		"spec.template.spec.containers[name=web].image":                                           "kubectl-set",
 		"metadata.labels.team":                                                                    "kubectl-label",
 		`spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]`:                 "kubectl-rollout",
@@ -60,6 +60,9 @@ spec:
 				continue
 			}
 			got[p] = who[0].Manager
+			if who[0].Subresource != "" {
+				got[p] += " /" + who[0].Subresource
+			}
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("owners (-want +got):\n%s", diff)
