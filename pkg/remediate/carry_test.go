@@ -1,6 +1,7 @@
 package remediate_test
 
 import (
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gitops-drift/gitops-drift/certs"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
@@ -49,7 +51,7 @@ func merge(res, patch string) []string {
 	return []string{"patch", res, "--type", "merge", "-p", patch}
 }
 
-func carryCases() []carryCase {
+func carryCases(caPEM string) []carryCase {
 	webhook := func(kind string) string {
 		return `
 apiVersion: admissionregistration.k8s.io/v1
@@ -65,7 +67,7 @@ webhooks:
     namespaceSelector: {matchLabels: {never: match}}
 `
 	}
-	caBundle := `[{"op":"add","path":"/webhooks/0/clientConfig/caBundle","value":"` + caPEM + `"}]`
+	addCA := `[{"op":"add","path":"/webhooks/0/clientConfig/caBundle","value":"` + caPEM + `"}]`
 	return []carryCase{
 		{carries: []string{"* metadata.labels"}, git: cmCarry, res: "configmap/c",
 			other: [][]string{{"label", "configmap/c", "other=kept"}}, paths: []string{"metadata.labels.other"}},
@@ -177,11 +179,11 @@ aggregationRule:
 			other: [][]string{merge("clusterrole/NS", `{"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}`)}, paths: []string{"rules"}},
 		{carries: []string{"ValidatingWebhookConfiguration.admissionregistration.k8s.io webhooks[*].clientConfig.caBundle"},
 			res: "validatingwebhookconfiguration/NS", git: webhook("ValidatingWebhookConfiguration"),
-			other: [][]string{{"patch", "validatingwebhookconfiguration/NS", "--type", "json", "-p", caBundle}},
+			other: [][]string{{"patch", "validatingwebhookconfiguration/NS", "--type", "json", "-p", addCA}},
 			paths: []string{"webhooks[name=carry.example.com].clientConfig.caBundle"}},
 		{carries: []string{"MutatingWebhookConfiguration.admissionregistration.k8s.io webhooks[*].clientConfig.caBundle"},
 			res: "mutatingwebhookconfiguration/NS", git: webhook("MutatingWebhookConfiguration"),
-			other: [][]string{{"patch", "mutatingwebhookconfiguration/NS", "--type", "json", "-p", caBundle}},
+			other: [][]string{{"patch", "mutatingwebhookconfiguration/NS", "--type", "json", "-p", addCA}},
 			paths: []string{"webhooks[name=carry.example.com].clientConfig.caBundle"}},
 		{carries: []string{"CustomResourceDefinition.apiextensions.k8s.io spec.conversion.webhook.clientConfig.caBundle"},
 			res: "crd/NS.carry.example.com", git: `
@@ -206,14 +208,22 @@ spec:
 	}
 }
 
-// caPEM is a base64-encoded PEM certificate, as a CA injector writes into caBundle.
-const caPEM = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJmVENDQVNPZ0F3SUJBZ0lRZGVhZGJlZWYwMDAwMDAwMDAwMDAwMDAwMDAwMDAwTUFvR0NDcUdTTTQ5QkFNQ01CQXhEakFNQmdOVkJBTVRCWFJsYzNRdE1CNFhEVEkxTURFd01UQXdNREF3TUZvWERUTTFNREV3TVRBd01EQXdNRm93RURFT01Bd0dBMVVFQXhNRmRHVnpkQzB3V1RBVEJnY3Foa2pPUFFJQkJnZ3Foa2pPUFFNQkJ3TkNBQVRlc3QKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
+// caBundle returns a CA certificate, PEM, base64-encoded as caBundle fields hold it, as a CA
+// injector writes it.
+func caBundle(t *testing.T) string {
+	t.Helper()
+	b, err := certs.Generate(certs.Options{DNSNames: []string{"carry.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b.CA)
+}
 
 // TestEveryCarryIsTested fails when an entry of the carry list has no case in
 // TestReplaceCarries, or a case names an entry that is not in the list.
 func TestEveryCarryIsTested(t *testing.T) {
 	var tested []string
-	for _, tc := range carryCases() {
+	for _, tc := range carryCases("") {
 		tested = append(tested, tc.carries...)
 	}
 	slices.Sort(tested)
@@ -227,8 +237,12 @@ func TestEveryCarryIsTested(t *testing.T) {
 // TestReplaceCarries tests each entry of the replace strategy's carry list against the real
 // server (see carryCase).
 func TestReplaceCarries(t *testing.T) {
-	for _, tc := range carryCases() {
-		t.Run(strings.Join(tc.carries, ","), func(t *testing.T) {
+	ca := ""
+	if env != nil {
+		ca = caBundle(t)
+	}
+	for _, tc := range carryCases(ca) {
+		t.Run(strings.Join(tc.carries, " + "), func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, "")
 			ns := strings.ReplaceAll
