@@ -54,6 +54,10 @@ type Options struct {
 	// Clock tells the time of the contested backoff and fires its delayed checks. Defaults to
 	// the real clock; tests pass a fake one.
 	Clock clock.WithDelayedExecution
+	// History tells a restarted or newly elected auditor what it did before: an object it
+	// wrote within an audit interval, whose drift is back, is contested at once. Defaults to
+	// nil: contests are learnt again from the drift coming back after a first write.
+	History History
 	// ReloadErr returns the error of the latest manifest reload while it fails. Drift is then
 	// checked against the last good state and reported, never remediated. Defaults to nil:
 	// reloads never fail.

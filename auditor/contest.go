@@ -1,6 +1,7 @@
 package auditor
 
 import (
+	"slices"
 	"time"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
@@ -12,6 +13,8 @@ import (
 // off. It lasts until the object stays in sync through a full audit interval.
 type contest struct {
 	wrote time.Time // the last successful write; zero for a contest learnt at start
+	// restored is what the last write repaired: the drifted paths, or missingDrift.
+	restored []string
 	// delay is the wait after the last write before the next one; 0 until contested.
 	delay time.Duration
 	next  time.Time // contested: the earliest time of the next write
@@ -37,13 +40,17 @@ func newContests(base, max time.Duration) *contests {
 	return &contests{base: base, max: max, m: map[manifest.Key]*contest{}}
 }
 
-// before is asked before a write of key at now. Drift on an object written before is drift
-// that came back: the object is contested (by who(), the other writer) and the first wait is
-// base from that write. A write is refused, with a ContestedError, until the wait is over.
-// For an object without a record, learnt tells whether the live object shows a contest the
-// auditor lost with its memory (a restart, a new leader: see learnContest); it then waits
-// base from now.
-func (cs *contests) before(key manifest.Key, now time.Time, who func() string, learnt func() (string, bool)) *check.ContestedError {
+// missingDrift stands for the drift of a missing object among drifted paths.
+const missingDrift = "<missing>"
+
+// before is asked before a write of key at now, to repair drift (its paths, or missingDrift).
+// Drift at a path the last write repaired, on an object written before, is drift that came
+// back: the object is contested (by who(), the other writer) and the first wait is base from
+// that write; other drift is new, and written at once. A write is refused, with a
+// ContestedError, until the wait is over. For an object without a record, learnt tells whether
+// the auditor's history shows a contest it lost with its memory (a restart, a new leader: see
+// Auditor.learnContest); it then waits base from now.
+func (cs *contests) before(key manifest.Key, now time.Time, drift []string, who func() string, learnt func() (string, bool)) *check.ContestedError {
 	c := cs.m[key]
 	if c == nil {
 		by, ok := learnt()
@@ -55,6 +62,9 @@ func (cs *contests) before(key manifest.Key, now time.Time, who func() string, l
 	}
 	c.busy = true
 	if !c.contested() {
+		if !slices.ContainsFunc(drift, func(p string) bool { return slices.Contains(c.restored, p) }) {
+			return nil
+		}
 		c.delay, c.next, c.by = cs.base, c.wrote.Add(cs.base), who()
 	}
 	if now.Before(c.next) {
@@ -63,15 +73,15 @@ func (cs *contests) before(key manifest.Key, now time.Time, who func() string, l
 	return nil
 }
 
-// wrote records a successful write of key at now; a contested object's next wait doubles, up
-// to max.
-func (cs *contests) wrote(key manifest.Key, now time.Time) {
+// wrote records a successful write of key at now that repaired restored (paths, or
+// missingDrift); a contested object's next wait doubles, up to max.
+func (cs *contests) wrote(key manifest.Key, now time.Time, restored []string) {
 	c := cs.m[key]
 	if c == nil {
 		c = &contest{}
 		cs.m[key] = c
 	}
-	c.wrote, c.busy = now, true
+	c.wrote, c.busy, c.restored = now, true, restored
 	if c.contested() {
 		c.delay = min(2*c.delay, cs.max)
 		c.next = now.Add(c.delay)

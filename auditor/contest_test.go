@@ -15,6 +15,7 @@ var (
 	t0      = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 	cfgKey  = manifest.Key{Kind: "ConfigMap", Namespace: "app", Name: "cfg"}
 	fighter = func() string { return "fighter" }
+	color   = []string{"data.color"}
 	unknown = func() (string, bool) { return "", false }
 )
 
@@ -25,10 +26,10 @@ func at(d time.Duration) time.Time { return t0.Add(d) }
 // maximum, and forgotten once in sync through a full audit interval.
 func TestContestBackoff(t *testing.T) {
 	cs := newContests(10*time.Second, 40*time.Second)
-	if err := cs.before(cfgKey, t0, fighter, unknown); err != nil {
+	if err := cs.before(cfgKey, t0, color, fighter, unknown); err != nil {
 		t.Fatalf("first write refused: %v", err)
 	}
-	cs.wrote(cfgKey, t0)
+	cs.wrote(cfgKey, t0, color)
 	type check struct {
 		at    time.Duration
 		retry time.Duration // 0: allowed
@@ -42,12 +43,12 @@ func TestContestBackoff(t *testing.T) {
 		{70 * time.Second, 0}, // written: 40s, the maximum
 		{100 * time.Second, 110 * time.Second},
 	} {
-		err := cs.before(cfgKey, at(c.at), fighter, unknown)
+		err := cs.before(cfgKey, at(c.at), color, fighter, unknown)
 		switch {
 		case c.retry == 0 && err != nil:
 			t.Errorf("at %s: refused until %s, want a write", c.at, err.Retry.Sub(t0))
 		case c.retry == 0:
-			cs.wrote(cfgKey, at(c.at))
+			cs.wrote(cfgKey, at(c.at), color)
 		case err == nil:
 			t.Errorf("at %s: allowed, want a wait until %s", c.at, c.retry)
 		case !err.Retry.Equal(at(c.retry)) || err.Manager != "fighter":
@@ -68,7 +69,7 @@ func TestContestBackoff(t *testing.T) {
 	if cs.m[cfgKey] != nil || cs.count() != 0 {
 		t.Error("not forgotten after an audit interval in sync")
 	}
-	if err := cs.before(cfgKey, at(111*time.Second), fighter, unknown); err != nil {
+	if err := cs.before(cfgKey, at(111*time.Second), color, fighter, unknown); err != nil {
 		t.Errorf("after the reset, a write is refused: %v", err)
 	}
 }
@@ -80,8 +81,8 @@ func TestContestWritesPerMinute(t *testing.T) {
 	cs := newContests(10*time.Second, 10*time.Minute)
 	var writes []time.Duration
 	for d := time.Duration(0); d < 10*time.Minute; d += 200 * time.Millisecond {
-		if cs.before(cfgKey, at(d), fighter, unknown) == nil {
-			cs.wrote(cfgKey, at(d))
+		if cs.before(cfgKey, at(d), color, fighter, unknown) == nil {
+			cs.wrote(cfgKey, at(d), color)
 			writes = append(writes, d)
 		}
 	}
@@ -102,15 +103,31 @@ func TestContestWritesPerMinute(t *testing.T) {
 	}
 }
 
+// TestOtherDriftIsNotAContest: drift at a path the last write did not repair (a deletion after
+// a field was repaired, another field) is new drift, written at once; the repaired path
+// drifting again is a contest.
+func TestOtherDriftIsNotAContest(t *testing.T) {
+	cs := newContests(10*time.Second, 10*time.Minute)
+	cs.wrote(cfgKey, t0, color)
+	for _, drift := range [][]string{{missingDrift}, {"data.size"}} {
+		if err := cs.before(cfgKey, at(time.Second), drift, fighter, unknown); err != nil {
+			t.Errorf("drift %v after a repair of %v: %v, want a write", drift, color, err)
+		}
+	}
+	if err := cs.before(cfgKey, at(time.Second), []string{"data.size", "data.color"}, fighter, unknown); err == nil {
+		t.Error("the repaired path drifting again: a write, want a contest")
+	}
+}
+
 // TestContestLearnt: an object the auditor has no record of, whose live copy shows a contest
 // (a restart), waits the first backoff from now.
 func TestContestLearnt(t *testing.T) {
 	cs := newContests(10*time.Second, 10*time.Minute)
-	err := cs.before(cfgKey, t0, fighter, func() (string, bool) { return "operator", true })
+	err := cs.before(cfgKey, t0, color, fighter, func() (string, bool) { return "operator", true })
 	if err == nil || err.Manager != "operator" || !err.Retry.Equal(at(10*time.Second)) {
 		t.Fatalf("before() = %v, want a wait of 10s for operator", err)
 	}
-	if err := cs.before(cfgKey, at(10*time.Second), fighter, unknown); err != nil {
+	if err := cs.before(cfgKey, at(10*time.Second), color, fighter, unknown); err != nil {
 		t.Errorf("refused after the wait: %v", err)
 	}
 }
@@ -129,13 +146,13 @@ func TestNoteContested(t *testing.T) {
 		wantEvents []string
 		wantLogs   []string
 	}{
-		{step: drifted("2", report.ActionRemediated), before: func() { a.contests.wrote(cfgKey, t0) },
+		{step: drifted("2", report.ActionRemediated), before: func() { a.contests.wrote(cfgKey, t0, color) },
 			wantEvents: []string{ReasonDriftDetected, ReasonDriftRemediated}, wantLogs: []string{msgDrift}},
-		{step: watched(drifted("3", contested)), before: func() { _ = a.contests.before(cfgKey, at(time.Second), fighter, unknown) },
+		{step: watched(drifted("3", contested)), before: func() { _ = a.contests.before(cfgKey, at(time.Second), color, fighter, unknown) },
 			wantEvents: []string{ReasonRemediationContested}, wantLogs: []string{msgDrift, msgContested}},
 		{step: watched(drifted("4", contested))},
 		{step: drifted("4", contested), wantLogs: []string{msgDrift}},
-		{step: watched(drifted("4", report.ActionRemediated)), before: func() { a.contests.wrote(cfgKey, at(10*time.Second)) },
+		{step: watched(drifted("4", report.ActionRemediated)), before: func() { a.contests.wrote(cfgKey, at(10*time.Second), color) },
 			wantEvents: []string{ReasonDriftRemediated}, wantLogs: []string{msgDrift}},
 		{step: watched(drifted("5", contested)), wantLogs: []string{msgDrift}},
 	}

@@ -1,14 +1,19 @@
 package auditor
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 )
 
@@ -109,25 +114,44 @@ func TestContestedBackoff(t *testing.T) {
 	}
 }
 
-// TestContestLearntAtStart: gitops-drift wrote a ConfigMap, then a field manager changed it
-// back, and the auditor starts (a restart, a new leader) with no memory of it: managedFields
-// tell it the object is contested, so it waits before writing. An object only the fighter
-// changed is repaired at once.
+// TestContestLearntAtStart: an auditor repairs a ConfigMap and stops; a field manager changes
+// it back; a new auditor starts (a restart, a new leader) with no memory of it. Its History,
+// the first one's Events in the cluster, tells it that the object is contested: it names the
+// fighter and waits before writing. An object it never wrote is repaired at once.
 func TestContestLearntAtStart(t *testing.T) {
 	f := newFixture(t, fought)
 	rem, err := remediate.New(f.client, remediate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	cs := f.env.Clientset(t)
+	first, stop := context.WithCancel(t.Context())
+	broadcaster := events.NewBroadcaster(&events.EventSinkImpl{Interface: cs.EventsV1()})
+	broadcaster.StartRecordingToSink(first.Done())
+	defer broadcaster.Shutdown()
+	a := New(f.env.Config, f.store, Options{Interval: time.Minute, Remediator: rem, Log: f.logs.Logger(t),
+		Recorder: broadcaster.NewRecorder(scheme.Scheme, "gitops-drift")})
+	done := make(chan struct{})
+	go func() { defer close(done); _ = a.Start(first) }()
+	f.poll(t, "the first auditor's audit", 30*time.Second, func() bool { return len(f.logs.Find(msgSummary, nil)) > 0 })
 	f.fight(t, "auto", "red")
-	if r := f.remediateOnce(t, rem); !slices.Equal(r, []string{"auto remediated"}) {
-		t.Fatalf("gitops-drift's first write: %v", r)
-	}
+	history := &EventHistory{Client: cs, Controller: "gitops-drift"}
+	f.poll(t, "the first auditor's DriftRemediated Event in the cluster", 10*time.Second, func() bool {
+		tg, _ := f.store.Load().Lookup(manifest.Key{Kind: "ConfigMap", Namespace: f.ns, Name: "auto"})
+		live := f.client.Fetch(t.Context(), []*unstructured.Unstructured{tg.Obj})[0]
+		if live.Err != nil || live.Object == nil {
+			return false
+		}
+		reason, _, err := history.Last(t.Context(), live.Object)
+		return err == nil && reason == ReasonDriftRemediated
+	})
+	stop()
+	<-done
 	f.fight(t, "auto", "green")
 	f.fight(t, "bystander", "green")
 
 	clk := clocktesting.NewFakeClock(time.Now())
-	f.start(t, Options{Interval: time.Minute, Remediator: rem, Clock: clk})
+	f.start(t, Options{Interval: time.Minute, Remediator: rem, Clock: clk, History: history})
 	line := f.driftLine(t, "auto", triggerAudit, time.Second)
 	if line[logAction] != "remediation-contested (by fighter)" {
 		t.Errorf("auto at the first audit: action %v, want remediation-contested (by fighter)", line[logAction])
@@ -138,11 +162,10 @@ func TestContestLearntAtStart(t *testing.T) {
 	if got := f.color(t, "auto"); got != "green" {
 		t.Errorf("auto is %q after the first audit, want green: contested, it waits", got)
 	}
-	ev := f.events.take()
-	if !slices.ContainsFunc(ev, func(e event) bool {
+	if !slices.ContainsFunc(f.events.take(), func(e event) bool {
 		return e.Reason == ReasonRemediationContested && strings.HasPrefix(e.Note, "fighter ")
 	}) {
-		t.Errorf("Events %+v, want a RemediationContested naming fighter", ev)
+		t.Error("no RemediationContested Event naming fighter")
 	}
 	clk.Step(10 * time.Second)
 	f.poll(t, "auto written after 10s", 5*time.Second, func() bool { return f.color(t, "auto") == "blue" })

@@ -14,7 +14,8 @@
 //     so that unchanged drift is not reported as new.
 //   - contest.go, owner.go: objects whose repaired drift comes back are contested: the
 //     auditor names the other writer (managedFields, through pkg/ownership), backs off from
-//     10s doubling to 10min, and learns contests it forgot (a restart) from managedFields.
+//     10s doubling to 10min. history.go: a restarted auditor learns the contests it forgot
+//     from its own Events.
 //   - log.go, events.go: the audit log (a JSON line per drifted resource per audit, with an
 //     audit ID, and a summary) and the Kubernetes Events (DriftDetected, DriftRemediated,
 //     RemediationBlocked, RemediationFailed, RemediationContested), recorded when an object's

@@ -63,15 +63,18 @@ func (f *fixture) desired(t *testing.T, ns, manifests string) *check.Desired {
 	return d
 }
 
-// start runs an Auditor with opts (Recorder, Log and Metrics set by the fixture) until the
-// test ends, and waits for its first audit.
+// start runs an Auditor with opts (Log and Metrics set by the fixture, and Recorder unless
+// set) until the test ends, and waits for its first audit.
 func (f *fixture) start(t *testing.T, opts Options) *Auditor {
 	t.Helper()
 	m, err := metrics.New(f.reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Recorder, opts.Log, opts.Metrics = &f.events, f.logs.Logger(t), m
+	opts.Log, opts.Metrics = f.logs.Logger(t), m
+	if opts.Recorder == nil {
+		opts.Recorder = &f.events
+	}
 	a := New(f.env.Config, f.store, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -55,13 +55,9 @@ func (a *Auditor) logResource(ru run, res *report.Resource) {
 // logContested writes the line of a resource that became contested: the other manager, the
 // drifted paths and the time of the next write.
 func (a *Auditor) logContested(ru run, res *report.Resource, c *contest) {
-	paths := make([]string, len(res.Fields))
-	for i, f := range res.Fields {
-		paths[i] = f.Path
-	}
 	kv := append(resourceKV(ru, res),
 		logManager, c.by,
-		logPaths, paths,
+		logPaths, paths(res.Fields),
 		logRetryAfter, c.next.UTC().Format(time.RFC3339),
 	)
 	a.log.Info(msgContested, kv...)

@@ -1,8 +1,10 @@
 package auditor
 
 import (
+	"context"
 	"time"
 
+	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
@@ -10,27 +12,18 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
 
-// writer is a manager that wrote some of an object's drifted fields, and when.
-type writer struct {
-	manager string
-	at      time.Time
-}
-
-// driftWriters returns, for each drifted field of live against t, the managers other than
-// self that own it (see ownership.Owners.Of), and self's last write to live (zero if none).
-// The managedFields may be as the cache compacted them.
-func driftWriters(t *check.Target, live *unstructured.Unstructured, self string) ([]writer, time.Time) {
+// contester returns the manager that wrote the drifted fields of live back: among the
+// owners of the fields that drift (ownership.Owners.Of), other than self, the one whose entry
+// changed last. "" when managedFields do not tell (live is nil: the object was deleted).
+func contester(t *check.Target, live *unstructured.Unstructured, self string) string {
+	if live == nil {
+		return ""
+	}
 	owners, err := ownership.FromObject(live.Object)
 	if err != nil {
-		return nil, time.Time{}
+		return ""
 	}
-	var selfAt time.Time
-	for _, o := range owners.Managers() {
-		if o.Manager == self && o.Time.After(selfAt) {
-			selfAt = o.Time
-		}
-	}
-	var out []writer
+	var best ownership.Owner
 	for _, f := range t.Compare(live.Object) {
 		p, err := diff.ParsePath(f.Path)
 		if err != nil {
@@ -38,55 +31,33 @@ func driftWriters(t *check.Target, live *unstructured.Unstructured, self string)
 		}
 		who, _ := owners.Of(p)
 		for _, o := range who {
-			if o.Manager != self {
-				out = append(out, writer{manager: o.Manager, at: o.Time})
+			if o.Manager != self && (best.Manager == "" || o.Time.After(best.Time)) {
+				best = o
 			}
 		}
 	}
-	return out, selfAt
+	return best.Manager
 }
 
-// latest returns the manager of the latest writer not before since, "" when there is none.
-func latest(ws []writer, since time.Time) string {
-	var best writer
-	for _, w := range ws {
-		if !w.at.Before(since) && (best.manager == "" || w.at.After(best.at)) {
-			best = w
-		}
-	}
-	return best.manager
-}
-
-// contester returns the manager that wrote the drifted fields of live back last: the one the
-// contest is with. "" when managedFields do not tell (live is nil: the object was deleted).
-func contester(t *check.Target, live *unstructured.Unstructured, self string) string {
-	if live == nil {
-		return ""
-	}
-	ws, _ := driftWriters(t, live, self)
-	return latest(ws, time.Time{})
-}
-
-// learnContest tells, for an object the auditor has no record of, whether live shows a
-// contest it lost with its memory (a restart, a new leader): gitops-drift (self) wrote the
-// object, and another manager wrote one of the fields that drift now at the same time or
-// within interval after that. A contest the auditor remembers lasts until the object stays
-// in sync through a full audit interval, so a later edit would have found it forgotten. The
-// times compared are both the API server's (managedFields), never this process's clock.
-func learnContest(t *check.Target, live *unstructured.Unstructured, self string, interval time.Duration) (string, bool) {
-	if live == nil {
+// learnContest tells, for a drifted object the auditor has no record of (it restarted, or
+// was just elected), whether the object is contested: the auditor's own Events (History) say
+// that it wrote the object within an audit interval, or announced a contest within the longest
+// backoff. It then names the writer from managedFields. Without a History, nothing is learnt.
+func (a *Auditor) learnContest(ctx context.Context, t *check.Target, live *unstructured.Unstructured, now time.Time) (string, bool) {
+	if a.opts.History == nil || live == nil {
 		return "", false
 	}
-	ws, selfAt := driftWriters(t, live, self)
-	if selfAt.IsZero() {
+	reason, at, err := a.opts.History.Last(ctx, live)
+	if err != nil {
+		logr.FromContextOrDiscard(ctx).V(1).Info("remediation history unknown", "object", t.Key.String(), "error", err.Error())
 		return "", false
 	}
-	var recent []writer
-	for _, w := range ws {
-		if w.at.Before(selfAt.Add(interval)) {
-			recent = append(recent, w)
-		}
+	window := a.opts.Interval
+	if reason == ReasonRemediationContested {
+		window = a.opts.ContestedBackoffMax
 	}
-	m := latest(recent, selfAt)
-	return m, m != ""
+	if at.IsZero() || now.Sub(at) >= window {
+		return "", false
+	}
+	return contester(t, live, a.opts.FieldManager), true
 }

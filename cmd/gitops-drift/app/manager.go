@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
@@ -157,11 +158,16 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 	if err != nil {
 		return err
 	}
+	cs, err := kubernetes.NewForConfig(mgr.GetConfig())
+	if err != nil {
+		return fmt.Errorf("clientset: %w", err)
+	}
 	a := auditor.New(mgr.GetConfig(), store, auditor.Options{
 		Interval:       o.AuditInterval,
 		Remediator:     rem,
 		RemediationQPS: o.RemediationQPS,
 		FieldManager:   remediate.DefaultFieldManager,
+		History:        &auditor.EventHistory{Client: cs, Controller: eventSource},
 		ReloadErr:      r.Err,
 		Cache:          cache.Options{HTTPClient: mgr.GetHTTPClient(), Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()},
 		Recorder:       mgr.GetEventRecorder(eventSource),
