@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -78,7 +79,7 @@ func statusText(s apierrors.APIStatus) string {
 	st := s.Status()
 	reason := string(st.Reason)
 	if reason == "" {
-		reason = "an error"
+		reason = http.StatusText(int(st.Code))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "the API server answered %s (%d)", reason, st.Code)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -43,6 +44,8 @@ func TestSecretErrorText(t *testing.T) {
 			"the API server answered Forbidden (403); its message is not shown for a Secret: it may quote the Secret's data"},
 		{"an error that names paths only", fmt.Errorf("verify: %w", pathsOnly{}), "verify: still drifts at [data.pin]"},
 		{"a cancellation", fmt.Errorf("wait: %w", context.Canceled), "wait: context canceled"},
+		{"an error without a reason", fmt.Errorf("server-side apply: %w", &apierrors.StatusError{ErrStatus: metav1.Status{Code: 500, Message: pin}}),
+			"server-side apply: the API server answered Internal Server Error (500); its message is not shown for a Secret: it may quote the Secret's data"},
 		{"anything else", errors.New("decode " + pin), "*errors.errorString (not shown for a Secret: it may quote the Secret's data)"},
 	}
 	for _, tt := range tests {

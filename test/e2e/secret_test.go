@@ -76,7 +76,7 @@ func TestSecretValuesNeverShown(t *testing.T) {
 		}
 		outputs["check "+format+" report"], outputs["check "+format+" log"] = out.String(), errOut.String()
 	}
-	if r := outputs["check json report"]; !strings.Contains(r, `"remediation-failed"`) || !strings.Contains(r, "the API server answered BadRequest") {
+	if r := outputs["check json report"]; !strings.Contains(r, `"remediation-failed"`) || !strings.Contains(r, "server-side apply: the API server answered") {
 		t.Errorf("JSON report without the scrubbed failure:\n%s", r)
 	}
 
