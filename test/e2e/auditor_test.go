@@ -131,7 +131,8 @@ func TestAuditorRemediates(t *testing.T) {
 }
 
 // TestLeaderElection: two replicas with --leader-elect both serve the webhook; only the
-// leader audits and remediates, and the other takes over when it stops.
+// leader audits and remediates, and the other takes over when it stops, knowing from the old
+// leader's Events which objects are contested.
 func TestLeaderElection(t *testing.T) {
 	e := setup(t)
 	ns := e.Namespace(t)
@@ -182,8 +183,17 @@ func TestLeaderElection(t *testing.T) {
 		return v == 1
 	})
 	follower.waitAudited()
+	// The image the old leader repaired drifts again: the new leader learns from the old one's
+	// Events that the object is contested, names the writer and waits 10s before its write.
+	changed := time.Now()
 	follower.mustKubectl("", "set", "image", "deployment/frontend", "frontend=nginx:1.20")
-	follower.poll("frontend reverted by the new leader", 5*time.Second, func() bool { return follower.image("frontend") == "nginx:1.25" })
+	follower.poll("the new leader's contest", 5*time.Second, func() bool {
+		return follower.logLine("audit drift", map[string]string{"name": "frontend", "action": "remediation-contested (by kubectl-set)"}) != nil
+	})
+	follower.poll("frontend reverted by the new leader", 20*time.Second, func() bool { return follower.image("frontend") == "nginx:1.25" })
+	if waited := time.Since(changed); waited < 9*time.Second {
+		t.Errorf("the new leader reverted the contested image %s after the change, want its 10s backoff first", waited.Round(time.Second))
+	}
 }
 
 // applyAdmin applies desired (YAML) to ns as the admin, before serve starts.
