@@ -114,7 +114,7 @@ func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *
 	schemas := schema.NewResolverForDiscovery(client.Discovery)
 	store := &webhook.Store{}
 	reloader := webhook.NewReloader(o.Manifests, func() (*check.Desired, error) {
-		return o.load(client, schemas)
+		return o.load(ctx, client, schemas)
 	}, store, webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m})
 	if err := reloader.Reload(ctx); err != nil {
 		return nil, nil, err
