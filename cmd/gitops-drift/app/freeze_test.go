@@ -185,4 +185,3 @@ func TestClusterScopedNamespaceWarns(t *testing.T) {
 		t.Errorf("warning log lines = %v; want one at %s:6: %s", warnings, filepath.Join(dir, "rbac.yaml"), want)
 	}
 }
-
