@@ -112,7 +112,7 @@ func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.R
 	if v := t.Obj.GroupVersionKind().Version; req.Kind.Version != v {
 		// Comparing objects of two versions would report their differences of shape as drift.
 		logr.FromContextOrDiscard(ctx).Info("cannot judge: the request is in another version than Git's; register the webhook for Git's version alone, with matchPolicy Equivalent",
-			logKind, req.Kind.Kind, logNamespace, req.Namespace, logName, req.Name, logGitVersion, v, logRequestVersion, req.Kind.Version)
+			logKind, req.Kind.Kind, logGitVersion, v, logRequestVersion, req.Kind.Version) // the request's logger has its namespace and name
 		return h.allow(DecisionOtherVersion)
 	}
 	c, err := evaluate(&req.AdmissionRequest, t)

@@ -39,10 +39,10 @@ func TestHandleOtherVersion(t *testing.T) {
 		t.Fatalf("log lines = %v, want one", lines)
 	}
 	got := map[string]any{}
-	for _, k := range []string{logKind, logNamespace, logName, logGitVersion, logRequestVersion} {
+	for _, k := range []string{logKind, logGitVersion, logRequestVersion} {
 		got[k] = lines[0][k]
 	}
-	want := map[string]any{logKind: "Deployment", logNamespace: "default", logName: "frontend", logGitVersion: "v1", logRequestVersion: "v1beta2"}
+	want := map[string]any{logKind: "Deployment", logGitVersion: "v1", logRequestVersion: "v1beta2"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("log line (-want +got):\n%s", diff)
 	}

