@@ -68,7 +68,11 @@ func runProject(t *testing.T, e *kubeenv.Env, mode applyMode, p project) {
 		e.KubectlT(t, "", "wait", "--for", "condition=Established", "--timeout", "60s", "crd", "--all")
 	}
 	for _, a := range p.apply {
-		e.KubectlT(t, "", slices.Concat([]string{"apply", "-n", p.namespace}, mode.args, []string{"-f", filepath.Join(dir, a)})...)
+		args := slices.Concat([]string{"apply"}, mode.args, []string{"-f", filepath.Join(dir, a)})
+		if p.createNamespace { // else the manifests name their namespaces
+			args = append(args, "-n", p.namespace)
+		}
+		e.KubectlT(t, "", args...)
 	}
 	baseline := check(t, e, dir, p.namespace)
 	t.Run("in sync after apply", func(t *testing.T) {
