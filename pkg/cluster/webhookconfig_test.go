@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"context"
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -32,6 +33,7 @@ webhooks:
   rules:
   - {apiGroups: [autoscaling], apiVersions: [v2], resources: [horizontalpodautoscalers], operations: [UPDATE]}
 `, "apply", "-f", "-")
+	t.Cleanup(func() { _, _, _ = e.Run(context.Background(), "", "delete", "validatingwebhookconfiguration", "read-back") })
 	cfg, err := c.WebhookConfiguration(t.Context(), "read-back")
 	if err != nil {
 		t.Fatal(err)
