@@ -33,7 +33,9 @@ webhooks:
   rules:
   - {apiGroups: [autoscaling], apiVersions: [v2], resources: [horizontalpodautoscalers], operations: [UPDATE]}
 `, "apply", "-f", "-")
-	t.Cleanup(func() { _, _, _ = e.Run(context.Background(), "", "delete", "validatingwebhookconfiguration", "read-back") })
+	t.Cleanup(func() {
+		_, _, _ = e.Run(context.Background(), "", "delete", "validatingwebhookconfiguration", "read-back")
+	})
 	cfg, err := c.WebhookConfiguration(t.Context(), "read-back")
 	if err != nil {
 		t.Fatal(err)
