@@ -131,7 +131,7 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 		}
 		c.Normalizer = n
 	}
-	d := &Desired{Revision: revision, index: make(map[manifest.Key]int, set.Len())}
+	d := &Desired{Revision: revision, Warnings: set.Warnings(), index: make(map[manifest.Key]int, set.Len())}
 	var errs []error
 	for _, obj := range set.Objects() {
 		t, warnings, err := c.target(obj)

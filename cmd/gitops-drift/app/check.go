@@ -52,7 +52,7 @@ type checker struct {
 
 // load reads and compiles the manifests. On failure nothing else may happen with them.
 func (c *checker) load(ctx context.Context) (*check.Desired, error) {
-	return c.opts.load(ctx, c.client, c.schemas)
+	return c.opts.load(ctx, logr.FromContextOrDiscard(ctx), c.client, c.schemas)
 }
 
 // loadOrLast loads the manifests and remembers them; when they do not load, it returns the

@@ -15,6 +15,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
+	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
@@ -77,13 +78,18 @@ func (o *DesiredOptions) Config() (*rest.Config, error) {
 // load reads the manifests, defaulting namespaced objects to Namespace, and compiles them
 // against the cluster's kinds and schemas, normalising custom resources by their CRDs as the
 // cluster has them now. It returns a complete desired state or an error naming every problem,
-// never a partial state, and logs the state's warnings. The check (once and loop) and serve
-// use it.
-func (o *DesiredOptions) load(ctx context.Context, client *cluster.Client, schemas check.SchemaSource) (*check.Desired, error) {
+// never a partial state. The check (once and loop) and serve use it.
+//
+// Every load first forgets what client and schemas learned of the cluster's kinds and CRD
+// schemas, so that a CRD installed or changed since the last load is seen. The warnings of
+// a set that loads are logged to log, once per load; ctx bounds the CRD reads.
+func (o *DesiredOptions) load(ctx context.Context, log logr.Logger, client *cluster.Client, schemas *schema.Resolver) (*check.Desired, error) {
 	ignore, err := o.Ignore()
 	if err != nil {
 		return nil, err
 	}
+	client.Reset()
+	schemas.Reset()
 	set, err := manifest.Load(o.Manifests, manifest.Options{
 		Namespace: o.Namespace,
 		Scope:     cluster.Scope{Mapper: client.Mapper},
@@ -103,9 +109,6 @@ func (o *DesiredOptions) load(ctx context.Context, client *cluster.Client, schem
 	if err != nil {
 		return nil, fmt.Errorf("load manifests from %s:\n%w", o.Manifests, err)
 	}
-	log := logr.FromContextOrDiscard(ctx)
-	for _, w := range d.Warnings {
-		log.Info("manifest warning", "warning", w.String())
-	}
+	logWarnings(log, d.Warnings)
 	return d, nil
 }
