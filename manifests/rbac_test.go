@@ -86,6 +86,7 @@ func TestRBACCoversWhatTheCodeCalls(t *testing.T) {
 		{verb: "create", group: "", resource: "events"},
 		{verb: "create", group: "events.k8s.io", resource: "events"},
 		{verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews"},
+		{verb: "get", group: "admissionregistration.k8s.io", resource: "validatingwebhookconfigurations", name: serveOptions(t, gitopsDriftContainer(t, only[*appsv1.Deployment](t, in))).WebhookConfiguration},
 	}
 	for gr := range webhookResources(only[*admissionregistrationv1.ValidatingWebhookConfiguration](t, in)) {
 		for _, verb := range []string{"get", "list", "watch", "patch", "update", "create"} {

@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
@@ -121,6 +123,42 @@ func TestAPIServerAcceptsInstall(t *testing.T) {
 			t.Errorf("create %s: %v; warnings %q; want a PodSecurity warning on allowPrivilegeEscalation", d.Name, err, warns)
 		}
 	})
+	t.Run("the rules list each resource's preferred version", func(t *testing.T) {
+		preferredVersionsInRules(t, env, only[*admissionregistrationv1.ValidatingWebhookConfiguration](t, loadInstall(t)))
+	})
+}
+
+// preferredVersionsInRules checks that every rule of vwc lists the server's preferred version
+// of its resources, the version `kubectl explain` and `kubectl get -o yaml` show, so that
+// manifests written in it are judged whatever version a request is made in.
+func preferredVersionsInRules(t *testing.T, env *kubeenv.Env, vwc *admissionregistrationv1.ValidatingWebhookConfiguration) {
+	dc, err := discovery.NewDiscoveryClientForConfig(env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists, err := dc.ServerPreferredResources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	preferred := map[schema.GroupResource]string{}
+	for _, l := range lists {
+		gv, _ := schema.ParseGroupVersion(l.GroupVersion)
+		for _, r := range l.APIResources {
+			preferred[gv.WithResource(r.Name).GroupResource()] = gv.Version
+		}
+	}
+	for _, w := range vwc.Webhooks {
+		for _, r := range w.Rules {
+			for _, g := range r.APIGroups {
+				for _, res := range r.Resources {
+					gr := schema.GroupResource{Group: g, Resource: res}
+					if want := preferred[gr]; !slices.Equal(r.APIVersions, []string{want}) {
+						t.Errorf("webhook %s rule for %s lists %q; want the preferred version %q", w.Name, gr, r.APIVersions, want)
+					}
+				}
+			}
+		}
+	}
 }
 
 func compareBool(a, b bool) int {

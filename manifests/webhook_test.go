@@ -115,3 +115,35 @@ func TestWebhookConfiguration(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookVersions checks how the rules are written so that a request made in any served
+// version of a kind is judged: matchPolicy Equivalent (the API server converts the request to
+// the rule's version), one version per resource (the one Git is written in), and the name
+// serve reads to warn about manifests in other versions.
+func TestWebhookVersions(t *testing.T) {
+	in := loadInstall(t)
+	vwc := only[*admissionregistrationv1.ValidatingWebhookConfiguration](t, in)
+	opts := serveOptions(t, gitopsDriftContainer(t, only[*appsv1.Deployment](t, in)))
+	if opts.WebhookConfiguration != vwc.Name {
+		t.Errorf("serve --webhook-configuration %q; want %q, the name of the install's ValidatingWebhookConfiguration", opts.WebhookConfiguration, vwc.Name)
+	}
+	for _, w := range vwc.Webhooks {
+		if w.MatchPolicy == nil || *w.MatchPolicy != admissionregistrationv1.Equivalent {
+			t.Errorf("webhook %s matchPolicy %v; want Equivalent", w.Name, ptr.Deref(w.MatchPolicy, ""))
+		}
+		versions := map[schema.GroupResource][]string{}
+		for _, r := range w.Rules {
+			for _, g := range r.APIGroups {
+				for _, res := range r.Resources {
+					gr := schema.GroupResource{Group: g, Resource: res}
+					versions[gr] = append(versions[gr], r.APIVersions...)
+				}
+			}
+		}
+		for gr, vs := range versions {
+			if len(vs) != 1 || vs[0] == "*" {
+				t.Errorf("webhook %s sends %s in versions %q; want exactly one, the version Git uses", w.Name, gr, vs)
+			}
+		}
+	}
+}

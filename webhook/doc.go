@@ -6,7 +6,10 @@
 //     audited, as the enforcement mode says; anything else is allowed silently.
 //   - Store holds the compiled desired state and swaps it atomically on reload.
 //   - Reloader polls the manifest directory and reloads it when it changes; a reload that fails
-//     keeps the last good state.
+//     keeps the last good state and is tried again now and then (a CRD may be installed since).
+//   - RegistrationWarnings tells, from the webhook's ValidatingWebhookConfiguration, which kinds
+//     of the desired state the API server will not send in the version Git uses: the Handler
+//     judges a request only in Git's version (decision other-version otherwise).
 //   - Its Prometheus metrics are defined, with the auditor's, in pkg/metrics.
 //
 // The request path makes no API calls and never prints Secret values.

@@ -27,6 +27,11 @@ const (
 	DecisionExempt Decision = "exempt"
 	// DecisionUntracked: Git does not define the object, or skips it.
 	DecisionUntracked Decision = "untracked"
+	// DecisionOtherVersion: Git defines the object, but the request came in another version
+	// than Git's, so it was allowed unjudged. The webhook's registration is wrong for the
+	// kind (see RegistrationWarnings): with matchPolicy Equivalent and a rule listing only
+	// Git's version, the API server converts requests to it.
+	DecisionOtherVersion Decision = "other-version"
 	// DecisionOff: the Git copy sets enforcement "off".
 	DecisionOff Decision = "off"
 	// DecisionAllowed: the change introduces no drift.
@@ -106,8 +111,9 @@ func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.R
 	}
 	if v := t.Obj.GroupVersionKind().Version; req.Kind.Version != v {
 		// Comparing objects of two versions would report their differences of shape as drift.
-		logr.FromContextOrDiscard(ctx).V(1).Info("cannot judge: Git defines another version", "git", v, "request", req.Kind.Version)
-		return h.allow(DecisionUntracked)
+		logr.FromContextOrDiscard(ctx).Info("cannot judge: the request is in another version than Git's; register the webhook for Git's version alone, with matchPolicy Equivalent",
+			logKind, req.Kind.Kind, logGitVersion, v, logRequestVersion, req.Kind.Version) // the request's logger has its namespace and name
+		return h.allow(DecisionOtherVersion)
 	}
 	c, err := evaluate(&req.AdmissionRequest, t)
 	if err != nil {

@@ -17,5 +17,12 @@ const (
 	logFields    = "fields"
 )
 
+// Keys of the line logged when a request about a tracked object comes in another version
+// than Git's (decision other-version).
+const (
+	logGitVersion     = "gitVersion"
+	logRequestVersion = "requestVersion"
+)
+
 // auditMessage is the message of the audit log line.
 const auditMessage = "admission drift"

@@ -28,19 +28,26 @@ type ReloaderOptions struct {
 	Interval time.Duration
 	// Metrics counts failed reloads and records the revision in force. Defaults to nil: none.
 	Metrics *metrics.Metrics
+	// RetryInterval is how often a load that failed is tried again while the directory does
+	// not change: what it lacked may be in the cluster by then (a CRD installed since).
+	// Defaults to five Intervals.
+	RetryInterval time.Duration
 }
 
 // Reloader keeps a Store in step with a manifest directory. It polls the directory: when the
 // names, sizes, modes or modification times of its files change, it loads the manifests again
 // and swaps the new state in. A load that fails, or that raced with further writes, leaves the
-// last good state in force. It is a controller-runtime Runnable.
+// last good state in force; a failed load is tried again every RetryInterval even if the
+// directory stays the same. It is a controller-runtime Runnable.
 type Reloader struct {
-	dir   string
-	load  LoadFunc
-	store *Store
-	opts  ReloaderOptions
-	last  uint64 // fingerprint of the directory as last loaded (or failed to load)
-	tried bool
+	dir     string
+	load    LoadFunc
+	store   *Store
+	opts    ReloaderOptions
+	now     func() time.Time
+	last    uint64 // fingerprint of the directory as last loaded (or failed to load)
+	tried   bool
+	retryAt time.Time // when to try a failed load of an unchanged directory again
 	// failed holds the error of the latest load while it is failing; nil once one succeeds.
 	failed atomic.Pointer[error]
 }
@@ -50,22 +57,31 @@ func NewReloader(dir string, load LoadFunc, store *Store, opts ReloaderOptions) 
 	if opts.Interval <= 0 {
 		opts.Interval = 2 * time.Second
 	}
-	return &Reloader{dir: dir, load: load, store: store, opts: opts}
+	if opts.RetryInterval <= 0 {
+		opts.RetryInterval = 5 * opts.Interval
+	}
+	return &Reloader{dir: dir, load: load, store: store, opts: opts, now: time.Now}
 }
 
-// Reload loads the directory if it changed since the last attempt, or was never loaded. A
-// failed load is reported once per content of the directory: counted in
-// gitops_drift_manifest_load_errors_total and returned; the Store keeps its state.
+// Reload loads the directory if it changed since the last attempt, or was never loaded, or
+// if the last load failed more than RetryInterval ago. A failure is reported once: counted in
+// gitops_drift_manifest_load_errors_total and returned; a retry that fails the same way
+// returns nil. The Store keeps its state.
 func (r *Reloader) Reload(ctx context.Context) error {
 	fp, err := fingerprint(r.dir)
 	if err != nil {
 		return r.fail(fmt.Errorf("read manifest directory: %w", err), fp)
 	}
-	if r.tried && fp == r.last {
+	retry := r.tried && fp == r.last
+	if retry && (r.Err() == nil || r.now().Before(r.retryAt)) {
 		return nil
 	}
 	d, err := r.load()
 	if err != nil {
+		if prev := r.Err(); retry && prev != nil && prev.Error() == err.Error() {
+			r.retryAt = r.now().Add(r.opts.RetryInterval)
+			return nil // reported when it first failed so
+		}
 		return r.fail(err, fp)
 	}
 	if now, err := fingerprint(r.dir); err != nil || now != fp {
@@ -84,6 +100,7 @@ func (r *Reloader) Reload(ctx context.Context) error {
 
 func (r *Reloader) fail(err error, fp uint64) error {
 	r.last, r.tried = fp, true
+	r.retryAt = r.now().Add(r.opts.RetryInterval)
 	r.failed.Store(&err)
 	r.opts.Metrics.LoadError()
 	return err

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,5 +156,57 @@ func TestReloaderStart(t *testing.T) {
 			t.Fatal("the reloader did not pick up the change within 10s")
 		}
 		time.Sleep(5 * time.Millisecond) // polling the store, not synchronising on time
+	}
+}
+
+// TestReloadRetriesFailedLoad checks that a load that failed is tried again, every
+// RetryInterval, while the directory does not change (what it lacked, a CRD say, may be in
+// the cluster by then), that a retry failing the same way is not reported again, and that one
+// failing another way is.
+func TestReloadRetriesFailedLoad(t *testing.T) {
+	dir := t.TempDir()
+	m, err := metrics.New(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := errors.New(`Widget w: no matches for kind "Widget"`)
+	var loads int
+	load := func() (*check.Desired, error) {
+		loads++
+		if missing != nil {
+			return nil, missing
+		}
+		return &check.Desired{Revision: "rev"}, nil
+	}
+	now := time.Unix(1700000000, 0)
+	r := NewReloader(dir, load, &Store{}, ReloaderOptions{Interval: time.Second, RetryInterval: time.Minute, Metrics: m})
+	r.now = func() time.Time { return now }
+	ctx := t.Context()
+	if err := r.Reload(ctx); !errors.Is(err, missing) {
+		t.Fatalf("first load: err = %v, want %v", err, missing)
+	}
+	steps := []struct {
+		name      string
+		advance   time.Duration
+		change    error // the load's error from this step on; nil: it succeeds
+		wantLoads int
+		wantErr   bool // Reload reports an error
+		wantState bool // the Store holds a state
+	}{
+		{name: "before RetryInterval, no retry", advance: 59 * time.Second, change: missing, wantLoads: 1},
+		{name: "retried, same failure not reported", advance: time.Second, change: missing, wantLoads: 2},
+		{name: "waits RetryInterval again", advance: 30 * time.Second, change: missing, wantLoads: 2},
+		{name: "another failure is reported", advance: 30 * time.Second, change: errors.New("other"), wantLoads: 3, wantErr: true},
+		{name: "the cluster caught up", advance: time.Minute, wantLoads: 4, wantState: true},
+		{name: "loaded: no more retries", advance: time.Hour, wantLoads: 4, wantState: true},
+	}
+	for _, s := range steps {
+		now = now.Add(s.advance)
+		missing = s.change
+		err := r.Reload(ctx)
+		if loads != s.wantLoads || (err != nil) != s.wantErr || (r.store.Load() != nil) != s.wantState {
+			t.Fatalf("%s: loads = %d, err = %v, state = %v; want %d loads, error %v, state %v",
+				s.name, loads, err, r.store.Load() != nil, s.wantLoads, s.wantErr, s.wantState)
+		}
 	}
 }

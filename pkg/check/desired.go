@@ -3,27 +3,38 @@ package check
 import (
 	"errors"
 	"fmt"
+	"slices"
 
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
+	"github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
 // SchemaSource returns the diff schema of a kind.
 type SchemaSource interface {
-	For(gvk schema.GroupVersionKind) (*diff.Schema, error)
+	For(gvk k8sschema.GroupVersionKind) (*diff.Schema, error)
 }
 
 // Target is one desired object, ready to diff: its policy parsed, its ignore paths (global
-// and from its annotation) parsed, its schema resolved.
+// and from its annotation) parsed, its schema resolved, and its normalised form computed.
 type Target struct {
 	manifest.Object
 	Key    manifest.Key
 	Policy policy.Policy
 	Ignore []diff.Path
 	Schema *diff.Schema
+	// Want is the object as the API server stores it (see pkg/normalize): what live is
+	// compared with. Obj stays as Git has it, for writing. Compile sets it for every target
+	// that is not skipped; when it is nil, Compare uses Obj as it is.
+	Want map[string]any
+	// Owned are the paths a controller fills by design (schema.ControllerOwned): never drift,
+	// never written by remediation.
+	Owned []diff.Path
 	// SecretKey is the key of the hashes that stand for Secret values (diff.Options); see
 	// SetSecretKey. Nil: Secret values show as <redacted>.
 	SecretKey []byte
@@ -31,7 +42,39 @@ type Target struct {
 
 // Compare returns the drifted fields of live (a live object's content) against the target.
 func (t *Target) Compare(live map[string]any) []diff.Field {
-	return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
+	if t.Want == nil {
+		return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
+	}
+	fields := diff.Compare(t.Want, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
+	if t.Key.Group != "" || t.Key.Kind != "Secret" { // a Secret's values are masked
+		for i := range fields {
+			fields[i].Desired = t.asWritten(fields[i])
+		}
+	}
+	return fields
+}
+
+// asWritten returns the desired value of a drifted scalar field as Git writes it ("0.5"
+// rather than the "500m" the comparison used), so that a reader finds it in Git. Other values
+// stay in their normalised form.
+func (t *Target) asWritten(f diff.Field) any {
+	switch f.Desired.(type) {
+	case map[string]any, []any, nil:
+		return f.Desired
+	}
+	p, err := diff.ParsePath(f.Path)
+	if err != nil {
+		return f.Desired
+	}
+	v, ok := diff.Get(t.Obj.Object, p, t.Schema)
+	switch v.(type) {
+	case map[string]any, []any, nil:
+		return f.Desired
+	}
+	if !ok {
+		return f.Desired
+	}
+	return v
 }
 
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones
@@ -42,7 +85,10 @@ type Desired struct {
 	Revision string
 	// Targets are in the Set's order (kind, namespace, name).
 	Targets []Target
-	index   map[manifest.Key]int
+	// Warnings are what the load and the compilation found that did not stop them, in the
+	// Set's order: fields the API server drops, for one.
+	Warnings []manifest.Warning
+	index    map[manifest.Key]int
 }
 
 // Lookup returns the target with key k.
@@ -54,18 +100,49 @@ func (d *Desired) Lookup(k manifest.Key) (*Target, bool) {
 	return &d.Targets[i], true
 }
 
-// Compile builds the targets of set. Every problem (a bad annotation, an ignore path that does
-// not parse, a kind without schema) is returned, joined and naming file and line; a set with
-// any problem gives no Desired.
+// Normalizer gives a desired object the form the API server stores it in; pkg/normalize
+// provides it.
+type Normalizer interface {
+	Normalize(obj *unstructured.Unstructured) (normalize.Result, error)
+}
+
+// Compiler compiles manifest sets into Desired states.
+type Compiler struct {
+	// Schemas resolves the diff schema of each kind. Required.
+	Schemas SchemaSource
+	// Normalizer normalises each desired object. Defaults to normalize.New(nil): built-in
+	// kinds by their Go types, custom resources as sent.
+	Normalizer Normalizer
+	// Ignore are paths never reported, for every object. Defaults to none.
+	Ignore []diff.Path
+}
+
+// Compile builds the targets of set with schemas and the global ignore paths, normalising
+// custom resources as sent; see Compiler.Compile.
 func Compile(set *manifest.Set, revision string, schemas SchemaSource, ignore []diff.Path) (*Desired, error) {
-	d := &Desired{Revision: revision, index: make(map[manifest.Key]int, set.Len())}
+	return Compiler{Schemas: schemas, Ignore: ignore}.Compile(set, revision)
+}
+
+// Compile builds the targets of set. Every problem (a bad annotation, an ignore path that does
+// not parse, a kind without schema, an object its kind's schema refuses) is returned, joined
+// and naming file and line; a set with any problem gives no Desired.
+func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) {
+	if c.Normalizer == nil {
+		n, err := normalize.New(nil)
+		if err != nil {
+			return nil, err
+		}
+		c.Normalizer = n
+	}
+	d := &Desired{Revision: revision, Warnings: set.Warnings(), index: make(map[manifest.Key]int, set.Len())}
 	var errs []error
 	for _, obj := range set.Objects() {
-		t, err := compileTarget(obj, schemas, ignore)
+		t, warnings, err := c.target(obj)
 		if err != nil {
 			errs = append(errs, &manifest.Error{File: obj.File, Line: obj.Line, Err: err})
 			continue
 		}
+		d.Warnings = append(d.Warnings, warnings...)
 		d.index[t.Key] = len(d.Targets)
 		d.Targets = append(d.Targets, t)
 	}
@@ -75,28 +152,51 @@ func Compile(set *manifest.Set, revision string, schemas SchemaSource, ignore []
 	return d, nil
 }
 
-func compileTarget(obj manifest.Object, schemas SchemaSource, ignore []diff.Path) (Target, error) {
+// target compiles one object.
+func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error) {
 	key := obj.Key()
 	pol, err := policy.FromAnnotations(obj.Obj.GetAnnotations())
 	if err != nil {
-		return Target{}, fmt.Errorf("%s: %w", key, err)
+		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
 	}
-	t := Target{Object: obj, Key: key, Policy: pol, Ignore: ignore}
-	if len(pol.IgnoreFields) > 0 {
-		t.Ignore = append([]diff.Path(nil), ignore...)
-		for _, raw := range pol.IgnoreFields {
-			p, err := diff.ParsePath(raw)
-			if err != nil {
-				return Target{}, fmt.Errorf("%s: annotation %s: %w", key, policy.AnnotationIgnoreFields, err)
-			}
-			t.Ignore = append(t.Ignore, p)
-		}
+	t := Target{Object: obj, Key: key, Policy: pol, Ignore: c.Ignore}
+	if err := t.parseIgnore(); err != nil {
+		return Target{}, nil, err
 	}
 	if pol.Skip {
-		return t, nil
+		return t, nil, nil
 	}
-	if t.Schema, err = schemas.For(obj.Obj.GroupVersionKind()); err != nil {
-		return Target{}, fmt.Errorf("%s: schema: %w", key, err)
+	if t.Schema, err = c.Schemas.For(obj.Obj.GroupVersionKind()); err != nil {
+		return Target{}, nil, fmt.Errorf("%s: schema: %w", key, err)
 	}
-	return t, nil
+	res, err := c.Normalizer.Normalize(obj.Obj)
+	if err != nil {
+		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
+	}
+	t.Want = res.Object
+	if t.Owned = schema.ControllerOwned(t.Want); len(t.Owned) > 0 {
+		t.Ignore = append(slices.Clip(t.Ignore), t.Owned...)
+	}
+	var warnings []manifest.Warning
+	for _, f := range res.Dropped {
+		warnings = append(warnings, manifest.Warning{File: obj.File, Line: obj.Line,
+			Message: fmt.Sprintf("%s: field %s is not in the %s schema: the API server drops it (kubectl apply refuses it), so it is never compared", key, f, key.Kind)})
+	}
+	return t, warnings, nil
+}
+
+// parseIgnore adds the paths of the object's ignore-fields annotation to t.Ignore.
+func (t *Target) parseIgnore() error {
+	if len(t.Policy.IgnoreFields) == 0 {
+		return nil
+	}
+	t.Ignore = slices.Clone(t.Ignore)
+	for _, raw := range t.Policy.IgnoreFields {
+		p, err := diff.ParsePath(raw)
+		if err != nil {
+			return fmt.Errorf("%s: annotation %s: %w", t.Key, policy.AnnotationIgnoreFields, err)
+		}
+		t.Ignore = append(t.Ignore, p)
+	}
+	return nil
 }

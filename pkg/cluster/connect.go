@@ -6,10 +6,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
@@ -35,7 +33,18 @@ func Config(kubeconfig, context string) (*rest.Config, error) {
 type Client struct {
 	Dynamic   dynamic.Interface
 	Discovery discovery.DiscoveryInterface
-	Mapper    meta.RESTMapper
+	// Mapper maps kinds to resources. New makes it a *Mapper, which notices kinds served
+	// since it was filled; Reset forgets what it knows.
+	Mapper meta.RESTMapper
+}
+
+// Reset forgets the cached discovery (kinds, versions, scopes) so that the next mapping asks
+// the server again. The CLI and serve call it at every reload of the manifests, so that CRDs
+// installed, changed or removed since the last load are seen.
+func (c *Client) Reset() {
+	if r, ok := c.Mapper.(meta.ResettableRESTMapper); ok {
+		r.Reset()
+	}
 }
 
 // New connects to the API server of cfg. It makes one discovery call so that an unreachable
@@ -52,10 +61,5 @@ func New(cfg *rest.Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dynamic client: %w", err)
 	}
-	cached := memory.NewMemCacheClient(dc)
-	return &Client{
-		Dynamic:   dyn,
-		Discovery: dc,
-		Mapper:    restmapper.NewDeferredDiscoveryRESTMapper(cached),
-	}, nil
+	return &Client{Dynamic: dyn, Discovery: dc, Mapper: NewMapper(dc)}, nil
 }

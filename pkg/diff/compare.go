@@ -28,6 +28,7 @@ func Compare(desired, live map[string]any, opts Options) []Field {
 	w := &walker{ignore: opts.Ignore, secret: isSecret(desired), key: opts.SecretKey}
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
+	w.ints = w.intBuf[:0]
 	w.object(desired, live, opts.Schema, levelRoot)
 	return w.out
 }
@@ -47,11 +48,14 @@ type walker struct {
 	ignore   []Path
 	secret   bool
 	key      []byte
+	atomic   bool // inside a value the schema marks atomic
 	frames   []frame
 	keys     []string
+	ints     []int
 	out      []Field
 	frameBuf [16]frame
 	keyBuf   [48]string
+	intBuf   [32]int
 }
 
 // frame is one path segment as the walker sees it. A keyed item keeps its desired item, keys
@@ -118,30 +122,46 @@ func skipField(lv level, k string) bool {
 	return false
 }
 
-// value compares a desired value with the live one at the current path.
+// value compares a desired value with the live one at the current path. Comparison is
+// strict: a desired false, 0, "" or {} that live lacks is drift. The desired object is expected
+// in the form the API server stores it (see the package documentation), which has already lost
+// the zero values the server drops.
 func (w *walker) value(d, l any, s *Schema, lv level) {
-	if d == nil || isEmpty(d) && isEmpty(l) {
-		return
-	}
 	switch dv := d.(type) {
+	case nil:
+		// A desired null means "absent": there is nothing to compare.
 	case map[string]any:
-		switch lm := l.(type) {
-		case map[string]any:
-			w.object(dv, lm, s, lv)
-		case nil:
-			w.object(dv, nil, s, lv)
-		default:
-			w.report(d, l)
-		}
+		w.mapValue(dv, l, s, lv)
 	case []any:
 		w.list(dv, l, s)
 	default:
-		if l == nil && isZero(d) {
-			return
-		}
 		if !valueEqual(d, l, s) {
 			w.report(d, l)
 		}
+	}
+}
+
+// mapValue compares a desired object or map with the live value. Inside an atomic value, maps
+// compare whole (a key only live has is drift); structs still compare field by field over the
+// fields desired sets, since the server may have defaulted the others.
+func (w *walker) mapValue(d map[string]any, l any, s *Schema, lv level) {
+	lm, ok := l.(map[string]any)
+	atomic := w.atomic || s != nil && s.Atomic
+	switch {
+	case !ok && l != nil:
+		w.report(d, l)
+	case atomic && s != nil && s.Fields == nil:
+		if !deepEqual(d, lm, s) {
+			w.report(d, l)
+		}
+	case l == nil && len(d) == 0:
+		// An empty object that Git sets (emptyDir: {}) and live lacks.
+		w.report(d, l)
+	default:
+		outer := w.atomic
+		w.atomic = atomic
+		w.object(d, lm, s, lv)
+		w.atomic = outer
 	}
 }
 

@@ -162,13 +162,3 @@ func isEmpty(v any) bool {
 	}
 	return false
 }
-
-// isZero reports whether v is false or the number 0: values the API server leaves out of
-// omitempty fields, so a desired zero matches an absent live value.
-func isZero(v any) bool {
-	if b, ok := v.(bool); ok {
-		return !b
-	}
-	n, ok := toNumber(v)
-	return ok && n.float() == 0
-}

@@ -8,7 +8,9 @@ import (
 )
 
 // TestCompareValues checks how single values compare: numbers, quantities, empty values and
-// type mismatches. Each case compares {"v": desired} with {"v": live}, or with {} when live is
+// type mismatches. Comparison is strict: a desired zero or empty value that live lacks is drift
+// (the desired side comes normalised, without the zeros the server drops); only an empty list
+// cannot be told from an absent one. Each case compares {"v": desired} with {"v": live}, or with {} when live is
 // absent; the schema marks v as a quantity when quantity is set.
 func TestCompareValues(t *testing.T) {
 	type absent struct{}
@@ -37,14 +39,16 @@ func TestCompareValues(t *testing.T) {
 		{name: "quantity unparsable equal", desired: "lots", live: "lots", quantity: true},
 		{name: "quantity unparsable drift", desired: "lots", live: "1", quantity: true, drift: true},
 		{name: "quantities need the schema", desired: "0.5", live: "500m", drift: true},
-		{name: "empty map and absent", desired: map[string]any{}, live: absent{}},
+		{name: "empty map and absent", desired: map[string]any{}, live: absent{}, drift: true},
 		{name: "empty list and absent", desired: []any{}, live: absent{}},
-		{name: "empty string and absent", desired: "", live: absent{}},
-		{name: "empty map and null", desired: map[string]any{}, live: nil},
-		{name: "empty list and empty map", desired: []any{}, live: map[string]any{}},
+		{name: "empty list and null", desired: []any{}, live: nil},
+		{name: "empty string and absent", desired: "", live: absent{}, drift: true},
+		{name: "empty map and null", desired: map[string]any{}, live: nil, drift: true},
+		{name: "empty list and empty map", desired: []any{}, live: map[string]any{}, drift: true},
 		{name: "null and value", desired: nil, live: "x"},
-		{name: "false and absent", desired: false, live: absent{}},
-		{name: "zero and absent", desired: int64(0), live: absent{}},
+		{name: "false and absent", desired: false, live: absent{}, drift: true},
+		{name: "zero and absent", desired: int64(0), live: absent{}, drift: true},
+		{name: "false and false", desired: false, live: false},
 		{name: "true and absent", desired: true, live: absent{}, drift: true},
 		{name: "empty map and full map", desired: map[string]any{}, live: map[string]any{"a": "b"}},
 		{name: "map and string", desired: map[string]any{"a": "b"}, live: "a", drift: true},
@@ -87,7 +91,7 @@ func TestCompareMaps(t *testing.T) {
 			name:    "absent map reported per leaf, in key order",
 			desired: map[string]any{"a": map[string]any{"z": "1", "b": map[string]any{"c": true}, "e": map[string]any{}}},
 			live:    map[string]any{},
-			want:    []Field{{Path: "a.b.c", Desired: true}, {Path: "a.z", Desired: "1"}},
+			want:    []Field{{Path: "a.b.c", Desired: true}, {Path: "a.e", Desired: map[string]any{}}, {Path: "a.z", Desired: "1"}},
 		},
 		{
 			name:    "keys needing quotes",

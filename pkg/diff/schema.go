@@ -31,6 +31,14 @@ type Schema struct {
 	KeyDefaults map[string]any
 	// Quantity marks resource.Quantity values ("1" and "1000m"), which compare by amount.
 	Quantity bool
+	// Atomic marks a map or struct that the API treats as one value (elementRelationship:
+	// atomic; in CRDs x-kubernetes-map-type: atomic), such as a label selector. Inside it, maps
+	// compare as a whole: a key live has and desired lacks is drift. Struct fields live has and
+	// desired lacks are still not drift, since the server may have defaulted them.
+	Atomic bool
+	// Ordered marks a ListMap whose items' order is significant (init containers run in list
+	// order): desired items found in live in another relative order are drift.
+	Ordered bool
 }
 
 // Field returns the schema of the named field, or, for a map whose values share a schema

@@ -10,10 +10,13 @@
 //
 // Every object is checked: it needs apiVersion, kind and metadata.name; its scope (namespaced or
 // cluster-scoped) comes from Options.Scope; namespaced objects without a namespace get
-// Options.Namespace; a cluster-scoped object with a namespace is an error, and so is the same
-// object (group, kind, namespace, name) defined twice.
+// Options.Namespace; the same object (group, kind, namespace, name) defined twice is an error.
 //
 // Loading is all or nothing. Every problem of a run is collected as an *Error naming the file and
 // line, and the problems are returned together (errors.Join) with no Set, never a partial one.
 // Callers must then act on nothing: the CLI exits 2, the webhook keeps its last good Set.
+//
+// What the API server accepts is not a problem, even if it is odd: a cluster-scoped object with
+// metadata.namespace loads without it (the server clears the field, and kubectl apply accepts
+// such a file), and Set.Warnings names its file and line so that the author can fix it.
 package manifest

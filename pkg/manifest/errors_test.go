@@ -102,9 +102,10 @@ func TestLoadFSErrors(t *testing.T) {
 		opts: Options{Namespace: "demo"},
 		want: []string{"other.yaml:1: Deployment demo/frontend is also defined at deploy.yaml:12"},
 	}, {
-		name:  "cluster-scoped object with a namespace",
-		files: map[string]string{"a.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo, namespace: demo}\n"},
-		want:  []string{`a.yaml:1: Namespace demo is cluster-scoped but has metadata.namespace "demo"`},
+		name: "cluster-scoped object whose ignored namespace hid a duplicate",
+		files: map[string]string{"a.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n---\n" +
+			"apiVersion: v1\nkind: Namespace\nmetadata: {name: demo, namespace: demo}\n"},
+		want: []string{"a.yaml:5: Namespace demo is also defined at a.yaml:1"},
 	}, {
 		name:  "Scope error names the kind",
 		files: map[string]string{"a.yaml": cm + "a\n---\napiVersion: x.io/v1\nkind: Widget\nmetadata: {name: w}\n"},

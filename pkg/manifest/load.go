@@ -61,11 +61,12 @@ func LoadFS(fsys fs.FS, opts Options) (*Set, error) {
 
 // loader holds the state of one load.
 type loader struct {
-	opts    Options
-	errs    []*Error
-	entries []entry
-	seen    map[Key]Object
-	scopes  map[schema.GroupVersionKind]scopeAnswer
+	opts     Options
+	errs     []*Error
+	warnings []Warning
+	entries  []entry
+	seen     map[Key]Object
+	scopes   map[schema.GroupVersionKind]scopeAnswer
 }
 
 // scopeAnswer is a remembered answer of Options.Scope.
@@ -101,7 +102,9 @@ func load(fsys fs.FS, opts Options, name func(string) string) (*Set, error) {
 		}
 		return nil, errors.Join(errs...)
 	}
-	return newSet(l.entries), nil
+	set := newSet(l.entries)
+	set.warnings = l.warnings
+	return set, nil
 }
 
 // readFile loads the file at p in fsys, called file in messages.

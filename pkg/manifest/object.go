@@ -52,7 +52,7 @@ func (l *loader) addObject(file string, line int, obj map[string]any, list map[s
 		l.fail(file, line, describe(u, err))
 		return
 	}
-	if err := l.setNamespace(u); err != nil {
+	if err := l.setNamespace(file, line, u); err != nil {
 		l.fail(file, line, err)
 		return
 	}
@@ -115,9 +115,10 @@ func describe(u *unstructured.Unstructured, err error) error {
 	return fmt.Errorf("%s %s: %w", kind, name, err)
 }
 
-// setNamespace asks the Scope about u's kind, defaults the namespace of a namespaced object and
-// rejects a cluster-scoped one that has a namespace.
-func (l *loader) setNamespace(u *unstructured.Unstructured) error {
+// setNamespace asks the Scope about u's kind and defaults the namespace of a namespaced
+// object. A cluster-scoped object (at file:line) with a namespace loses it, with a warning: the
+// API server accepts such an object and clears the field, and so does kubectl apply.
+func (l *loader) setNamespace(file string, line int, u *unstructured.Unstructured) error {
 	gvk := u.GroupVersionKind()
 	namespaced, err := l.namespaced(gvk)
 	if err != nil {
@@ -128,7 +129,8 @@ func (l *loader) setNamespace(u *unstructured.Unstructured) error {
 	case namespaced && ns == "":
 		u.SetNamespace(l.opts.Namespace)
 	case !namespaced && ns != "":
-		return fmt.Errorf("%s %s is cluster-scoped but has metadata.namespace %q", gvk.Kind, u.GetName(), ns)
+		u.SetNamespace("") // while loading: a Set's objects are shared and never changed after
+		l.warn(file, line, "%s %s is cluster-scoped: metadata.namespace %q ignored, as the API server does", gvk.Kind, u.GetName(), ns)
 	}
 	return nil
 }

@@ -54,8 +54,9 @@ func (o Object) Key() Key { return KeyOf(o.Obj) }
 // locking, provided nobody modifies the objects it holds; a reload builds a new Set, which can
 // replace the old one atomically. The nil *Set is empty.
 type Set struct {
-	objects []Object
-	index   map[Key]int
+	objects  []Object
+	index    map[Key]int
+	warnings []Warning
 }
 
 // entry is an object with its key, computed once.
@@ -109,4 +110,13 @@ func (s *Set) Len() int {
 		return 0
 	}
 	return len(s.objects)
+}
+
+// Warnings returns what was odd about the manifests but did not stop them from loading, in the
+// order the files were read, each once. The slice is the caller's.
+func (s *Set) Warnings() []Warning {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.warnings)
 }

@@ -25,6 +25,8 @@ type node struct {
 	Keys        []string
 	KeyDefaults map[string]any
 	Quantity    bool
+	Atomic      bool
+	Ordered     bool
 }
 
 // at walks a dotted path from s: "[]" steps into list items, any other name into a field (or
@@ -40,7 +42,14 @@ func at(s *diff.Schema, path string) node {
 	if s == nil {
 		return node{}
 	}
-	return node{Found: true, ListType: s.ListType, Keys: s.Keys, KeyDefaults: s.KeyDefaults, Quantity: s.Quantity}
+	return node{Found: true, ListType: s.ListType, Keys: s.Keys, KeyDefaults: s.KeyDefaults, Quantity: s.Quantity,
+		Atomic: s.Atomic, Ordered: s.Ordered}
+}
+
+// ordered returns n marked Ordered.
+func ordered(n node) node {
+	n.Ordered = true
+	return n
 }
 
 // listMap returns the node of a ListMap list keyed by keys.
@@ -60,10 +69,16 @@ func TestBuiltIn(t *testing.T) {
 		want node
 	}{
 		{"containers", deploymentGVK, podSpec + ".containers", listMap(noName, "name")},
-		{"init containers", deploymentGVK, podSpec + ".initContainers", listMap(noName, "name")},
+		{"init containers are ordered", deploymentGVK, podSpec + ".initContainers", ordered(listMap(noName, "name"))},
 		{"container ports", deploymentGVK, podSpec + ".containers.[].ports",
 			listMap(map[string]any{"containerPort": int64(0), "protocol": "TCP"}, "containerPort", "protocol")},
-		{"env", deploymentGVK, podSpec + ".containers.[].env", listMap(noName, "name")},
+		{"env is ordered", deploymentGVK, podSpec + ".containers.[].env", ordered(listMap(noName, "name"))},
+		{"init container env is ordered", deploymentGVK, podSpec + ".initContainers.[].env", ordered(listMap(noName, "name"))},
+		{"node selector is atomic", deploymentGVK, podSpec + ".nodeSelector", node{Found: true, Atomic: true}},
+		{"label selector is atomic", deploymentGVK, "spec.selector", node{Found: true, Atomic: true}},
+		{"match labels inside it", deploymentGVK, "spec.selector.matchLabels", node{Found: true}},
+		{"service selector is atomic", serviceGVK, "spec.selector", node{Found: true, Atomic: true}},
+		{"labels are granular", deploymentGVK, "metadata.labels", node{Found: true}},
 		{"volume mounts", deploymentGVK, podSpec + ".containers.[].volumeMounts", listMap(map[string]any{"mountPath": ""}, "mountPath")},
 		{"volumes", deploymentGVK, podSpec + ".volumes", listMap(noName, "name")},
 		{"limits", deploymentGVK, podSpec + ".containers.[].resources.limits.cpu", node{Found: true, Quantity: true}},

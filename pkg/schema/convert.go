@@ -40,11 +40,11 @@ func newConverter(s *smdschema.Schema) *converter {
 func (c *converter) convert(tr smdschema.TypeRef) *diff.Schema {
 	if tr.NamedType == nil {
 		atom, ok := c.smd.Resolve(tr)
-		if !ok || atom.Map == nil && atom.List == nil {
+		if !ok || !structured(atom) {
 			return nil
 		}
 		out := &diff.Schema{}
-		c.fill(out, atom)
+		c.fill(out, atom, "")
 		return out
 	}
 	key := namedKey{name: *tr.NamedType}
@@ -60,7 +60,7 @@ func (c *converter) convert(tr smdschema.TypeRef) *diff.Schema {
 		return out
 	}
 	atom, ok := c.smd.Resolve(tr)
-	if !ok || atom.Map == nil && atom.List == nil {
+	if !ok || !structured(atom) {
 		c.named[key] = nil
 		return nil
 	}
@@ -68,28 +68,49 @@ func (c *converter) convert(tr smdschema.TypeRef) *diff.Schema {
 	// deep, find it instead of recursing.
 	out := &diff.Schema{}
 	c.named[key] = out
-	c.fill(out, atom)
+	c.fill(out, atom, key.name)
 	return out
 }
 
-// fill sets out from a map or list atom. An untyped atom (x-kubernetes-preserve-unknown-fields)
-// may be both; its map element type then wins, as it is the same type as the list's.
-func (c *converter) fill(out *diff.Schema, atom smdschema.Atom) {
+// structured reports whether atom is a map or a list whose shape the schema knows. An untyped
+// atom (x-kubernetes-preserve-unknown-fields, or a field of type JSON) is a scalar, a list and
+// a map at once: its values are free-form, so it converts to nil, "nothing known", under which
+// lists of named items still match by name.
+func structured(atom smdschema.Atom) bool {
+	return (atom.Map != nil) != (atom.List != nil)
+}
+
+// fill sets out from a map or list atom; typeName is the name of the type, empty for an
+// inlined one.
+func (c *converter) fill(out *diff.Schema, atom smdschema.Atom, typeName string) {
 	if l := atom.List; l != nil {
 		out.Elem = c.convert(l.ElementType)
 		c.fillList(out, l)
+		return
 	}
-	if m := atom.Map; m != nil {
-		if len(m.Fields) > 0 {
-			out.Fields = make(map[string]*diff.Schema, len(m.Fields))
-			for _, f := range m.Fields {
-				out.Fields[f.Name] = c.convert(f.Type)
-			}
-		}
-		if !isEmpty(m.ElementType) {
-			out.Elem = c.convert(m.ElementType)
+	m := atom.Map
+	out.Atomic = m.ElementRelationship == smdschema.Atomic
+	if len(m.Fields) > 0 {
+		out.Fields = make(map[string]*diff.Schema, len(m.Fields))
+		for _, f := range m.Fields {
+			out.Fields[f.Name] = c.field(typeName, f)
 		}
 	}
+	if !isEmpty(m.ElementType) {
+		out.Elem = c.convert(m.ElementType)
+	}
+}
+
+// field converts the field f of the named type typeName, marking it Ordered when the table of
+// order-significant lists names it. The mark goes on a copy: a list type may be shared.
+func (c *converter) field(typeName string, f smdschema.StructField) *diff.Schema {
+	s := c.convert(f.Type)
+	if s == nil || s.ListType != diff.ListMap || !OrderedList(typeName, f.Name) {
+		return s
+	}
+	ordered := *s
+	ordered.Ordered = true
+	return &ordered
 }
 
 // fillList sets the list type, keys and key defaults of out from l. Associative lists with

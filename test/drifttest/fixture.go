@@ -13,6 +13,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
@@ -49,6 +50,14 @@ func New(t *testing.T, env *kubeenv.Env, manifests string) *Fixture {
 	return f
 }
 
+// Write replaces the fixture's manifests.
+func (f *Fixture) Write(t *testing.T, manifests string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(f.Dir, "desired.yaml"), []byte(manifests), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // Apply is New, then kubectl apply of the manifests.
 func Apply(t *testing.T, env *kubeenv.Env, manifests string) *Fixture {
 	t.Helper()
@@ -74,7 +83,11 @@ func (f *Fixture) Desired(t *testing.T, ignore ...string) *check.Desired {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := check.Compile(set, "test", schema.NewResolverForDiscovery(f.Client.Discovery), paths)
+	norm, err := normalize.New(normalize.NewClusterCRDs(t.Context(), f.Client.Dynamic, f.Client.Mapper))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := check.Compiler{Schemas: schema.NewResolverForDiscovery(f.Client.Discovery), Normalizer: norm, Ignore: paths}.Compile(set, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

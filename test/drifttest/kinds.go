@@ -157,7 +157,7 @@ spec:
 `,
 			Res:    "service/db",
 			Change: [][]string{{"patch", "service/db", "--type", "merge", "-p", `{"spec":{"selector":{"app":"other"}}}`}},
-			Want:   []string{"Service/db spec.selector.app"},
+			Want:   []string{"Service/db spec.selector"}, // atomic: reported whole
 			Kept:   []string{"spec.clusterIPs", "spec.ipFamilies", "spec.sessionAffinity"},
 		},
 		{

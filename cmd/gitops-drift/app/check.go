@@ -53,8 +53,8 @@ type checker struct {
 }
 
 // load reads and compiles the manifests. On failure nothing else may happen with them.
-func (c *checker) load(context.Context) (*check.Desired, error) {
-	d, err := c.opts.load(c.client, c.schemas)
+func (c *checker) load(ctx context.Context) (*check.Desired, error) {
+	d, err := c.opts.load(ctx, logr.FromContextOrDiscard(ctx), c.client, c.schemas)
 	if d != nil {
 		d.SetSecretKey(c.secretKey)
 	}

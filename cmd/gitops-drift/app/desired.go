@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/go-logr/logr"
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/rest"
 
@@ -12,6 +14,8 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/normalize"
+	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
@@ -72,13 +76,20 @@ func (o *DesiredOptions) Config() (*rest.Config, error) {
 }
 
 // load reads the manifests, defaulting namespaced objects to Namespace, and compiles them
-// against the cluster's kinds and schemas. It returns a complete desired state or an error
-// naming every problem, never a partial state. The check (once and loop) and serve use it.
-func (o *DesiredOptions) load(client *cluster.Client, schemas check.SchemaSource) (*check.Desired, error) {
+// against the cluster's kinds and schemas, normalising custom resources by their CRDs as the
+// cluster has them now. It returns a complete desired state or an error naming every problem,
+// never a partial state. The check (once and loop) and serve use it.
+//
+// Every load first forgets what client and schemas learned of the cluster's kinds and CRD
+// schemas, so that a CRD installed or changed since the last load is seen. The warnings of
+// a set that loads are logged to log, once per load; ctx bounds the CRD reads.
+func (o *DesiredOptions) load(ctx context.Context, log logr.Logger, client *cluster.Client, schemas *schema.Resolver) (*check.Desired, error) {
 	ignore, err := o.Ignore()
 	if err != nil {
 		return nil, err
 	}
+	client.Reset()
+	schemas.Reset()
 	set, err := manifest.Load(o.Manifests, manifest.Options{
 		Namespace: o.Namespace,
 		Scope:     cluster.Scope{Mapper: client.Mapper},
@@ -90,9 +101,14 @@ func (o *DesiredOptions) load(client *cluster.Client, schemas check.SchemaSource
 	if err != nil {
 		return nil, fmt.Errorf("read Git revision of %s: %w", o.Manifests, err)
 	}
-	d, err := check.Compile(set, rev, schemas, ignore)
+	norm, err := normalize.New(normalize.NewClusterCRDs(ctx, client.Dynamic, client.Mapper))
+	if err != nil {
+		return nil, err
+	}
+	d, err := check.Compiler{Schemas: schemas, Normalizer: norm, Ignore: ignore}.Compile(set, rev)
 	if err != nil {
 		return nil, fmt.Errorf("load manifests from %s:\n%w", o.Manifests, err)
 	}
+	logWarnings(log, d.Warnings)
 	return d, nil
 }

@@ -113,13 +113,17 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 // loadStore loads the manifests into a new Store, and returns it with the Reloader that keeps
 // it up to date.
 func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*webhook.Store, *webhook.Reloader, error) {
+	log := logr.FromContextOrDiscard(ctx)
 	schemas := schema.NewResolverForDiscovery(client.Discovery)
 	store := &webhook.Store{}
 	secretKey := check.NewSecretKey() // one per process: equal Secret values show equal hashes in every audit
 	reloader := webhook.NewReloader(o.Manifests, func() (*check.Desired, error) {
-		d, err := o.load(client, schemas)
+		d, err := o.load(ctx, log, client, schemas)
 		if d != nil {
 			d.SetSecretKey(secretKey)
+		}
+		if err == nil && !o.NoWebhook {
+			warnRegistration(ctx, log, o.WebhookConfiguration, client, d)
 		}
 		return d, err
 	}, store, webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m})

@@ -22,6 +22,11 @@ type ServeOptions struct {
 	CertDir string
 	// WebhookPort is the HTTPS port of the webhook. Defaults to 9443.
 	WebhookPort int
+	// WebhookConfiguration names the ValidatingWebhookConfiguration that registers this
+	// webhook. At each load serve reads it and warns about manifests whose changes it will not
+	// be sent in Git's version; an absent one is tolerated. Empty turns the check off.
+	// Defaults to "gitops-drift", the name manifests/webhook.yaml gives it.
+	WebhookConfiguration string
 	// Enforcement is the global mode: warn, deny or audit. Defaults to warn.
 	Enforcement string
 	// ExemptUsers are users whose changes are never judged; the webhook's own identity is
@@ -68,6 +73,7 @@ func NewServeOptions() *ServeOptions {
 	return &ServeOptions{
 		DesiredOptions:         NewDesiredOptions(),
 		WebhookPort:            9443,
+		WebhookConfiguration:   "gitops-drift",
 		ExemptUsers:            []string{"system:kube-controller-manager"},
 		ExemptGroups:           []string{"system:serviceaccounts:kube-system"},
 		Enforcement:            string(policy.EnforcementWarn),
@@ -86,6 +92,7 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	o.DesiredOptions.BindFlags(fs, "directory of desired-state manifests, reloaded when it changes; required")
 	fs.StringVar(&o.CertDir, "cert-dir", o.CertDir, "directory holding tls.crt and tls.key, reloaded on change (default: <temp dir>/k8s-webhook-server/serving-certs)")
 	fs.IntVar(&o.WebhookPort, "webhook-port", o.WebhookPort, "HTTPS port of the admission webhook")
+	fs.StringVar(&o.WebhookConfiguration, "webhook-configuration", o.WebhookConfiguration, `ValidatingWebhookConfiguration registering the webhook, read at each load to warn about manifests it is not sent in Git's version; "" turns the check off`)
 	fs.StringVar(&o.Enforcement, "enforcement", o.Enforcement, "what a change that introduces drift gets: warn (allowed with warnings), deny, or audit (allowed, logged)")
 	fs.StringSliceVar(&o.ExemptUsers, "exempt-users", o.ExemptUsers, "comma-separated users whose changes are never judged (the webhook's own identity always is); setting it replaces the default")
 	fs.StringSliceVar(&o.ExemptGroups, "exempt-groups", o.ExemptGroups, "comma-separated groups whose members' changes are never judged; setting it replaces the default")

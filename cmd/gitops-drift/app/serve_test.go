@@ -30,7 +30,7 @@ func parseServe(t *testing.T, args ...string) (*ServeOptions, error) {
 func TestServeFlags(t *testing.T) {
 	got, err := parseServe(t,
 		"--manifests", "m", "--namespace", "apps", "--kubeconfig", "kc", "--cert-dir", "certs",
-		"--webhook-port", "10443", "--enforcement", "deny",
+		"--webhook-port", "10443", "--webhook-configuration", "drift-dev", "--enforcement", "deny",
 		"--exempt-users", "flux,system:serviceaccount:flux-system:kustomize-controller",
 		"--exempt-groups", "gitops", "--exempt-groups", "admins",
 		"--metrics-bind-address", "0", "--health-probe-bind-address", ":9000",
@@ -43,7 +43,7 @@ func TestServeFlags(t *testing.T) {
 	}
 	want := &ServeOptions{
 		DesiredOptions: DesiredOptions{Manifests: "m", Namespace: "apps", Kubeconfig: "kc", IgnoreFields: []string{"spec.replicas"}},
-		CertDir:        "certs", WebhookPort: 10443,
+		CertDir:        "certs", WebhookPort: 10443, WebhookConfiguration: "drift-dev",
 		Enforcement:             "deny",
 		ExemptUsers:             []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
 		ExemptGroups:            []string{"gitops", "admins"},
@@ -73,8 +73,8 @@ func TestServeDefaults(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("options mismatch (-want +got):\n%s", diff)
 	}
-	if got.WebhookPort != 9443 || got.Enforcement != "warn" {
-		t.Errorf("defaults: port %d, enforcement %q; want 9443 and warn", got.WebhookPort, got.Enforcement)
+	if got.WebhookPort != 9443 || got.Enforcement != "warn" || got.WebhookConfiguration != "gitops-drift" {
+		t.Errorf("defaults: port %d, enforcement %q, webhook configuration %q; want 9443, warn and gitops-drift", got.WebhookPort, got.Enforcement, got.WebhookConfiguration)
 	}
 	if got.AuditInterval != time.Minute || got.Remediate || got.RemediationStrategy != "apply" || got.RemediationQPS != 5 || got.LeaderElect {
 		t.Errorf("defaults: audit interval %s, remediate %v with %q at %g/s, leader-elect %v; want 1m, off, apply, 5, off",

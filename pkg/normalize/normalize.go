@@ -1,0 +1,174 @@
+package normalize
+
+import (
+	"fmt"
+	"strings"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+)
+
+// CRDSource returns the CustomResourceDefinition that defines the custom resources of a group
+// and kind, or nil when no CRD does (an aggregated API, say).
+type CRDSource interface {
+	CRD(gk k8sschema.GroupKind) (*apiextensionsv1.CustomResourceDefinition, error)
+}
+
+// Result is a normalised object.
+type Result struct {
+	// Object is the object in the server's stored form, without defaults for built-in kinds.
+	// It shares nothing with the object given to Normalize.
+	Object map[string]any
+	// Dropped lists the fields of the object that its kind does not have, which the server
+	// drops, as the paths the server names them by (spec.template.spec.containers[0].imagePolicy).
+	Dropped []string
+}
+
+// Normalizer normalises desired objects. It is safe for concurrent use if its CRDSource is.
+type Normalizer struct {
+	scheme *runtime.Scheme
+	crds   CRDSource
+	cache  *structuralCache
+}
+
+// New returns a Normalizer for the built-in kinds of client-go (and CustomResourceDefinitions
+// themselves) and, through crds, for custom resources. crds may be nil: custom resources are
+// then kept as sent.
+func New(crds CRDSource) (*Normalizer, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("register client-go's kinds: %w", err)
+	}
+	if err := apiextensionsv1.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("register apiextensions.k8s.io/v1: %w", err)
+	}
+	return &Normalizer{scheme: s, crds: crds, cache: newStructuralCache()}, nil
+}
+
+// Normalize returns obj in the form the API server stores it in (see the package
+// documentation). It fails when obj does not fit its kind's Go type (a string where the API has
+// a number, data that is not base64): the API server would refuse it.
+func (n *Normalizer) Normalize(obj *unstructured.Unstructured) (Result, error) {
+	gvk := obj.GroupVersionKind()
+	if n.scheme.Recognizes(gvk) {
+		return n.builtIn(obj.Object, gvk)
+	}
+	return n.custom(obj, gvk)
+}
+
+// protoRoundTripper is the protobuf encoding the generated API types have.
+type protoRoundTripper interface {
+	Marshal() ([]byte, error)
+	Unmarshal([]byte) error
+}
+
+// builtIn normalises an object of a kind of the scheme by a round trip through its Go type,
+// and through protobuf, as the API server stores it, when the type has that encoding: it is
+// what turns an empty list or map into an absent one.
+func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (Result, error) {
+	typed, err := n.scheme.New(gvk)
+	if err != nil {
+		return Result{}, fmt.Errorf("normalize %s: %w", gvk.Kind, err)
+	}
+	var res Result
+	err = runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(u, typed, true)
+	if strict, ok := runtime.AsStrictDecodingError(err); ok {
+		for _, e := range strict.Errors() {
+			res.Dropped = append(res.Dropped, unknownField(e))
+		}
+	} else if err != nil {
+		return Result{}, fmt.Errorf("does not fit the %s schema: %w", gvk.Kind, err)
+	}
+	if p, ok := typed.(protoRoundTripper); ok {
+		if typed, err = protoRoundTrip(n.scheme, gvk, p); err != nil {
+			return Result{}, err
+		}
+	}
+	out, err := runtime.DefaultUnstructuredConverter.ToUnstructured(typed)
+	if err != nil {
+		return Result{}, fmt.Errorf("normalize %s: %w", gvk.Kind, err)
+	}
+	delete(out, "status") // never compared
+	dropNulls(out)
+	restrict(out, u)
+	res.Object = out
+	return res, nil
+}
+
+// protoRoundTrip encodes p with protobuf and decodes it into a new object of kind gvk.
+func protoRoundTrip(s *runtime.Scheme, gvk k8sschema.GroupVersionKind, p protoRoundTripper) (runtime.Object, error) {
+	data, err := p.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("normalize %s: protobuf: %w", gvk.Kind, err)
+	}
+	fresh, err := s.New(gvk)
+	if err != nil {
+		return nil, fmt.Errorf("normalize %s: %w", gvk.Kind, err)
+	}
+	if err := fresh.(protoRoundTripper).Unmarshal(data); err != nil {
+		return nil, fmt.Errorf("normalize %s: protobuf: %w", gvk.Kind, err)
+	}
+	// TypeMeta is not part of the protobuf message.
+	fresh.GetObjectKind().SetGroupVersionKind(gvk)
+	return fresh, nil
+}
+
+// unknownField returns the path an unknown-field error of the converter names:
+// `unknown field "spec.foo"` gives spec.foo.
+func unknownField(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, `"`); i >= 0 {
+		if j := strings.LastIndex(msg, `"`); j > i {
+			return msg[i+1 : j]
+		}
+	}
+	return msg
+}
+
+// restrict removes from out, recursively, the fields that in is without: the zero values of
+// fields without omitempty (strategy: {}, resources: {}) that the Go types add although Git
+// never set them. The round trip keeps field names and the items of lists, so out and in line
+// up field by field and item by item.
+func restrict(out, in any) {
+	switch o := out.(type) {
+	case map[string]any:
+		i, _ := in.(map[string]any)
+		for k, v := range o {
+			iv, ok := i[k]
+			if !ok {
+				delete(o, k)
+				continue
+			}
+			restrict(v, iv)
+		}
+	case []any:
+		i, _ := in.([]any)
+		if len(i) != len(o) {
+			return
+		}
+		for n := range o {
+			restrict(o[n], i[n])
+		}
+	}
+}
+
+// dropNulls removes the null values of maps, recursively: null means absent.
+func dropNulls(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if e == nil {
+				delete(x, k)
+				continue
+			}
+			dropNulls(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropNulls(e)
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package normalize
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+	"sigs.k8s.io/yaml"
+)
+
+// parse reads a YAML object as the manifest loader would.
+func parse(t *testing.T, doc string) *unstructured.Unstructured {
+	t.Helper()
+	j, err := yaml.YAMLToJSON([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := utiljson.Unmarshal(j, &m); err != nil { // whole numbers as int64, as the loader has them
+		t.Fatal(err)
+	}
+	return &unstructured.Unstructured{Object: m}
+}
+
+// checkNormalize normalises the YAML object in with n and compares the result with the YAML
+// object want and the dropped fields.
+func checkNormalize(t *testing.T, n *Normalizer, in, want string, dropped []string) {
+	t.Helper()
+	got, err := n.Normalize(parse(t, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(parse(t, want).Object, got.Object); diff != "" {
+		t.Errorf("Normalize (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(dropped, got.Dropped); diff != "" {
+		t.Errorf("Dropped (-want +got):\n%s", diff)
+	}
+}
+
+func newNormalizer(t *testing.T, crds CRDSource) *Normalizer {
+	t.Helper()
+	n, err := New(crds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestBuiltIn checks the round trip through Go types and protobuf on the cases that matter:
+// zero values the server drops, zero values it keeps, canonical forms.
+func TestBuiltIn(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    string
+		dropped []string
+	}{
+		{
+			name: "pointer false kept, plain false dropped",
+			in: `{apiVersion: v1, kind: Pod, metadata: {name: p},
+  spec: {hostNetwork: false, containers: [{name: c, image: i, ports: [{containerPort: 80, hostPort: 0}],
+    securityContext: {allowPrivilegeEscalation: false}, args: [], resources: {limits: {cpu: "0.5"}}}]}}`,
+			want: `{apiVersion: v1, kind: Pod, metadata: {name: p},
+  spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}],
+    securityContext: {allowPrivilegeEscalation: false}, resources: {limits: {cpu: 500m}}}]}}`,
+		},
+		{
+			name: "service allocations left to the server",
+			in: `{apiVersion: v1, kind: Service, metadata: {name: s, labels: {}},
+  spec: {clusterIP: "", ports: [{port: 80, nodePort: 0, targetPort: 8080}], selector: {app: a}}}`,
+			want: `{apiVersion: v1, kind: Service, metadata: {name: s},
+  spec: {ports: [{port: 80, targetPort: 8080}], selector: {app: a}}}`,
+		},
+		{
+			name: "PDB maxUnavailable zero kept",
+			in:   `{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: p}, spec: {maxUnavailable: 0}}`,
+			want: `{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: p}, spec: {maxUnavailable: 0}}`,
+		},
+		{
+			name: "empty ConfigMap value kept, wrapped binaryData unwrapped, empty map dropped",
+			in:   "{apiVersion: v1, kind: ConfigMap, metadata: {name: c, annotations: {}}, data: {empty: \"\"}, binaryData: {b: \"aGVs\\nbG8=\"}}",
+			want: `{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {empty: ""}, binaryData: {b: aGVsbG8=}}`,
+		},
+		{
+			name: "emptyDir kept as an empty struct, zero structs Git does not set left out",
+			in: `{apiVersion: apps/v1, kind: Deployment, metadata: {name: d},
+  spec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}},
+    spec: {volumes: [{name: v, emptyDir: {}}], containers: [{name: c, image: i}]}}}}`,
+			want: `{apiVersion: apps/v1, kind: Deployment, metadata: {name: d},
+  spec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}},
+    spec: {volumes: [{name: v, emptyDir: {}}], containers: [{name: c, image: i}]}}}}`,
+		},
+		{
+			name:    "unknown fields dropped and named",
+			in:      `{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: b}, spec: {x: 1}}`,
+			want:    `{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: b}}`,
+			dropped: []string{"spec"},
+		},
+	}
+	n := newNormalizer(t, nil)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkNormalize(t, n, tc.in, tc.want, tc.dropped)
+		})
+	}
+}
+
+func TestBuiltInRefused(t *testing.T) {
+	n := newNormalizer(t, nil)
+	_, err := n.Normalize(parse(t, `{apiVersion: v1, kind: ConfigMap, metadata: {name: c}, binaryData: {b: "not base64!"}}`))
+	if err == nil {
+		t.Fatal("Normalize of binaryData that is not base64 succeeded; want an error")
+	}
+}
+
+// crdSource is a CRDSource over a fixed set of CRDs.
+type crdSource map[k8sschema.GroupKind]*apiextensionsv1.CustomResourceDefinition
+
+func (c crdSource) CRD(gk k8sschema.GroupKind) (*apiextensionsv1.CustomResourceDefinition, error) {
+	return c[gk], nil
+}
+
+const widgetCRD = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com, uid: u1, resourceVersion: "1"}
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              enabled: {type: boolean}
+              replicas: {type: integer, default: 1}
+              mode: {type: string, default: fast}
+              note: {type: string}
+              extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`
+
+func TestCustom(t *testing.T) {
+	var crd apiextensionsv1.CustomResourceDefinition
+	if err := yaml.Unmarshal([]byte(widgetCRD), &crd); err != nil {
+		t.Fatal(err)
+	}
+	gk := k8sschema.GroupKind{Group: "example.com", Kind: "Widget"}
+	tests := []struct {
+		name    string
+		crds    CRDSource
+		in      string
+		want    string
+		dropped []string
+	}{
+		{
+			name: "defaults applied, zeros kept, unknown pruned, nulls dropped",
+			crds: crdSource{gk: &crd},
+			in: `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w, labels: {}},
+  spec: {enabled: false, note: "", typo: 1, mode: null, extra: {anything: [1]}}}`,
+			want: `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w},
+  spec: {enabled: false, note: "", replicas: 1, mode: fast, extra: {anything: [1]}}}`,
+			dropped: []string{"spec.typo"},
+		},
+		{
+			name: "without a CRD the object is kept as sent, nulls aside",
+			crds: crdSource{},
+			in:   `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {enabled: false, mode: null}}`,
+			want: `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {enabled: false}}`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			checkNormalize(t, newNormalizer(t, tc.crds), tc.in, tc.want, tc.dropped)
+		})
+	}
+}
