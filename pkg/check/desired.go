@@ -54,27 +54,21 @@ func (t *Target) Compare(live map[string]any) []diff.Field {
 	return fields
 }
 
-// asWritten returns the desired value of a drifted scalar field as Git writes it ("0.5"
-// rather than the "500m" the comparison used), so that a reader finds it in Git. Other values
-// stay in their normalised form.
+// asWritten returns the desired value of a drifted quantity as Git writes it ("0.5" rather
+// than the "500m" the comparison used), so that a reader finds it in Git. Other values keep the
+// normalised form (a line-wrapped base64 value is shown unwrapped).
 func (t *Target) asWritten(f diff.Field) any {
-	switch f.Desired.(type) {
-	case map[string]any, []any, nil:
+	if _, ok := f.Desired.(string); !ok {
 		return f.Desired
 	}
 	p, err := diff.ParsePath(f.Path)
-	if err != nil {
+	if err != nil || !t.Schema.At(p).IsQuantity() {
 		return f.Desired
 	}
-	v, ok := diff.Get(t.Obj.Object, p, t.Schema)
-	switch v.(type) {
-	case map[string]any, []any, nil:
-		return f.Desired
+	if v, ok := diff.Get(t.Obj.Object, p, t.Schema); ok && v != nil {
+		return v
 	}
-	if !ok {
-		return f.Desired
-	}
-	return v
+	return f.Desired
 }
 
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones

@@ -53,6 +53,9 @@ func (s *Schema) Field(name string) *Schema {
 	return s.Elem
 }
 
+// IsQuantity reports whether s describes resource.Quantity values; false for a nil s.
+func (s *Schema) IsQuantity() bool { return s != nil && s.Quantity }
+
 // Item returns the schema of a list's items, or nil.
 func (s *Schema) Item() *Schema {
 	if s == nil {
