@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"os/exec"
 	"strings"
@@ -19,14 +20,45 @@ const (
 	pinEdit = "158203"
 )
 
-// secretGit is Git's Secret: its PIN is a number where the API wants a base64 string, so
-// server-side apply refuses it with a type error that quotes the value.
 const secretGit = `apiVersion: v1
 kind: Secret
 metadata:
   name: vault
-data:
-  pin: ` + pinGit + `
+stringData:
+  pin: "` + pinGit + `"
+`
+
+// pinPolicy refuses gitops-drift's writes to Secrets in the namespace NS with a message that
+// quotes the PIN (as data holds it, base64-encoded), as policy engines' messages often quote
+// the value they refuse.
+const pinPolicy = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: NS-pin
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    namespaceSelector:
+      matchLabels: {kubernetes.io/metadata.name: NS}
+    resourceRules:
+      - apiGroups: [""]
+        apiVersions: [v1]
+        operations: [CREATE, UPDATE]
+        resources: [secrets]
+  matchConditions:
+    - name: gitops-drift
+      expression: "request.userInfo.username.startsWith('system:serviceaccount:drift-system:')"
+  validations:
+    - expression: "false"
+      messageExpression: "'pin ' + string(object.data['pin']) + ' is not allowed here'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: NS-pin
+spec:
+  policyName: NS-pin
+  validationActions: [Deny]
 `
 
 const secretLive = `apiVersion: v1
@@ -38,18 +70,23 @@ stringData:
 `
 
 // TestSecretValuesNeverShown feeds gitops-drift a Secret whose value the API server quotes
-// in an error, and reads every output: the check's text and JSON reports and debug logs,
-// serve's audit and webhook logs, the Events, and the webhook's warnings. None shows a PIN,
-// in the clear or base64-encoded, and a brute force of every 6-digit PIN against the hashes
-// shown recovers none.
+// in its refusal of the remediation (an admission policy's message), and reads every output:
+// the check's text and JSON reports and debug logs, serve's audit and webhook logs, the
+// Events, and the webhook's warnings. None shows a PIN, in the clear or base64-encoded, and a
+// brute force of every 6-digit PIN against the hashes shown recovers none.
 func TestSecretValuesNeverShown(t *testing.T) {
 	e := setup(t)
 	ns := e.Namespace(t)
 	applyAdmin(t, e, ns, secretLive)
-	_, stderr, err := e.Run(t.Context(), secretGit, "apply", "-n", ns, "--server-side", "--dry-run=server", "-f", "-")
-	if err == nil || !strings.Contains(stderr, pinGit) {
-		t.Fatalf("precondition: server-side apply of Git's Secret should fail quoting %s; got %v: %s", pinGit, err, stderr)
-	}
+	policy := strings.ReplaceAll(pinPolicy, "NS", ns)
+	applyAdmin(t, e, ns, policy)
+	t.Cleanup(func() { _, _, _ = e.Run(context.Background(), policy, "delete", "-f", "-") })
+	pollFor(t, "the policy to quote the PIN in its refusal of gitops-drift", 30*time.Second, func() bool {
+		// The Secret as gitops-drift's remediation sends it, as gitops-drift.
+		_, stderr, err := e.Run(t.Context(), secretGit, "--kubeconfig", shared.webhookKC, "apply", "-n", ns,
+			"--server-side", "--field-manager", "gitops-drift", "--force-conflicts", "--dry-run=server", "-f", "-")
+		return err != nil && strings.Contains(stderr, base64.StdEncoding.EncodeToString([]byte(pinGit)))
+	})
 
 	w := startWebhook(t, e, ns, secretGit, "--remediate", "--audit-interval", "1h")
 	w.poll("the failed remediation logged", 30*time.Second, func() bool {
@@ -67,7 +104,7 @@ func TestSecretValuesNeverShown(t *testing.T) {
 
 	outputs := map[string]string{"serve log": w.out.String(), "Events": events, "kubectl warnings": warned}
 	for _, format := range []string{"text", "json"} {
-		cmd := exec.CommandContext(t.Context(), binary, "--manifests", w.manifests, "--namespace", ns, "--kubeconfig", e.Kubeconfig,
+		cmd := exec.CommandContext(t.Context(), binary, "--manifests", w.manifests, "--namespace", ns, "--kubeconfig", shared.webhookKC,
 			"--once", "--remediate", "--output", format, "--log-level", "debug")
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -76,8 +113,9 @@ func TestSecretValuesNeverShown(t *testing.T) {
 		}
 		outputs["check "+format+" report"], outputs["check "+format+" log"] = out.String(), errOut.String()
 	}
-	if r := outputs["check json report"]; !strings.Contains(r, `"remediation-failed"`) || !strings.Contains(r, "server-side apply: the API server answered") {
-		t.Errorf("JSON report without the scrubbed failure:\n%s", r)
+	const scrubbed = "server-side apply: the API server answered Invalid (422); its message is not shown for a Secret: it may quote the Secret's data"
+	if r := outputs["check json report"]; !strings.Contains(r, `"remediation-failed"`) || !strings.Contains(r, scrubbed) {
+		t.Errorf("JSON report without the scrubbed failure %q:\n%s", scrubbed, r)
 	}
 
 	var all strings.Builder
@@ -100,5 +138,17 @@ func TestSecretValuesNeverShown(t *testing.T) {
 	}
 	if found := secrettest.BrutePINs(shown); len(found) > 0 {
 		t.Errorf("a brute force of %d PINs recovered %v from the hashes shown", secrettest.Candidates, found)
+	}
+}
+
+// pollFor calls done until it returns true, failing the test after timeout.
+func pollFor(t *testing.T, what string, timeout time.Duration, done func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !done() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(100 * time.Millisecond) // a poll interval, not synchronisation
 	}
 }
