@@ -11,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 )
 
 // desiredFought is desiredApps and a ConfigMap that another field manager fights over.
@@ -35,7 +37,12 @@ func TestAuditorBacksOffFromAFight(t *testing.T) {
 	applyAdmin(t, e, ns, desiredFought)
 	w := startServe(t, e, ns, desiredFought, "--remediate", "--remediation-qps", "20", "--audit-interval", "5s", "--no-webhook")
 	w.waitAudited()
-	cs := e.Clientset(t)
+	cfg := rest.CopyConfig(e.Config)
+	cfg.QPS, cfg.Burst = 100, 100 // client-go's default 5/s would throttle a 5/s fighter
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cms := cs.CoreV1().ConfigMaps(ns)
 
 	// Every change of the ConfigMap back to Git's blue is a write by gitops-drift: the
