@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
+	"github.com/gitops-drift/gitops-drift/pkg/source"
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
@@ -32,15 +34,15 @@ func newReloadFixture(t *testing.T, interval time.Duration) *reloadFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	load := func() (*check.Desired, error) {
+	load := func(_ context.Context, s source.Snapshot, _ string) (*check.Desired, error) {
 		f.loads++
-		set, err := manifest.Load(f.dir, manifest.Options{})
+		set, err := source.Load(s, manifest.Options{})
 		if err != nil {
 			return nil, err
 		}
 		return check.Compile(set, "rev", builtin.NewResolver(nil), nil)
 	}
-	f.reloader = NewReloader(f.dir, load, f.store, ReloaderOptions{Interval: interval, Metrics: m})
+	f.reloader = NewReloader(&DirSource{Dir: f.dir, Loader: load}, f.store, ReloaderOptions{Interval: interval, Metrics: m})
 	return f
 }
 

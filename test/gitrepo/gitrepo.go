@@ -70,6 +70,19 @@ func (r *Repo) Tag(name string) {
 	r.git(r.work, "push", "--quiet", "origin", name)
 }
 
+// SetReachable makes the repository unreachable (false), as a Git server that is down, or
+// reachable again, under the same URLs.
+func (r *Repo) SetReachable(reachable bool) {
+	r.t.Helper()
+	from, to := r.bare, r.bare+".away"
+	if reachable {
+		from, to = to, from
+	}
+	if err := os.Rename(from, to); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
 // ServeHTTP serves the repository over HTTP on loopback until the test ends and returns its
 // URL. With a token, requests must carry it as the basic-authentication password.
 func (r *Repo) ServeHTTP(token string) string {
