@@ -13,8 +13,8 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
-	"github.com/gitops-drift/gitops-drift/pkg/source"
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
 // reloadFixture is a manifest directory with a Reloader on it.
