@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,13 +14,17 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
+	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // DesiredOptions say where the desired state comes from and which cluster it is compared
 // with. The check and serve share them.
 type DesiredOptions struct {
-	// Manifests is the directory of desired-state YAML. Required.
+	// Manifests is the directory of desired-state YAML, or of a kustomization. Either it or
+	// Git.URL is required.
 	Manifests string
+	// Git is the Git repository the desired state is read from instead (--git-*).
+	Git GitOptions
 	// Namespace is given to namespaced objects without one. Defaults to "default".
 	Namespace string
 	// Kubeconfig is the kubeconfig path; empty means $KUBECONFIG, ~/.kube/config, in-cluster.
@@ -32,23 +37,31 @@ type DesiredOptions struct {
 
 // NewDesiredOptions returns the options with their defaults.
 func NewDesiredOptions() DesiredOptions {
-	return DesiredOptions{Namespace: "default"}
+	return DesiredOptions{Namespace: "default", Git: NewGitOptions()}
 }
 
 // BindFlags registers the options' flags on fs; manifests is the usage of --manifests.
 func (o *DesiredOptions) BindFlags(fs *pflag.FlagSet, manifests string) {
 	fs.StringVar(&o.Manifests, "manifests", o.Manifests, manifests)
+	o.Git.BindFlags(fs)
 	fs.StringVarP(&o.Namespace, "namespace", "n", o.Namespace, "namespace for namespaced objects that set none")
 	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster)")
 	fs.StringVar(&o.Context, "context", o.Context, "kubeconfig context (default: the current context)")
 	fs.StringArrayVar(&o.IgnoreFields, "ignore-fields", o.IgnoreFields, "comma-separated field paths never counted as drift, e.g. spec.replicas,spec.template.spec.containers[*].image (repeatable)")
 }
 
-// Validate reports a missing --manifests and ignore paths that do not parse.
+// Validate reports a missing (or doubled) source of the desired state, Git options that
+// cannot work and ignore paths that do not parse.
 func (o *DesiredOptions) Validate() error {
 	var errs []error
-	if o.Manifests == "" {
-		errs = append(errs, errors.New("--manifests is required"))
+	switch {
+	case o.Manifests == "" && o.Git.URL == "":
+		errs = append(errs, errors.New("--manifests or --git-url is required"))
+	case o.Manifests != "" && o.Git.URL != "":
+		errs = append(errs, errors.New("--manifests and --git-url cannot be combined: the desired state comes from one of them"))
+	}
+	if err := o.Git.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := o.Ignore(); err != nil {
 		errs = append(errs, err)
@@ -71,28 +84,57 @@ func (o *DesiredOptions) Config() (*rest.Config, error) {
 	return cluster.Config(o.Kubeconfig, o.Context)
 }
 
-// load reads the manifests, defaulting namespaced objects to Namespace, and compiles them
-// against the cluster's kinds and schemas. It returns a complete desired state or an error
-// naming every problem, never a partial state. The check (once and loop) and serve use it.
-func (o *DesiredOptions) load(client *cluster.Client, schemas check.SchemaSource) (*check.Desired, error) {
-	ignore, err := o.Ignore()
+// where names the desired state's source in messages.
+func (o *DesiredOptions) where() string {
+	if o.Git.URL != "" {
+		return o.Git.where()
+	}
+	return o.Manifests
+}
+
+// loader returns the function that loads a snapshot of the source: reads the manifests (or
+// renders the kustomization), defaulting namespaced objects to Namespace, and compiles them
+// against the cluster's kinds and schemas, at revision. It returns a complete desired state
+// or an error naming every problem, never a partial state. The check (once and loop) and
+// serve use it.
+func (o *DesiredOptions) loader(client *cluster.Client, schemas check.SchemaSource) webhook.LoadFunc {
+	return func(_ context.Context, s source.Snapshot, revision string) (*check.Desired, error) {
+		ignore, err := o.Ignore()
+		if err != nil {
+			return nil, err
+		}
+		set, err := source.Load(s, manifest.Options{Namespace: o.Namespace, Scope: cluster.Scope{Mapper: client.Mapper}})
+		if err != nil {
+			return nil, fmt.Errorf("load manifests from %s:\n%w", o.where(), err)
+		}
+		d, err := check.Compile(set, revision, schemas, ignore)
+		if err != nil {
+			return nil, fmt.Errorf("load manifests from %s:\n%w", o.where(), err)
+		}
+		return d, nil
+	}
+}
+
+// source returns where the desired state comes from: the Git repository, or the
+// --manifests directory.
+func (o *DesiredOptions) source(client *cluster.Client, schemas check.SchemaSource) (webhook.Source, error) {
+	load := o.loader(client, schemas)
+	if o.Git.URL == "" {
+		return &webhook.DirSource{Dir: o.Manifests, Loader: load}, nil
+	}
+	g, err := o.Git.Source()
 	if err != nil {
 		return nil, err
 	}
-	set, err := manifest.Load(o.Manifests, manifest.Options{
-		Namespace: o.Namespace,
-		Scope:     cluster.Scope{Mapper: client.Mapper},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load manifests from %s:\n%w", o.Manifests, err)
-	}
+	return &webhook.GitSource{Git: g, Loader: load}, nil
+}
+
+// load reads the --manifests directory as it is now (see loader), at the revision of the Git
+// checkout holding it, if any.
+func (o *DesiredOptions) load(ctx context.Context, client *cluster.Client, schemas check.SchemaSource) (*check.Desired, error) {
 	rev, err := source.Revision(o.Manifests)
 	if err != nil {
 		return nil, fmt.Errorf("read Git revision of %s: %w", o.Manifests, err)
 	}
-	d, err := check.Compile(set, rev, schemas, ignore)
-	if err != nil {
-		return nil, fmt.Errorf("load manifests from %s:\n%w", o.Manifests, err)
-	}
-	return d, nil
+	return o.loader(client, schemas)(ctx, source.Snapshot{Root: o.Manifests}, rev)
 }
