@@ -241,8 +241,18 @@ func (g *Git) fetchError(what string, err error) error {
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("%s %s: repository not found (or the credentials cannot see it): %w", what, g.URL(), err)
 	}
-	return fmt.Errorf("%s %s: %s", what, g.URL(), strings.ReplaceAll(err.Error(), g.opts.URL, g.URL()))
+	return fmt.Errorf("%s %s: %w", what, g.URL(), &redacted{msg: strings.ReplaceAll(err.Error(), g.opts.URL, g.URL()), err: err})
 }
+
+// redacted is an error whose message has the URL's password left out; Unwrap gives the
+// original.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (e *redacted) Error() string { return e.msg }
+func (e *redacted) Unwrap() error { return e.err }
 
 // redactURL drops the password of a URL, if it has one.
 func redactURL(raw string) string {
