@@ -237,14 +237,14 @@ func (r *Reloader) Start(ctx context.Context) error {
 func LogReloadError(log logr.Logger, err error) {
 	var re *ReloadError
 	if !errors.As(err, &re) {
-		log.Error(err, "desired state did not load; keeping the last good one")
+		log.Error(err, "manifests did not load; keeping the last good desired state")
 		return
 	}
 	if re.Fetch {
 		log.Error(re.Err, "source could not be fetched; keeping the last good desired state", "revision", re.InForce)
 		return
 	}
-	log.Error(re.Err, "desired state did not load; keeping the last good one", "failedRevision", re.Revision, "revision", re.InForce)
+	log.Error(re.Err, "manifests did not load; keeping the last good desired state", "failedRevision", re.Revision, "revision", re.InForce)
 }
 
 // NeedLeaderElection tells the controller-runtime Manager that every replica reloads.
