@@ -18,6 +18,7 @@ type Metrics struct {
 	lastAudit     *prometheus.GaugeVec // no labels: absent until the first audit
 	auditDuration prometheus.Histogram
 	remediations  *prometheus.CounterVec
+	source        sourceMetrics // the desired state's source (source.go)
 }
 
 // Remediation results, the values of gitops_drift_remediations_total's result label.
@@ -70,10 +71,11 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Remediations by the auditor, by result: remediated, created, failed, blocked.",
 		}, []string{"result"}),
 	}
+	m.source = newSourceMetrics()
 	var errs []error
-	for _, c := range []prometheus.Collector{
+	for _, c := range append([]prometheus.Collector{
 		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations,
-	} {
+	}, m.source.collectors()...) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}
