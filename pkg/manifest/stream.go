@@ -13,7 +13,8 @@ import (
 // duplicates. file names the stream in Object.File and in errors ("overlays/prod (kustomize
 // build)"); lines are the stream's own.
 //
-// LoadYAML returns either a valid Set or the errors.Join of every *Error found, never both.
+// LoadYAML returns either a valid Set, with its warnings, or the errors.Join of every *Error
+// found, never both.
 func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
 	l := &loader{
 		opts:   opts.withDefaults(),
@@ -26,7 +27,9 @@ func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
 		l.addDocument(file, d)
 	}
 	if len(l.errs) == 0 {
-		return newSet(l.entries), nil
+		set := newSet(l.entries)
+		set.warnings = l.warnings
+		return set, nil
 	}
 	slices.SortStableFunc(l.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
 	joined := make([]error, len(l.errs))

@@ -24,6 +24,22 @@ func TestLoadYAML(t *testing.T) {
 	}
 }
 
+// TestLoadYAMLWarnings checks that a rendered stream keeps the warnings of its objects: a
+// cluster-scoped object with a namespace loads without it.
+func TestLoadYAMLWarnings(t *testing.T) {
+	stream := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  namespace: other\n"
+	set, err := LoadYAML("rendered", []byte(stream), Options{})
+	if err != nil {
+		t.Fatalf("LoadYAML: %v", err)
+	}
+	if len(set.Warnings()) != 1 || set.Warnings()[0].Line != 1 {
+		t.Errorf("Warnings() = %v, want one at line 1", set.Warnings())
+	}
+	if diff := cmp.Diff([]placed{{Key{"", "Namespace", "", "x"}, "rendered", 1}}, placements(set)); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
+	}
+}
+
 func TestLoadYAMLErrors(t *testing.T) {
 	tests := []struct {
 		name, stream string
@@ -36,10 +52,6 @@ func TestLoadYAMLErrors(t *testing.T) {
 		name:   "missing name, bad YAML",
 		stream: "apiVersion: v1\nkind: ConfigMap\n---\nkind: [\n",
 		want:   []string{"rendered:1: missing or not a string: metadata.name", "rendered:4: invalid YAML: did not find expected node content"},
-	}, {
-		name:   "cluster-scoped with a namespace",
-		stream: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  namespace: other\n",
-		want:   []string{`rendered:1: Namespace x is cluster-scoped but has metadata.namespace "other"`},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
