@@ -44,6 +44,9 @@ const (
 	DecisionAudited Decision = "audited"
 	// DecisionError: the request could not be judged; it was allowed with a warning.
 	DecisionError Decision = "error"
+	// DecisionStale: the change introduces drift and would have been denied, but the desired
+	// state may be behind Git (Options.Stale): allowed with warnings that say so.
+	DecisionStale Decision = "stale"
 )
 
 // Options configure a Handler.
@@ -62,6 +65,9 @@ type Options struct {
 	Log logr.Logger
 	// Metrics counts decisions. Defaults to nil: no metrics.
 	Metrics *metrics.Metrics
+	// Stale tells whether the desired state may be too far behind Git to deny with, and why
+	// (Reloader.Stale): a denial then becomes warnings. Defaults to nil: never stale.
+	Stale func() (reason string, stale bool)
 }
 
 // Handler is the admission handler: decode, look up in memory, diff, decide. It is safe for
@@ -131,6 +137,10 @@ func (h *Handler) decide(req *admissionv1.AdmissionRequest, c *change, mode poli
 	var d Decision
 	switch mode {
 	case policy.EnforcementDeny:
+		if reason, stale := h.stale(); stale {
+			d, resp = DecisionStale, admission.Allowed("").WithWarnings(append([]string{staleWarning(reason, revision)}, warnings(c, revision)...)...)
+			break
+		}
 		d, resp = DecisionDenied, admission.Denied(denyMessage(c, revision))
 	case policy.EnforcementAudit:
 		d, resp = DecisionAudited, admission.Allowed("")
@@ -140,6 +150,13 @@ func (h *Handler) decide(req *admissionv1.AdmissionRequest, c *change, mode poli
 	h.opts.Metrics.Decision(string(d))
 	h.audit(req, c, d, revision)
 	return resp
+}
+
+func (h *Handler) stale() (string, bool) {
+	if h.opts.Stale == nil {
+		return "", false
+	}
+	return h.opts.Stale()
 }
 
 // exempt reports whether the user, or one of its groups, is exempt.

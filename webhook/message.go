@@ -83,6 +83,12 @@ func denyMessage(c *change, revision string) string {
 	return b.String()
 }
 
+// staleWarning is the first warning of a change that would have been denied but for a stale
+// desired state: a stale copy of Git must never block a change already in Git.
+func staleWarning(reason, revision string) string {
+	return clip(prefix+"not denied: "+reason+"; judged against "+revisionText(revision), maxWarning, cutMiddle)
+}
+
 func revisionText(revision string) string {
 	if revision == "" {
 		return "not a Git checkout"

@@ -4,163 +4,267 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync/atomic"
+	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/utils/clock"
 
-	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 )
 
-// LoadFunc loads and compiles the desired state. It returns either a complete state or an
-// error, never a partial state.
-type LoadFunc func() (*check.Desired, error)
-
 // ReloaderOptions configure a Reloader.
 type ReloaderOptions struct {
-	// Interval is how often the directory is checked for changes. Defaults to 2s.
+	// Interval is how often the source is polled. Defaults to 2s.
 	Interval time.Duration
-	// Metrics counts failed reloads and records the revision in force. Defaults to nil: none.
+	// Metrics counts failed fetches and loads, and records the revision in force, the one that
+	// failed and the staleness guard. Defaults to nil: none.
 	Metrics *metrics.Metrics
-	// RetryInterval is how often a load that failed is tried again while the directory does
-	// not change: what it lacked may be in the cluster by then (a CRD installed since).
+	// RetryFailed loads a version that failed to load again at every poll, for a failure
+	// that may pass (a kind whose CRD is being installed). Defaults to false: once per
+	// version, for a directory whose every change is a new version.
+	RetryFailed bool
+	// RetryInterval is how often, without RetryFailed, a version that failed to load is
+	// loaded again although it has not changed: what it lacked may be in the cluster by then
+	// (a CRD installed since). A retry that fails the same way is not reported again.
 	// Defaults to five Intervals.
 	RetryInterval time.Duration
+	// MaxStaleness turns the staleness guard on: when the state in force was last confirmed
+	// as the source's latest longer ago than this, Stale says so. Defaults to 0: never stale.
+	MaxStaleness time.Duration
+	// Clock tells the time of fetches and ticks the polls. Defaults to the real clock.
+	Clock clock.WithTicker
 }
 
-// Reloader keeps a Store in step with a manifest directory. It polls the directory: when the
-// names, sizes, modes or modification times of its files change, it loads the manifests again
-// and swaps the new state in. A load that fails, or that raced with further writes, leaves the
-// last good state in force; a failed load is tried again every RetryInterval even if the
-// directory stays the same. It is a controller-runtime Runnable.
+// Reloader keeps a Store in step with a Source. It polls the source; when its version
+// changes, it loads the new version in full and swaps it in. A fetch or a load that fails
+// leaves the last good state in force, and says so in Err, Status and Stale. It is a
+// controller-runtime Runnable; Reload may also be called from any goroutine (a refresh).
 type Reloader struct {
-	dir     string
-	load    LoadFunc
-	store   *Store
-	opts    ReloaderOptions
-	now     func() time.Time
-	last    uint64 // fingerprint of the directory as last loaded (or failed to load)
-	tried   bool
-	retryAt time.Time // when to try a failed load of an unchanged directory again
-	// failed holds the error of the latest load while it is failing; nil once one succeeds.
-	failed atomic.Pointer[error]
+	src   Source
+	store *Store
+	opts  ReloaderOptions
+	run   sync.Mutex // one Reload at a time
+
+	mu     sync.Mutex // guards status
+	status Status
 }
 
-// NewReloader returns a Reloader that loads dir with load into store.
-func NewReloader(dir string, load LoadFunc, store *Store, opts ReloaderOptions) *Reloader {
+// Status is what a Reloader knows of its source.
+type Status struct {
+	// Revision is the revision in force.
+	Revision string
+	// Version identifies the version in force (a directory's fingerprint, a commit hash).
+	Version string
+	// CurrentAt is when a poll last found the version in force to be the source's latest.
+	CurrentAt time.Time
+	// FailingSince is when the polls started failing; zero while the latest one succeeded.
+	FailingSince time.Time
+	// Err is the latest poll's error: a *ReloadError.
+	Err error
+	// failedVersion is the version that failed to load, not to be loaded again before
+	// RetryInterval unless RetryFailed; failedAt is when it was last tried.
+	failedVersion string
+	failedAt      time.Time
+}
+
+// ReloadError is why a poll failed, with the revisions involved.
+type ReloadError struct {
+	// Fetch is true when the source could not be read (Git unreachable); false when a new
+	// version was read but did not load.
+	Fetch bool
+	// Revision is the revision that failed to load; empty for a fetch.
+	Revision string
+	// InForce is the revision still in force.
+	InForce string
+	// Err is the fetch's or the load's error.
+	Err error
+}
+
+func (e *ReloadError) Error() string {
+	if e.Fetch {
+		return e.Err.Error()
+	}
+	if e.Revision == "" {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("revision %s: %v", e.Revision, e.Err)
+}
+
+func (e *ReloadError) Unwrap() error { return e.Err }
+
+// NewReloader returns a Reloader of src into store.
+func NewReloader(src Source, store *Store, opts ReloaderOptions) *Reloader {
 	if opts.Interval <= 0 {
 		opts.Interval = 2 * time.Second
 	}
 	if opts.RetryInterval <= 0 {
 		opts.RetryInterval = 5 * opts.Interval
 	}
-	return &Reloader{dir: dir, load: load, store: store, opts: opts, now: time.Now}
+	if opts.Clock == nil {
+		opts.Clock = clock.RealClock{}
+	}
+	opts.Metrics.SourceStarted()
+	return &Reloader{src: src, store: store, opts: opts}
 }
 
-// Reload loads the directory if it changed since the last attempt, or was never loaded, or
-// if the last load failed more than RetryInterval ago. A failure is reported once: counted in
-// gitops_drift_manifest_load_errors_total and returned; a retry that fails the same way
-// returns nil. The Store keeps its state.
+// Reload polls the source and loads a new version. A failed fetch is returned at every poll;
+// a version that fails to load is returned once (at every poll with RetryFailed), counted in
+// gitops_drift_manifest_load_errors_total, and leaves the Store as it was. The error is a
+// *ReloadError.
 func (r *Reloader) Reload(ctx context.Context) error {
-	fp, err := fingerprint(r.dir)
+	r.run.Lock()
+	defer r.run.Unlock()
+	defer r.updateStale()
+	now := r.opts.Clock.Now()
+	v, err := r.src.Latest(ctx)
 	if err != nil {
-		return r.fail(fmt.Errorf("read manifest directory: %w", err), fp)
+		r.opts.Metrics.FetchError()
+		return r.fail(now, &ReloadError{Fetch: true, InForce: r.Status().Revision, Err: err}, "")
 	}
-	retry := r.tried && fp == r.last
-	if retry && (r.Err() == nil || r.now().Before(r.retryAt)) {
+	r.opts.Metrics.Fetched(now)
+	st := r.Status()
+	switch {
+	case r.store.Load() != nil && v.ID == st.Version:
+		r.succeed(now, st.Revision, v.ID)
+		return nil
+	case v.ID == st.failedVersion && !r.opts.RetryFailed && now.Sub(st.failedAt) < r.opts.RetryInterval:
+		return nil // reported when it first failed; Err still says so
+	}
+	d, err := r.src.Load(ctx, v)
+	if errors.Is(err, ErrChanged) {
+		logr.FromContextOrDiscard(ctx).Info("manifests changed while loading; will load again", "revision", v.Revision)
 		return nil
 	}
-	d, err := r.load()
 	if err != nil {
-		if prev := r.Err(); retry && prev != nil && prev.Error() == err.Error() {
-			r.retryAt = r.now().Add(r.opts.RetryInterval)
-			return nil // reported when it first failed so
+		if retry := v.ID == st.failedVersion && !r.opts.RetryFailed; retry && sameError(st.Err, err) {
+			r.fail(now, &ReloadError{Revision: v.Revision, InForce: st.Revision, Err: err}, v.ID)
+			return nil // a retry that failed as before: reported when it first failed
 		}
-		return r.fail(err, fp)
-	}
-	if now, err := fingerprint(r.dir); err != nil || now != fp {
-		// Files changed while they were read: what was read may be half old, half new.
-		// The next poll loads again.
-		logr.FromContextOrDiscard(ctx).Info("manifests changed while loading; will load again", "manifests", r.dir)
-		return nil
+		r.opts.Metrics.LoadError()
+		r.opts.Metrics.FailedRevision(v.Revision)
+		return r.fail(now, &ReloadError{Revision: v.Revision, InForce: st.Revision, Err: err}, v.ID)
 	}
 	r.store.Set(d)
-	r.last, r.tried = fp, true
-	r.failed.Store(nil)
 	r.opts.Metrics.Loaded(d.Revision)
-	logr.FromContextOrDiscard(ctx).Info("desired state loaded", "manifests", r.dir, "revision", d.Revision, "objects", len(d.Targets))
+	r.opts.Metrics.FailedRevision("")
+	r.succeed(now, d.Revision, v.ID)
+	logr.FromContextOrDiscard(ctx).Info("desired state loaded", "revision", d.Revision, "objects", len(d.Targets))
 	return nil
 }
 
-func (r *Reloader) fail(err error, fp uint64) error {
-	r.last, r.tried = fp, true
-	r.retryAt = r.now().Add(r.opts.RetryInterval)
-	r.failed.Store(&err)
-	r.opts.Metrics.LoadError()
+func (r *Reloader) succeed(now time.Time, revision, version string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.status = Status{Revision: revision, Version: version, CurrentAt: now}
+}
+
+func (r *Reloader) fail(now time.Time, err *ReloadError, version string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.status.FailingSince.IsZero() {
+		r.status.FailingSince = now
+	}
+	r.status.Err = err
+	if version != "" {
+		r.status.failedVersion, r.status.failedAt = version, now
+	}
 	return err
 }
 
-// Err returns the error of the latest load while the manifests fail to load (the Store then
-// holds the last good state), and nil once a load succeeds. The auditor does not remediate
-// while it is set. It is safe to call from any goroutine.
+// sameError reports whether the load error err says what the *ReloadError prev says.
+func sameError(prev, err error) bool {
+	var re *ReloadError
+	return errors.As(prev, &re) && !re.Fetch && re.Err.Error() == err.Error()
+}
+
+// Status returns what the Reloader knows of its source. It is safe to call from any
+// goroutine.
+func (r *Reloader) Status() Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.status
+}
+
+// Err returns the latest poll's error while polls fail (the Store then holds the last good
+// state, which may be behind the source), and nil once one succeeds. The auditor does not
+// remediate while it is set. It is safe to call from any goroutine.
 func (r *Reloader) Err() error {
-	if p := r.failed.Load(); p != nil {
-		return *p
+	if err := r.Status().Err; err != nil {
+		return err
 	}
 	return nil
 }
 
-// Start reloads every Interval until ctx ends. Failures are logged; the last good state stays
-// in force.
+// Stale tells whether the state in force was last confirmed as the source's latest longer
+// ago than MaxStaleness, and why: the webhook then warns instead of denying.
+func (r *Reloader) Stale() (string, bool) {
+	if r.opts.MaxStaleness <= 0 {
+		return "", false
+	}
+	st := r.Status()
+	now := r.opts.Clock.Now()
+	if st.CurrentAt.IsZero() || now.Sub(st.CurrentAt) <= r.opts.MaxStaleness {
+		return "", false
+	}
+	var re *ReloadError
+	switch {
+	case errors.As(st.Err, &re) && re.Fetch:
+		return "Git could not be reached since " + stamp(st.FailingSince), true
+	case errors.As(st.Err, &re):
+		return "Git's revision " + re.Revision + " has not loaded since " + stamp(st.FailingSince), true
+	}
+	return "Git has not been fetched since " + stamp(st.CurrentAt), true
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// Fresh is a health check (a controller-runtime healthz.Checker) that fails while Stale.
+func (r *Reloader) Fresh(*http.Request) error {
+	if reason, stale := r.Stale(); stale {
+		return errors.New(reason)
+	}
+	return nil
+}
+
+func (r *Reloader) updateStale() {
+	_, stale := r.Stale()
+	r.opts.Metrics.Stale(stale)
+}
+
+// Start polls every Interval until ctx ends. Failures are logged with the revision that
+// failed and the one still in force; the last good state stays in force.
 func (r *Reloader) Start(ctx context.Context) error {
 	log := logr.FromContextOrDiscard(ctx)
-	t := time.NewTicker(r.opts.Interval)
+	t := r.opts.Clock.NewTicker(r.opts.Interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-t.C:
+		case <-t.C():
 		}
 		if err := r.Reload(ctx); err != nil {
-			log.Error(err, "manifests did not load; keeping the last good desired state", "manifests", r.dir)
+			LogReloadError(log, err)
 		}
 	}
 }
 
+// LogReloadError logs a failed poll: the error, the revision that failed and the one still
+// in force.
+func LogReloadError(log logr.Logger, err error) {
+	var re *ReloadError
+	if !errors.As(err, &re) {
+		log.Error(err, "manifests did not load; keeping the last good desired state")
+		return
+	}
+	if re.Fetch {
+		log.Error(re.Err, "source could not be fetched; keeping the last good desired state", "revision", re.InForce)
+		return
+	}
+	log.Error(re.Err, "manifests did not load; keeping the last good desired state", "failedRevision", re.Revision, "revision", re.InForce)
+}
+
 // NeedLeaderElection tells the controller-runtime Manager that every replica reloads.
 func (r *Reloader) NeedLeaderElection() bool { return false }
-
-// fingerprint hashes the names, sizes, modes and modification times of the files under dir,
-// following symbolic links (a mounted ConfigMap's files are links) and skipping hidden names,
-// as manifest.Load does. It reads no file contents.
-func fingerprint(dir string) (uint64, error) {
-	h := fnv.New64a()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p != dir && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // a dangling link: the loader skips it too, or reports it
-			}
-			return err
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00", p, info.Size(), info.Mode(), info.ModTime().UnixNano())
-		return nil
-	})
-	return h.Sum64(), err
-}

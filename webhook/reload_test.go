@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,11 +10,13 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
 // reloadFixture is a manifest directory with a Reloader on it.
@@ -33,15 +36,15 @@ func newReloadFixture(t *testing.T, interval time.Duration) *reloadFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	load := func() (*check.Desired, error) {
+	load := func(_ context.Context, s source.Snapshot, _ string) (*check.Desired, error) {
 		f.loads++
-		set, err := manifest.Load(f.dir, manifest.Options{})
+		set, err := source.Load(s, manifest.Options{})
 		if err != nil {
 			return nil, err
 		}
 		return check.Compile(set, "rev", builtin.NewResolver(nil), nil)
 	}
-	f.reloader = NewReloader(f.dir, load, f.store, ReloaderOptions{Interval: interval, Metrics: m})
+	f.reloader = NewReloader(&DirSource{Dir: f.dir, Loader: load}, f.store, ReloaderOptions{Interval: interval, Metrics: m})
 	return f
 }
 
@@ -159,12 +162,21 @@ func TestReloaderStart(t *testing.T) {
 	}
 }
 
-// TestReloadRetriesFailedLoad checks that a load that failed is tried again, every
-// RetryInterval, while the directory does not change (what it lacked, a CRD say, may be in
-// the cluster by then), that a retry failing the same way is not reported again, and that one
-// failing another way is.
+// fixedSource is a Source whose one version loads with load.
+type fixedSource struct {
+	load func() (*check.Desired, error)
+}
+
+func (s fixedSource) Latest(context.Context) (Version, error) {
+	return Version{ID: "v1", Revision: "rev"}, nil
+}
+
+func (s fixedSource) Load(context.Context, Version) (*check.Desired, error) { return s.load() }
+
+// TestReloadRetriesFailedLoad checks that a version that failed to load is tried again every
+// RetryInterval although it has not changed (a CRD installed since), and that a retry failing
+// the same way is not reported again.
 func TestReloadRetriesFailedLoad(t *testing.T) {
-	dir := t.TempDir()
 	m, err := metrics.New(prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -178,9 +190,9 @@ func TestReloadRetriesFailedLoad(t *testing.T) {
 		}
 		return &check.Desired{Revision: "rev"}, nil
 	}
-	now := time.Unix(1700000000, 0)
-	r := NewReloader(dir, load, &Store{}, ReloaderOptions{Interval: time.Second, RetryInterval: time.Minute, Metrics: m})
-	r.now = func() time.Time { return now }
+	clk := clocktesting.NewFakeClock(time.Unix(1700000000, 0))
+	store := &Store{}
+	r := NewReloader(fixedSource{load: load}, store, ReloaderOptions{Interval: time.Second, RetryInterval: time.Minute, Metrics: m, Clock: clk})
 	ctx := t.Context()
 	if err := r.Reload(ctx); !errors.Is(err, missing) {
 		t.Fatalf("first load: err = %v, want %v", err, missing)
@@ -201,12 +213,12 @@ func TestReloadRetriesFailedLoad(t *testing.T) {
 		{name: "loaded: no more retries", advance: time.Hour, wantLoads: 4, wantState: true},
 	}
 	for _, s := range steps {
-		now = now.Add(s.advance)
+		clk.Step(s.advance)
 		missing = s.change
 		err := r.Reload(ctx)
-		if loads != s.wantLoads || (err != nil) != s.wantErr || (r.store.Load() != nil) != s.wantState {
+		if loads != s.wantLoads || (err != nil) != s.wantErr || (store.Load() != nil) != s.wantState {
 			t.Fatalf("%s: loads = %d, err = %v, state = %v; want %d loads, error %v, state %v",
-				s.name, loads, err, r.store.Load() != nil, s.wantLoads, s.wantErr, s.wantState)
+				s.name, loads, err, store.Load() != nil, s.wantLoads, s.wantErr, s.wantState)
 		}
 	}
 }

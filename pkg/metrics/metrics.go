@@ -19,6 +19,7 @@ type Metrics struct {
 	auditDuration prometheus.Histogram
 	remediations  *prometheus.CounterVec
 	contested     *prometheus.GaugeVec // no labels: absent until the first audit, like resources
+	source        sourceMetrics        // the desired state's source (source.go)
 }
 
 // Remediation results, the values of gitops_drift_remediations_total's result label.
@@ -78,10 +79,11 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Tracked resources the auditor backs off from because another writer reverts their remediation; exported by the replica that audits (the leader).",
 		}, nil),
 	}
+	m.source = newSourceMetrics()
 	var errs []error
-	for _, c := range []prometheus.Collector{
+	for _, c := range append([]prometheus.Collector{
 		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested,
-	} {
+	}, m.source.collectors()...) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}

@@ -11,6 +11,10 @@ import (
 // characters are not escaped.
 func JSON(w io.Writer, r Report) error {
 	r.Resources = normalize(r.Resources)
+	if r.StaleSince != nil {
+		utc := r.StaleSince.UTC()
+		r.StaleSince = &utc
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

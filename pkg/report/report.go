@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
@@ -73,9 +74,14 @@ type Summary struct {
 
 // Report is the result of one check of every tracked resource.
 type Report struct {
-	Revision  string     `json:"revision"`
-	Summary   Summary    `json:"summary"`
-	Resources []Resource `json:"resources"`
+	Revision string `json:"revision"`
+	// StaleSince is set when the latest version of the manifests could not be fetched or
+	// loaded: Revision is then the last good one, checked in its place since that time.
+	StaleSince *time.Time `json:"staleSince,omitempty"`
+	// StaleError is why, while StaleSince is set.
+	StaleError string     `json:"staleError,omitempty"`
+	Summary    Summary    `json:"summary"`
+	Resources  []Resource `json:"resources"`
 }
 
 // New returns the Report of one check at the given Git revision ("" when the manifests are not in

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -35,7 +36,7 @@ func Text(w io.Writer, r Report) error {
 			continue
 		}
 		if listed == 0 {
-			fmt.Fprintf(&b, "Drift Report\nGit revision : %s\n%s\n\n", revision(r.Revision), rule)
+			fmt.Fprintf(&b, "Drift Report\nGit revision : %s\n%s\n\n", revisionOf(r), rule)
 		}
 		listed++
 		writeResource(&b, res)
@@ -46,7 +47,7 @@ func Text(w io.Writer, r Report) error {
 	}
 	if listed == 0 {
 		fmt.Fprintf(&b, "No drift detected: %d resource(s) in sync (Git revision %s)\n",
-			len(r.Resources), revision(r.Revision))
+			len(r.Resources), revisionOf(r))
 	} else {
 		fmt.Fprintf(&b, "%s\nTotal: %d resource(s) drifted, %d field(s) changed\n",
 			rule, changed, fields)
@@ -94,6 +95,15 @@ func writeResource(b *bytes.Buffer, r Resource) {
 		}
 	}
 	b.WriteString("\n")
+}
+
+// revisionOf returns the report's revision, followed by "(stale since TIME)" when the
+// latest manifests could not be fetched or loaded.
+func revisionOf(r Report) string {
+	if r.StaleSince == nil {
+		return revision(r.Revision)
+	}
+	return revision(r.Revision) + " (stale since " + r.StaleSince.UTC().Format(time.RFC3339) + ")"
 }
 
 // revision returns rev, or a placeholder when it is empty.

@@ -111,9 +111,17 @@ func startServe(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string
 	// A ConfigMap Git defines and the tests never create: a dry-run CREATE of another
 	// version of it tells when the API server calls the webhook.
 	w.writeFile("sentinel.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e2e-sentinel\ndata:\n  probe: git\n")
+	w.launch([]string{"--manifests", w.manifests}, args...)
+	return w
+}
+
+// launch starts `serve` with the desired state's flags (--manifests or --git-url ...) and
+// args, in w's namespace, and waits until it is ready.
+func (w *webhook) launch(sourceArgs []string, args ...string) {
+	t, ns := w.t, w.ns
+	t.Helper()
 	w.port, w.metrics, w.health = freePort(t), freePort(t), freePort(t)
-	w.cmd = exec.Command(binary, append([]string{"serve",
-		"--manifests", w.manifests,
+	w.cmd = exec.Command(binary, append(append(append([]string{"serve"}, sourceArgs...),
 		"--namespace", ns,
 		"--kubeconfig", shared.webhookKC,
 		"--cert-dir", shared.certDir,
@@ -122,7 +130,7 @@ func startServe(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", w.health),
 		"--reload-interval", "200ms",
 		"--log-format", "json",
-	}, args...)...)
+	), args...)...)
 	w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
 	if err := w.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -135,7 +143,6 @@ func startServe(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string
 		}
 	})
 	w.waitReady()
-	return w
 }
 
 // writeFile writes a file of the manifest directory, as a Git checkout changes.

@@ -12,6 +12,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // RunCheck connects to the cluster and runs the check once (--once) or every interval until
@@ -33,6 +34,9 @@ func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 	}
 	c := &checker{opts: o, client: client, schemas: schema.NewResolverForDiscovery(client.Discovery), streams: streams, secretKey: check.NewSecretKey()}
 	runner := &check.Runner{Live: client, Options: check.Options{DryRun: o.DryRun, Remediator: rem}}
+	if o.Git.URL != "" {
+		return c.runGit(ctx, runner, log)
+	}
 	if o.Once {
 		runner.Desired = c.load
 		return c.once(ctx, runner)
@@ -48,15 +52,46 @@ type checker struct {
 	schemas *schema.Resolver
 	streams IOStreams
 	last    *check.Desired // the last manifest set that loaded cleanly
+	// failingSince is when the manifests stopped loading; zero while they load.
+	failingSince time.Time
+	// staleSince returns failingSince, or the Git source's.
+	staleSince func() time.Time
 	// secretKey is this process's key of the hashes that stand for Secret values.
 	secretKey []byte
 }
 
+// keyed gives a newly loaded desired state the process's Secret redaction key.
+func (c *checker) keyed(_ context.Context, d *check.Desired) {
+	d.SetSecretKey(c.secretKey)
+}
+
+// runGit checks the desired state of a Git repository: fetched and loaded once before the
+// first check (a failure exits 2), then, in a loop, polled every --git-poll-interval in the
+// background while the checks use the last good revision.
+func (c *checker) runGit(ctx context.Context, runner *check.Runner, log logr.Logger) error {
+	src, err := c.opts.source(c.client, c.schemas, c.keyed)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	store := &webhook.Store{}
+	reloader := webhook.NewReloader(src, store, webhook.ReloaderOptions{Interval: c.opts.Git.PollInterval, RetryFailed: true})
+	if err := reloader.Reload(ctx); err != nil {
+		return withCode(ExitError, err)
+	}
+	runner.Desired = func(context.Context) (*check.Desired, error) { return store.Load(), reloader.Err() }
+	if c.opts.Once {
+		return c.once(ctx, runner)
+	}
+	c.staleSince = func() time.Time { return reloader.Status().FailingSince }
+	go func() { _ = reloader.Start(ctx) }() // ends with ctx; logs its failures
+	return c.loop(ctx, runner, log)
+}
+
 // load reads and compiles the manifests. On failure nothing else may happen with them.
 func (c *checker) load(ctx context.Context) (*check.Desired, error) {
-	d, err := c.opts.load(ctx, logr.FromContextOrDiscard(ctx), c.client, c.schemas)
+	d, err := c.opts.load(ctx, c.client, c.schemas)
 	if d != nil {
-		d.SetSecretKey(c.secretKey)
+		c.keyed(ctx, d)
 	}
 	return d, err
 }
@@ -67,9 +102,12 @@ func (c *checker) load(ctx context.Context) (*check.Desired, error) {
 func (c *checker) loadOrLast(ctx context.Context) (*check.Desired, error) {
 	d, err := c.load(ctx)
 	if err != nil {
+		if c.failingSince.IsZero() {
+			c.failingSince = time.Now()
+		}
 		return c.last, err
 	}
-	c.last = d
+	c.last, c.failingSince = d, time.Time{}
 	return d, nil
 }
 
@@ -114,6 +152,19 @@ func outcome(r report.Report, failOnDrift bool) error {
 	return nil
 }
 
+// markStale records in r that its revision is the last good one, since when and why.
+func (c *checker) markStale(r *report.Report, stale *check.StaleError) {
+	since := c.failingSince
+	if c.staleSince != nil {
+		since = c.staleSince()
+	}
+	if since.IsZero() {
+		return
+	}
+	since = since.UTC()
+	r.StaleSince, r.StaleError = &since, stale.Err.Error()
+}
+
 // loop checks every interval until ctx ends. A manifest set that fails to load is logged and
 // the last good one stays in force for the report, but nothing is remediated from it until
 // the manifests load again: Git has moved on to a state that cannot be read. Errors never end
@@ -126,9 +177,10 @@ func (c *checker) loop(ctx context.Context, runner *check.Runner, log logr.Logge
 		var stale *check.StaleError
 		switch {
 		case errors.As(err, &stale):
-			log.Error(stale.Err, "manifests did not load; keeping the last good set, without remediation", "manifests", c.opts.Manifests)
+			c.markStale(&r, stale)
+			log.Error(stale.Err, "manifests did not load; keeping the last good set, without remediation", "manifests", c.opts.where(), "revision", r.Revision)
 		case err != nil:
-			log.Error(err, "manifests did not load", "manifests", c.opts.Manifests)
+			log.Error(err, "manifests did not load", "manifests", c.opts.where())
 		}
 		if err == nil || stale != nil {
 			if err := c.write(r); err != nil {

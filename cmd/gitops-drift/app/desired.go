@@ -17,13 +17,17 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
+	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // DesiredOptions say where the desired state comes from and which cluster it is compared
 // with. The check and serve share them.
 type DesiredOptions struct {
-	// Manifests is the directory of desired-state YAML. Required.
+	// Manifests is the directory of desired-state YAML, or of a kustomization. Either it or
+	// Git.URL is required.
 	Manifests string
+	// Git is the Git repository the desired state is read from instead (--git-*).
+	Git GitOptions
 	// Namespace is given to namespaced objects without one. Defaults to "default".
 	Namespace string
 	// Kubeconfig is the kubeconfig path; empty means $KUBECONFIG, ~/.kube/config, in-cluster.
@@ -36,23 +40,31 @@ type DesiredOptions struct {
 
 // NewDesiredOptions returns the options with their defaults.
 func NewDesiredOptions() DesiredOptions {
-	return DesiredOptions{Namespace: "default"}
+	return DesiredOptions{Namespace: "default", Git: NewGitOptions()}
 }
 
 // BindFlags registers the options' flags on fs; manifests is the usage of --manifests.
 func (o *DesiredOptions) BindFlags(fs *pflag.FlagSet, manifests string) {
 	fs.StringVar(&o.Manifests, "manifests", o.Manifests, manifests)
+	o.Git.BindFlags(fs)
 	fs.StringVarP(&o.Namespace, "namespace", "n", o.Namespace, "namespace for namespaced objects that set none")
 	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster)")
 	fs.StringVar(&o.Context, "context", o.Context, "kubeconfig context (default: the current context)")
 	fs.StringArrayVar(&o.IgnoreFields, "ignore-fields", o.IgnoreFields, "comma-separated field paths never counted as drift, e.g. spec.replicas,spec.template.spec.containers[*].image (repeatable)")
 }
 
-// Validate reports a missing --manifests and ignore paths that do not parse.
+// Validate reports a missing (or doubled) source of the desired state, Git options that
+// cannot work and ignore paths that do not parse.
 func (o *DesiredOptions) Validate() error {
 	var errs []error
-	if o.Manifests == "" {
-		errs = append(errs, errors.New("--manifests is required"))
+	switch {
+	case o.Manifests == "" && o.Git.URL == "":
+		errs = append(errs, errors.New("--manifests or --git-url is required"))
+	case o.Manifests != "" && o.Git.URL != "":
+		errs = append(errs, errors.New("--manifests and --git-url cannot be combined: the desired state comes from one of them"))
+	}
+	if err := o.Git.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := o.Ignore(); err != nil {
 		errs = append(errs, err)
@@ -75,40 +87,72 @@ func (o *DesiredOptions) Config() (*rest.Config, error) {
 	return cluster.Config(o.Kubeconfig, o.Context)
 }
 
-// load reads the manifests, defaulting namespaced objects to Namespace, and compiles them
+// where names the desired state's source in messages.
+func (o *DesiredOptions) where() string {
+	if o.Git.URL != "" {
+		return o.Git.where()
+	}
+	return o.Manifests
+}
+
+// loader returns the function that loads a snapshot of the source: reads the manifests (or
+// renders the kustomization), defaulting namespaced objects to Namespace, and compiles them
 // against the cluster's kinds and schemas, normalising custom resources by their CRDs as the
-// cluster has them now. It returns a complete desired state or an error naming every problem,
-// never a partial state. The check (once and loop) and serve use it.
+// cluster has them now, at revision. It returns a complete desired state or an error naming
+// every problem, never a partial state. The check (once and loop) and serve use it.
 //
 // Every load first forgets what client and schemas learned of the cluster's kinds and CRD
-// schemas, so that a CRD installed or changed since the last load is seen. The warnings of
-// a set that loads are logged to log, once per load; ctx bounds the CRD reads.
-func (o *DesiredOptions) load(ctx context.Context, log logr.Logger, client *cluster.Client, schemas *schema.Resolver) (*check.Desired, error) {
-	ignore, err := o.Ignore()
+// schemas, so that a CRD installed or changed since the last load is seen. The warnings of a
+// set that loads are logged to the context's logger, once per load, then loaded (if not nil)
+// sees the new state.
+func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) webhook.LoadFunc {
+	return func(ctx context.Context, s source.Snapshot, revision string) (*check.Desired, error) {
+		ignore, err := o.Ignore()
+		if err != nil {
+			return nil, err
+		}
+		client.Reset()
+		schemas.Reset()
+		set, err := source.Load(s, manifest.Options{Namespace: o.Namespace, Scope: cluster.Scope{Mapper: client.Mapper}})
+		if err != nil {
+			return nil, fmt.Errorf("load manifests from %s:\n%w", o.where(), err)
+		}
+		norm, err := normalize.New(normalize.NewClusterCRDs(ctx, client.Dynamic, client.Mapper))
+		if err != nil {
+			return nil, err
+		}
+		d, err := check.Compiler{Schemas: schemas, Normalizer: norm, Ignore: ignore}.Compile(set, revision)
+		if err != nil {
+			return nil, fmt.Errorf("load manifests from %s:\n%w", o.where(), err)
+		}
+		logWarnings(logr.FromContextOrDiscard(ctx), d.Warnings)
+		if loaded != nil {
+			loaded(ctx, d)
+		}
+		return d, nil
+	}
+}
+
+// source returns where the desired state comes from: the Git repository, or the
+// --manifests directory. loaded is given to loader.
+func (o *DesiredOptions) source(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) (webhook.Source, error) {
+	load := o.loader(client, schemas, loaded)
+	if o.Git.URL == "" {
+		return &webhook.DirSource{Dir: o.Manifests, Loader: load}, nil
+	}
+	g, err := o.Git.Source()
 	if err != nil {
 		return nil, err
 	}
-	client.Reset()
-	schemas.Reset()
-	set, err := manifest.Load(o.Manifests, manifest.Options{
-		Namespace: o.Namespace,
-		Scope:     cluster.Scope{Mapper: client.Mapper},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load manifests from %s:\n%w", o.Manifests, err)
-	}
+	return &webhook.GitSource{Git: g, Loader: load}, nil
+}
+
+// load reads the --manifests directory as it is now (see loader), at the revision of the Git
+// checkout holding it, if any.
+func (o *DesiredOptions) load(ctx context.Context, client *cluster.Client, schemas *schema.Resolver) (*check.Desired, error) {
 	rev, err := source.Revision(o.Manifests)
 	if err != nil {
 		return nil, fmt.Errorf("read Git revision of %s: %w", o.Manifests, err)
 	}
-	norm, err := normalize.New(normalize.NewClusterCRDs(ctx, client.Dynamic, client.Mapper))
-	if err != nil {
-		return nil, err
-	}
-	d, err := check.Compiler{Schemas: schemas, Normalizer: norm, Ignore: ignore}.Compile(set, rev)
-	if err != nil {
-		return nil, fmt.Errorf("load manifests from %s:\n%w", o.Manifests, err)
-	}
-	logWarnings(log, d.Warnings)
-	return d, nil
+	return o.loader(client, schemas, nil)(ctx, source.Snapshot{Root: o.Manifests}, rev)
 }

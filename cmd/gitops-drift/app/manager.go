@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -37,6 +38,8 @@ const (
 	inClusterNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 	// eventSource is the reporting controller of the auditor's Events.
 	eventSource = "gitops-drift"
+	// gitFreshCheck names the readiness check that fails while the Git source is stale.
+	gitFreshCheck = "git-fresh"
 	// gracefulShutdownTimeout bounds the wait for in-flight admission requests and the audit
 	// on SIGTERM, within Kubernetes' default 30s grace period.
 	gracefulShutdownTimeout = 25 * time.Second
@@ -81,7 +84,7 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 	opts := manager.Options{
 		Logger:                        log,
 		BaseContext:                   func() context.Context { return logr.NewContext(context.Background(), log) },
-		Metrics:                       metricsserver.Options{BindAddress: o.MetricsBindAddress},
+		Metrics:                       metricsserver.Options{BindAddress: o.MetricsBindAddress, ExtraHandlers: refreshHandlers(o, reloader, log)},
 		HealthProbeBindAddress:        o.HealthProbeBindAddress,
 		LeaderElection:                o.LeaderElect,
 		LeaderElectionID:              leaderElectionID,
@@ -101,8 +104,13 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 		mgr.AddReadyzCheck("desired-state", store.Ready),
 		mgr.Add(reloader),
 	}
+	if o.Git.URL != "" {
+		// Fails while the staleness guard is on, for /readyz?verbose and /readyz/git-fresh;
+		// the install's probe excludes it (see manifests/git/).
+		errs = append(errs, mgr.AddReadyzCheck(gitFreshCheck, reloader.Fresh))
+	}
 	if !o.NoWebhook {
-		errs = append(errs, addWebhook(ctx, mgr, o, store, m, log))
+		errs = append(errs, addWebhook(ctx, mgr, o, store, reloader, m, log))
 	}
 	if !o.NoAudit {
 		errs = append(errs, addAuditor(mgr, o, client, store, reloader, m, log))
@@ -110,32 +118,48 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 	return mgr, errors.Join(errs...)
 }
 
-// loadStore loads the manifests into a new Store, and returns it with the Reloader that keeps
-// it up to date.
+// loadStore loads the desired state into a new Store, and returns it with the Reloader that
+// keeps it up to date: the directory is polled every --reload-interval; Git every
+// --git-poll-interval, a commit that fails to load tried again at each poll, the staleness
+// guard set to --git-max-staleness.
 func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*webhook.Store, *webhook.Reloader, error) {
-	log := logr.FromContextOrDiscard(ctx)
-	schemas := schema.NewResolverForDiscovery(client.Discovery)
-	store := &webhook.Store{}
 	secretKey := check.NewSecretKey() // one per process: equal Secret values show equal hashes in every audit
-	reloader := webhook.NewReloader(o.Manifests, func() (*check.Desired, error) {
-		d, err := o.load(ctx, log, client, schemas)
-		if d != nil {
-			d.SetSecretKey(secretKey)
+	loaded := func(ctx context.Context, d *check.Desired) {
+		d.SetSecretKey(secretKey)
+		if !o.NoWebhook {
+			warnRegistration(ctx, logr.FromContextOrDiscard(ctx), o.WebhookConfiguration, client, d)
 		}
-		if err == nil && !o.NoWebhook {
-			warnRegistration(ctx, log, o.WebhookConfiguration, client, d)
-		}
-		return d, err
-	}, store, webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m})
+	}
+	src, err := o.source(client, schema.NewResolverForDiscovery(client.Discovery), loaded)
+	if err != nil {
+		return nil, nil, err
+	}
+	ropts := webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m}
+	if o.Git.URL != "" {
+		ropts.Interval, ropts.RetryFailed, ropts.MaxStaleness = o.Git.PollInterval, true, o.GitMaxStaleness
+	}
+	store := &webhook.Store{}
+	reloader := webhook.NewReloader(src, store, ropts)
 	if err := reloader.Reload(ctx); err != nil {
 		return nil, nil, err
 	}
 	return store, reloader, nil
 }
 
+// refreshHandlers returns POST /git/refresh when --git-refresh-secret-file is set. It is
+// served by the metrics server: plain HTTP (or HTTPS) reachable by in-cluster callers such
+// as a GitOps controller's notifications, unlike the webhook server, whose only client is
+// the API server, and the probe server, which is the kubelet's.
+func refreshHandlers(o *ServeOptions, r *webhook.Reloader, log logr.Logger) map[string]http.Handler {
+	if o.GitRefreshSecretFile == "" {
+		return nil
+	}
+	return map[string]http.Handler{webhook.RefreshPath: webhook.RefreshHandler(r, o.GitRefreshSecretFile, log.WithName("refresh"))}
+}
+
 // addWebhook finds the webhook's own identity (always exempt, so that remediation is never
 // judged), and registers the webhook and its readiness check with mgr.
-func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store *webhook.Store, m *metrics.Metrics, log logr.Logger) error {
+func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store *webhook.Store, r *webhook.Reloader, m *metrics.Metrics, log logr.Logger) error {
 	self, err := cluster.WhoAmI(ctx, mgr.GetConfig())
 	if err != nil {
 		return err
@@ -148,8 +172,9 @@ func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store
 		ExemptGroups: o.ExemptGroups,
 		Log:          log.WithName("audit"),
 		Metrics:      m,
+		Stale:        r.Stale,
 	})
-	log.Info("webhook configured", "manifests", o.Manifests, "enforcement", enforcement, "webhookPort", o.WebhookPort, "exemptUsers", exemptUsers, "exemptGroups", o.ExemptGroups)
+	log.Info("webhook configured", "manifests", o.where(), "enforcement", enforcement, "webhookPort", o.WebhookPort, "exemptUsers", exemptUsers, "exemptGroups", o.ExemptGroups)
 	srv := mgr.GetWebhookServer()
 	srv.Register(webhook.Path, h.Webhook())
 	return mgr.AddReadyzCheck("webhook", srv.StartedChecker())

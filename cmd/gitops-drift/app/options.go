@@ -45,7 +45,7 @@ func NewCheckOptions() *CheckOptions {
 
 // BindFlags registers the options' flags on fs.
 func (o *CheckOptions) BindFlags(fs *pflag.FlagSet) {
-	o.DesiredOptions.BindFlags(fs, "directory of desired-state manifests (*.yaml, *.yml, *.json, recursive); required")
+	o.DesiredOptions.BindFlags(fs, "directory of desired-state manifests (*.yaml, *.yml, *.json, recursive), or of a kustomization; it or --git-url is required")
 	fs.BoolVar(&o.DryRun, "dry-run", o.DryRun, "report only, change nothing (the default)")
 	fs.BoolVar(&o.NoDryRun, "no-dry-run", o.NoDryRun, "turn --dry-run off (reports say drift-detected without (dry-run))")
 	o.RemediationOptions.BindFlags(fs, "re-apply Git's state to drifted and missing resources (turns --dry-run off)")

@@ -81,7 +81,10 @@ func TestBadFlagsExit2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{}, "--manifests is required"},
+		{[]string{}, "--manifests or --git-url is required"},
+		{[]string{"--manifests", "d", "--git-url", "file:///r.git"}, "--manifests and --git-url cannot be combined"},
+		{[]string{"--manifests", "d", "--git-token-file", "t"}, "--git-token-file: need --git-url"},
+		{[]string{"--git-url", "file:///r.git", "--git-token-file", "t", "--git-ssh-key-file", "k"}, "cannot be combined"},
 		{[]string{"--manifests", "d", "--output", "yaml"}, `--output "yaml": want text or json`},
 		{[]string{"--manifests", "d", "--interval", "soon"}, "want a duration"},
 		{[]string{"--manifests", "d", "--interval", "0"}, "must be positive"},

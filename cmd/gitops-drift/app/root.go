@@ -18,10 +18,11 @@ func Main(ctx context.Context, streams IOStreams, args []string) int {
 func NewCommand(streams IOStreams, run func(context.Context, IOStreams, *CheckOptions) error) *cobra.Command {
 	opts := NewCheckOptions()
 	cmd := &cobra.Command{
-		Use:   "gitops-drift --manifests DIR [flags]",
+		Use:   "gitops-drift (--manifests DIR | --git-url URL) [flags]",
 		Short: "Report drift between a Kubernetes cluster and the manifests in Git",
-		Long: "gitops-drift compares the objects defined by the YAML manifests in a directory of a Git\n" +
-			"checkout with the live objects of a cluster and reports drift field by field.\n" +
+		Long: "gitops-drift compares the objects defined by the YAML manifests (or the kustomization) in\n" +
+			"a directory of a Git checkout, or in a Git repository (--git-url), with the live objects of\n" +
+			"a cluster and reports drift field by field.\n" +
 			"Exit codes: 0 no drift (or drift without --fail-on-drift), 1 drift with --fail-on-drift,\n" +
 			"2 any error (bad flags, manifests that do not load, cluster unreachable, a resource that\n" +
 			"could not be read or remediated).",

@@ -44,7 +44,15 @@ type ServeOptions struct {
 	// Defaults to ":8081".
 	HealthProbeBindAddress string
 	// ReloadInterval is how often the manifest directory is checked for changes. Defaults to 2s.
+	// A Git source is polled every Git.PollInterval instead.
 	ReloadInterval time.Duration
+	// GitMaxStaleness is how long the desired state may go without being confirmed as Git's
+	// latest (Git unreachable, or its latest commit not loading) before the webhook warns
+	// instead of denying. Defaults to 10m; 0 never stops denying.
+	GitMaxStaleness time.Duration
+	// GitRefreshSecretFile, when set, serves POST /git/refresh on the metrics server for
+	// callers that send its content as a bearer token.
+	GitRefreshSecretFile string
 	// AuditInterval is the time between the auditor's full audits; a watch event on a tracked
 	// object has it checked again within a second anyway. Defaults to 60s.
 	AuditInterval time.Duration
@@ -80,6 +88,7 @@ func NewServeOptions() *ServeOptions {
 		MetricsBindAddress:     ":8080",
 		HealthProbeBindAddress: ":8081",
 		ReloadInterval:         2 * time.Second,
+		GitMaxStaleness:        10 * time.Minute,
 		AuditInterval:          time.Minute,
 		RemediationOptions:     NewRemediationOptions(),
 		RemediationQPS:         5,
@@ -89,7 +98,7 @@ func NewServeOptions() *ServeOptions {
 
 // BindFlags registers the options' flags on fs.
 func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
-	o.DesiredOptions.BindFlags(fs, "directory of desired-state manifests, reloaded when it changes; required")
+	o.DesiredOptions.BindFlags(fs, "directory of desired-state manifests (or of a kustomization), reloaded when it changes; it or --git-url is required")
 	fs.StringVar(&o.CertDir, "cert-dir", o.CertDir, "directory holding tls.crt and tls.key, reloaded on change (default: <temp dir>/k8s-webhook-server/serving-certs)")
 	fs.IntVar(&o.WebhookPort, "webhook-port", o.WebhookPort, "HTTPS port of the admission webhook")
 	fs.StringVar(&o.WebhookConfiguration, "webhook-configuration", o.WebhookConfiguration, `ValidatingWebhookConfiguration registering the webhook, read at each load to warn about manifests it is not sent in Git's version; "" turns the check off`)
@@ -99,6 +108,8 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, `address of the Prometheus metrics endpoint; "0" turns it off`)
 	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress, `address of /healthz and /readyz; "0" turns them off`)
 	fs.Var((*seconds)(&o.ReloadInterval), "reload-interval", "how often to check --manifests for changes: a duration (2s) or seconds")
+	fs.Var((*seconds)(&o.GitMaxStaleness), "git-max-staleness", "with --git-url: after this long without confirming the desired state as Git's latest, the webhook warns instead of denying (0: never)")
+	fs.StringVar(&o.GitRefreshSecretFile, "git-refresh-secret-file", o.GitRefreshSecretFile, "with --git-url: serve POST /git/refresh on the metrics server, for callers sending this file's content as a bearer token")
 	fs.Var((*seconds)(&o.AuditInterval), "audit-interval", "time between full audits: a duration (1m) or seconds; watch events are checked within a second anyway")
 	fs.BoolVar(&o.NoWebhook, "no-webhook", o.NoWebhook, "do not serve the admission webhook (audit only)")
 	fs.BoolVar(&o.NoAudit, "no-audit", o.NoAudit, "do not audit (admission webhook only)")
@@ -120,6 +131,15 @@ func (o *ServeOptions) Validate() error {
 	}
 	if o.ReloadInterval <= 0 {
 		errs = append(errs, fmt.Errorf("--reload-interval %s: must be positive", o.ReloadInterval))
+	}
+	if o.GitMaxStaleness < 0 {
+		errs = append(errs, fmt.Errorf("--git-max-staleness %s: must not be negative", o.GitMaxStaleness))
+	}
+	if o.GitRefreshSecretFile != "" && o.Git.URL == "" {
+		errs = append(errs, errors.New("--git-refresh-secret-file: need --git-url"))
+	}
+	if o.GitRefreshSecretFile != "" && o.MetricsBindAddress == "0" {
+		errs = append(errs, errors.New("--git-refresh-secret-file: /git/refresh is served on the metrics server; --metrics-bind-address is 0"))
 	}
 	if o.AuditInterval <= 0 {
 		errs = append(errs, fmt.Errorf("--audit-interval %s: must be positive", o.AuditInterval))
@@ -144,7 +164,7 @@ func (o *ServeOptions) Validate() error {
 func newServeCommand(streams IOStreams, run func(context.Context, IOStreams, *ServeOptions) error) *cobra.Command {
 	opts := NewServeOptions()
 	cmd := &cobra.Command{
-		Use:   "serve --manifests DIR [flags]",
+		Use:   "serve (--manifests DIR | --git-url URL) [flags]",
 		Short: "Serve the admission webhook and the auditor that report, and may repair, drift from Git",
 		Long: "serve runs the validating admission webhook (HTTPS, path /validate): a CREATE, UPDATE or\n" +
 			"DELETE of an object the manifests define that would make it drift from Git is warned about,\n" +

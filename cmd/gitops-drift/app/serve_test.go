@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
 // parseServe runs `serve args` with a run func that only records the options.
@@ -42,7 +44,7 @@ func TestServeFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &ServeOptions{
-		DesiredOptions: DesiredOptions{Manifests: "m", Namespace: "apps", Kubeconfig: "kc", IgnoreFields: []string{"spec.replicas"}},
+		DesiredOptions: DesiredOptions{Manifests: "m", Namespace: "apps", Kubeconfig: "kc", IgnoreFields: []string{"spec.replicas"}, Git: NewGitOptions()},
 		CertDir:        "certs", WebhookPort: 10443, WebhookConfiguration: "drift-dev",
 		Enforcement:             "deny",
 		ExemptUsers:             []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
@@ -50,6 +52,7 @@ func TestServeFlags(t *testing.T) {
 		MetricsBindAddress:      "0",
 		HealthProbeBindAddress:  ":9000",
 		ReloadInterval:          5 * time.Second,
+		GitMaxStaleness:         10 * time.Minute,
 		AuditInterval:           30 * time.Second,
 		NoWebhook:               true,
 		RemediationOptions:      RemediationOptions{Remediate: true, RemediationStrategy: "replace"},
@@ -59,6 +62,26 @@ func TestServeFlags(t *testing.T) {
 		Log:                     LogOptions{Level: "info", Format: "auto"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("options mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestServeGitFlags(t *testing.T) {
+	got, err := parseServe(t, "--git-url", "git@example.com:org/deploy.git", "--git-ref", "v1", "--git-path", "overlays/prod",
+		"--git-poll-interval", "30s", "--git-cache-dir", "/var/cache/gitops-drift", "--git-ssh-key-file", "/etc/git/identity",
+		"--git-known-hosts-file", "/etc/git/known_hosts", "--git-timeout", "1m", "--git-max-staleness", "5m",
+		"--git-refresh-secret-file", "/etc/git/refresh-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := NewServeOptions()
+	want.Git = GitOptions{
+		URL: "git@example.com:org/deploy.git", Ref: "v1", Path: "overlays/prod", PollInterval: 30 * time.Second,
+		CacheDir: "/var/cache/gitops-drift", Timeout: time.Minute,
+		Auth: source.GitAuth{Username: "git", SSHKeyFile: "/etc/git/identity", KnownHostsFile: "/etc/git/known_hosts"},
+	}
+	want.GitMaxStaleness, want.GitRefreshSecretFile = 5*time.Minute, "/etc/git/refresh-secret"
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("options mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -94,7 +117,14 @@ func TestServeValidate(t *testing.T) {
 		args []string
 		want string
 	}{
-		{name: "no manifests", args: nil, want: "--manifests is required"},
+		{name: "no manifests", args: nil, want: "--manifests or --git-url is required"},
+		{name: "manifests and Git", args: []string{"--manifests", "m", "--git-url", "https://example.com/r.git"}, want: "--manifests and --git-url cannot be combined"},
+		{name: "git flags without a URL", args: []string{"--manifests", "m", "--git-ref", "main", "--git-path", "deploy"}, want: "--git-path, --git-ref: need --git-url"},
+		{name: "refresh without Git", args: []string{"--manifests", "m", "--git-refresh-secret-file", "s"}, want: "--git-refresh-secret-file: need --git-url"},
+		{name: "refresh without metrics", args: []string{"--git-url", "https://example.com/r.git", "--git-refresh-secret-file", "s", "--metrics-bind-address", "0"}, want: "/git/refresh is served on the metrics server"},
+		{name: "negative staleness", args: []string{"--git-url", "https://example.com/r.git", "--git-max-staleness", "-1s"}, want: "--git-max-staleness"},
+		{name: "commit hash ref", args: []string{"--git-url", "https://example.com/r.git", "--git-ref", "0123456789012345678901234567890123456789"}, want: "commit hash"},
+		{name: "bad poll interval", args: []string{"--git-url", "https://example.com/r.git", "--git-poll-interval", "0"}, want: "--git-poll-interval"},
 		{name: "bad enforcement", args: []string{"--manifests", "m", "--enforcement", "off"}, want: "--enforcement"},
 		{name: "bad port", args: []string{"--manifests", "m", "--webhook-port", "0"}, want: "--webhook-port 0"},
 		{name: "bad ignore path", args: []string{"--manifests", "m", "--ignore-fields", "spec[[x"}, want: "--ignore-fields"},
