@@ -52,13 +52,20 @@ func auditReal(ctx context.Context, o *options, dir, kubeconfig string, n int) (
 }
 
 // auditMemory runs auditor's BenchmarkAuditCycle at n objects, its informers fed from memory
-// (no API server), count times after the first audit, and reads what it reports.
-func auditMemory(ctx context.Context, o *options, n int) (auditResult, error) {
+// (no API server), count times after the first audit, and reads what it reports. With
+// memLimit, the benchmark runs with that GOMEMLIMIT.
+func auditMemory(ctx context.Context, o *options, n int, memLimit string) (auditResult, error) {
 	r := auditResult{n: n, source: "informers fed from memory"}
+	if memLimit != "" {
+		r.source += ", GOMEMLIMIT=" + memLimit
+	}
 	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", fmt.Sprintf("^BenchmarkAuditCycle$/^%d$", n),
 		"-benchtime", fmt.Sprintf("%dx", o.audits), "-count", "1", "./auditor")
 	cmd.Dir = o.repo
 	cmd.Env = append(os.Environ(), fmt.Sprintf("GITOPS_DRIFT_BENCH_AUDIT_SIZES=%d", n))
+	if memLimit != "" {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+memLimit)
+	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {

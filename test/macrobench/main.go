@@ -54,6 +54,7 @@ type options struct {
 	driftEvery      int
 	auditSizes      []int
 	memorySizes     []int
+	memoryLimit     string
 	audits          int
 	auditInterval   time.Duration
 	rate            int
@@ -69,10 +70,11 @@ func parse(args []string) (*options, error) {
 	fs.StringVar(&o.repo, "repo", ".", "the repository's root (for manifests/webhook.yaml and ./auditor)")
 	fs.StringVar(&o.out, "out", "", "file to write the Markdown results to (default: stdout)")
 	fs.IntSliceVar(&o.sizes, "sizes", []int{1000, 10000}, "numbers of tracked objects compared with kubectl diff")
-	fs.IntSliceVar(&o.reps, "reps", []int{5, 3}, "timed rounds at each of --sizes (the last one repeats)")
+	fs.IntSliceVar(&o.reps, "reps", []int{5, 2}, "timed rounds at each of --sizes (the last one repeats)")
 	fs.IntVar(&o.driftEvery, "drift-every", 50, "one object in this many drifts (a multiple of 5, so every kind drifts)")
 	fs.IntSliceVar(&o.auditSizes, "audit-sizes", []int{10000}, "sizes (among --sizes) at which serve audits the real API server; 0 for none")
 	fs.IntSliceVar(&o.memorySizes, "memory-audit-sizes", []int{10000, 100000}, "sizes at which auditor's BenchmarkAuditCycle runs, informers fed from memory; 0 for none")
+	fs.StringVar(&o.memoryLimit, "memory-audit-gomemlimit", "1500MiB", "GOMEMLIMIT of a second in-memory audit run at the largest of --memory-audit-sizes; empty for none")
 	fs.IntVar(&o.audits, "audits", 5, "full audits timed after the first")
 	fs.DurationVar(&o.auditInterval, "audit-interval", 3*time.Second, "serve's --audit-interval in the real-server audit")
 	fs.IntVar(&o.rate, "rate", 1000, "admission requests a second; 0 skips the admission run")

@@ -29,9 +29,9 @@ func measure(ctx context.Context, o *options, progress io.Writer) (*results, err
 			return nil, fmt.Errorf("N = %d: %w", n, err)
 		}
 	}
-	for _, n := range o.memorySizes {
-		fmt.Fprintf(progress, "auditor from memory, N = %d\n", n)
-		a, err := auditMemory(ctx, o, n)
+	for _, run := range memoryRuns(o) {
+		fmt.Fprintf(progress, "auditor from memory, N = %d %s\n", run.n, run.limit)
+		a, err := auditMemory(ctx, o, run.n, run.limit)
 		if err != nil {
 			return nil, err
 		}
@@ -49,6 +49,25 @@ func measure(ctx context.Context, o *options, progress io.Writer) (*results, err
 	}
 	res.took = time.Since(res.started)
 	return res, nil
+}
+
+// memoryRun is one run of the in-memory audit benchmark.
+type memoryRun struct {
+	n     int
+	limit string // GOMEMLIMIT, or none
+}
+
+// memoryRuns are the in-memory audit runs: each size, then the largest again with the
+// memory limit.
+func memoryRuns(o *options) []memoryRun {
+	var runs []memoryRun
+	for _, n := range o.memorySizes {
+		runs = append(runs, memoryRun{n: n})
+	}
+	if o.memoryLimit != "" && len(runs) > 0 {
+		runs = append(runs, memoryRun{n: slices.Max(o.memorySizes), limit: o.memoryLimit})
+	}
+	return runs
 }
 
 // withServer runs do with a fresh API server.

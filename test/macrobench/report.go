@@ -67,17 +67,19 @@ func writeAudits(b *strings.Builder, o *options, as []auditResult) {
 		if a.heapMB > 0 {
 			heap = fmt.Sprintf("%.0f MB", a.heapMB)
 		}
-		fmt.Fprintf(b, "| %d | %s | %s | %s (median of %d) | %s | %s | %s |\n",
+		fmt.Fprintf(b, "| %d | %s | %s | %s (%s) | %s | %s | %s |\n",
 			a.n, a.source, first, secs(median(a.fromCache)), auditCount(o, a), mb(a.peakRSS), setup, heap)
 	}
 	b.WriteString("\n")
 }
 
-func auditCount(o *options, a auditResult) int {
+// auditCount says what the audit time summarises: the benchmark's mean, or the median of
+// serve's audits.
+func auditCount(o *options, a auditResult) string {
 	if a.first == 0 {
-		return o.audits // one benchmark result: the mean of o.audits audits
+		return fmt.Sprintf("mean of %d", o.audits)
 	}
-	return len(a.fromCache)
+	return fmt.Sprintf("median of %d", len(a.fromCache))
 }
 
 func writeAdmission(b *strings.Builder, a *admissionResult) {
