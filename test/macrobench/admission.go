@@ -39,6 +39,7 @@ type admissionResult struct {
 	rate          int
 	duration      time.Duration
 	deployments   int
+	dryRun        bool
 	without, with loadResult
 	cpu           time.Duration // the webhook's CPU time over the run with it
 	maxRSS        int64         // the webhook's largest resident memory seen during that run
@@ -47,7 +48,7 @@ type admissionResult struct {
 // admission starts `gitops-drift serve --no-audit` over loadDeployments tracked Deployments,
 // runs the load without the webhook registered, registers it, and runs the load again.
 func admission(ctx context.Context, o *options, env *kubeenv.Env, work string) (admissionResult, error) {
-	r := admissionResult{rate: o.rate, duration: o.duration, deployments: o.loadDeployments}
+	r := admissionResult{rate: o.rate, duration: o.duration, deployments: o.loadDeployments, dryRun: o.dryRunLoad}
 	c := &corpus{namespaces: []string{loadNamespace}, drifted: map[string]bool{}}
 	var names []string
 	for i := range o.loadDeployments {
@@ -63,7 +64,7 @@ func admission(ctx context.Context, o *options, env *kubeenv.Env, work string) (
 		return r, err
 	}
 	defer w.stop()
-	l, err := newLoad(env.Config, loadNamespace, names, o.rate)
+	l, err := newLoad(env.Config, loadNamespace, names, o.rate, o.dryRunLoad)
 	if err != nil {
 		return r, err
 	}

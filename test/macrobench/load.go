@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 )
 
@@ -26,6 +27,7 @@ type load struct {
 	namespace   string
 	deployments []string
 	rate        int
+	dryRun      bool
 	warnings    *counter
 }
 
@@ -43,7 +45,7 @@ type counter struct{ n atomic.Int64 }
 
 func (c *counter) HandleWarningHeader(int, string, string) { c.n.Add(1) }
 
-func newLoad(cfg *rest.Config, namespace string, deployments []string, rate int) (*load, error) {
+func newLoad(cfg *rest.Config, namespace string, deployments []string, rate int, dryRun bool) (*load, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = -1, 0 // no client-side rate limit: the generator paces itself
 	w := &counter{}
@@ -52,7 +54,7 @@ func newLoad(cfg *rest.Config, namespace string, deployments []string, rate int)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
-	return &load{cs: cs, namespace: namespace, deployments: deployments, rate: rate, warnings: w}, nil
+	return &load{cs: cs, namespace: namespace, deployments: deployments, rate: rate, dryRun: dryRun, warnings: w}, nil
 }
 
 // run sends rate requests a second for d and waits for their answers.
@@ -105,8 +107,16 @@ func (l *load) request(ctx context.Context, i int) (time.Duration, error) {
 	} else { // moves the image between two values Git does not have, at each visit: new drift
 		patch = fmt.Sprintf(`{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"registry.example.com/app:load-%d"}]}}}}`, i/len(l.deployments)%2)
 	}
+	opts := metav1.PatchOptions{}
+	if l.dryRun {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
 	start := time.Now()
-	_, err := l.cs.AppsV1().Deployments(l.namespace).Patch(ctx, name, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{})
+	// The answer is read but not decoded: the generator shares the machine with the server.
+	err := l.cs.AppsV1().RESTClient().Patch(types.StrategicMergePatchType).
+		Namespace(l.namespace).Resource("deployments").Name(name).
+		VersionedParams(&opts, scheme.ParameterCodec).Body([]byte(patch)).
+		Do(ctx).Error()
 	return time.Since(start), err
 }
 

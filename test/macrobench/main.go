@@ -61,6 +61,7 @@ type options struct {
 	duration        time.Duration
 	warmup          time.Duration
 	loadDeployments int
+	dryRunLoad      bool
 }
 
 func parse(args []string) (*options, error) {
@@ -69,7 +70,7 @@ func parse(args []string) (*options, error) {
 	fs.StringVar(&o.binary, "binary", "bin/gitops-drift", "the gitops-drift binary")
 	fs.StringVar(&o.repo, "repo", ".", "the repository's root (for manifests/webhook.yaml and ./auditor)")
 	fs.StringVar(&o.out, "out", "", "file to write the Markdown results to (default: stdout)")
-	fs.IntSliceVar(&o.sizes, "sizes", []int{1000, 10000}, "numbers of tracked objects compared with kubectl diff")
+	fs.IntSliceVar(&o.sizes, "sizes", []int{1000, 10000}, "numbers of tracked objects compared with kubectl diff; 0 for none")
 	fs.IntSliceVar(&o.reps, "reps", []int{5, 2}, "timed rounds at each of --sizes (the last one repeats)")
 	fs.IntVar(&o.driftEvery, "drift-every", 50, "one object in this many drifts (a multiple of 5, so every kind drifts)")
 	fs.IntSliceVar(&o.auditSizes, "audit-sizes", []int{10000}, "sizes (among --sizes) at which serve audits the real API server; 0 for none")
@@ -80,11 +81,12 @@ func parse(args []string) (*options, error) {
 	fs.IntVar(&o.rate, "rate", 1000, "admission requests a second; 0 skips the admission run")
 	fs.DurationVar(&o.duration, "duration", time.Minute, "length of each measured admission run")
 	fs.DurationVar(&o.warmup, "warmup", 5*time.Second, "load sent, and not measured, before each admission run")
+	fs.BoolVar(&o.dryRunLoad, "load-dry-run", true, "send the admission load as dry-run requests: admitted (the webhook judges them), never written to etcd")
 	fs.IntVar(&o.loadDeployments, "load-deployments", 100, "tracked Deployments the admission load patches in turn")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	o.auditSizes, o.memorySizes = positive(o.auditSizes), positive(o.memorySizes)
+	o.sizes, o.auditSizes, o.memorySizes = positive(o.sizes), positive(o.auditSizes), positive(o.memorySizes)
 	if len(o.reps) == 0 || o.driftEvery < 5 || o.driftEvery%5 != 0 || o.audits < 1 {
 		return nil, fmt.Errorf("--reps needs a value, --drift-every a multiple of 5, --audits at least 1")
 	}

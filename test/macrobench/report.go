@@ -84,7 +84,11 @@ func auditCount(o *options, a auditResult) string {
 
 func writeAdmission(b *strings.Builder, a *admissionResult) {
 	b.WriteString("## Sustained admission load\n\n")
-	fmt.Fprintf(b, "%d PATCH requests a second for %s (open loop, at most %d waiting; after %s of the same load\n", a.rate, a.duration, maxInFlight, "a warm-up")
+	kind := "PATCH requests"
+	if a.dryRun {
+		kind = "dry-run PATCH requests (admitted as any other, not written to etcd)"
+	}
+	fmt.Fprintf(b, "%d %s a second for %s (open loop, at most %d waiting; after a warm-up of the same load\n", a.rate, kind, a.duration, maxInFlight)
 	fmt.Fprintf(b, "unmeasured), in turn on %d tracked Deployments, half changing a label (judged, no drift) and half an\n", a.deployments)
 	b.WriteString("image (drift: a warning), through the API server over loopback; first without the webhook, then with\n")
 	b.WriteString("`gitops-drift serve --no-audit` registered by URL (manifests/webhook.yaml, TLS). Latency is the client's,\n")
@@ -102,6 +106,13 @@ func writeAdmission(b *strings.Builder, a *admissionResult) {
 	w, h := a.without.latencies, a.with.latencies
 	fmt.Fprintf(b, "| **added by the webhook** | | | | | **%s** | **%s** | %s | |\n\n",
 		signedMs(percentile(h, 0.5)-percentile(w, 0.5)), signedMs(percentile(h, 0.99)-percentile(w, 0.99)), signedMs(percentile(h, 1)-percentile(w, 1)))
+	for _, r := range []loadResult{a.without, a.with} {
+		if r.shed > 0 || float64(len(r.latencies)+r.errors) < 0.95*float64(a.rate)*a.duration.Seconds() {
+			b.WriteString("**The API server did not keep up with the rate** (requests not sent, or fewer answered): the\n")
+			b.WriteString("latencies above include queueing at the client, and the difference is not the webhook's alone.\n\n")
+			break
+		}
+	}
 	fmt.Fprintf(b, "The webhook process over the run with it: %.2f CPU cores on average (%s of CPU in %s), at most %s resident.\n\n",
 		a.cpu.Seconds()/a.with.elapsed.Seconds(), a.cpu.Round(10*time.Millisecond), a.with.elapsed.Round(100*time.Millisecond), mb(a.maxRSS))
 }
