@@ -99,9 +99,18 @@ func decode(raw []byte, name string, t *check.Target) (map[string]any, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("request has no %s", name)
 	}
-	obj, err := decodeObject(raw, t.Obj.Object)
+	obj, err := decodeObject(raw, compared(t))
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}
 	return obj, nil
+}
+
+// compared returns the desired object t.Compare walks: its normalised form (Want) when it has
+// one, which may set fields Git does not (a Secret's default type), else Git's.
+func compared(t *check.Target) map[string]any {
+	if t.Want != nil {
+		return t.Want
+	}
+	return t.Obj.Object
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
@@ -105,6 +106,19 @@ func TestDecodePrunedCompares(t *testing.T) {
 			pruned: []string{"metadata.uid"},
 		},
 		{
+			name:   "a field only the normalised form sets",
+			t:      normalisedSecret(),
+			live:   map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "db", "namespace": "default"}, "type": "Opaque", "data": map[string]any{"password": "aHVudGVyMg=="}},
+			pruned: []string{},
+		},
+		{
+			name: "namespace: its spec",
+			t:    target(t, d, "", "Namespace", "", "team-a"),
+			live: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "team-a", "labels": map[string]any{"team": "a"}},
+				"spec": map[string]any{"finalizers": []any{"kubernetes"}}, "status": map[string]any{"phase": "Active"}},
+			pruned: []string{"status"},
+		},
+		{
 			name: "metadata not an object",
 			t:    target(t, d, "", "ConfigMap", "default", "settings"),
 			live: map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": "odd", "data": map[string]any{"color": 1.5}},
@@ -120,7 +134,7 @@ func TestDecodePrunedCompares(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pruned, err := decodeObject(raw, tt.t.Obj.Object)
+			pruned, err := decodeObject(raw, compared(tt.t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +166,7 @@ func FuzzDecodeObject(f *testing.F) {
 		if err != nil {
 			return
 		}
-		pruned, err := decodeObject(raw, tg.Obj.Object)
+		pruned, err := decodeObject(raw, compared(tg))
 		if err != nil {
 			t.Fatalf("pruned decode fails where the whole one does not: %v", err)
 		}
@@ -160,6 +174,19 @@ func FuzzDecodeObject(f *testing.F) {
 			t.Fatalf("Compare differs (-whole +pruned):\n%s", diff)
 		}
 	})
+}
+
+// normalisedSecret is a Secret whose normalised form (Want) sets a field Git does not: the
+// pruned decode must keep what Compare reads, Want's fields, not Git's.
+func normalisedSecret() *check.Target {
+	md := map[string]any{"name": "db", "namespace": "default"}
+	git := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": md, "stringData": map[string]any{"password": "hunter2"}}
+	want := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": md, "type": "Opaque", "data": map[string]any{"password": "aHVudGVyMg=="}}
+	return &check.Target{
+		Object: manifest.Object{Obj: &unstructured.Unstructured{Object: git}},
+		Key:    manifest.Key{Kind: "Secret", Namespace: "default", Name: "db"},
+		Want:   want,
+	}
 }
 
 func target(t testing.TB, d *check.Desired, group, kind, ns, name string) *check.Target {
