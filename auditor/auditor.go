@@ -137,6 +137,7 @@ type Auditor struct {
 	ledger   ledger
 	contests *contests
 	scopes   map[scope]bool // the scopes of the state last audited
+	scoped   *check.Desired // that state
 	seq      int
 }
 
