@@ -108,7 +108,8 @@ func fight(ctx context.Context, patch func(context.Context, string, types.PatchT
 	colors := []string{"red", "green"}
 	for i := 0; ; i++ {
 		body := []byte(`{"data":{"color":"` + colors[i%2] + `"}}`)
-		if _, err := patch(ctx, "fought", types.MergePatchType, body, metav1.PatchOptions{FieldManager: "fighter"}); err != nil && ctx.Err() == nil {
+		// Each patch is made in full: ctx ends the fight, not a patch under way.
+		if _, err := patch(context.WithoutCancel(ctx), "fought", types.MergePatchType, body, metav1.PatchOptions{FieldManager: "fighter"}); err != nil {
 			return err
 		}
 		select {
