@@ -17,6 +17,9 @@
 //     RemediationBlocked, RemediationFailed), recorded when an object's drift changes.
 //   - limited.go: remediation through pkg/remediate, rate-limited; never while the latest
 //     manifests fail to load.
+//   - reports.go: with PolicyReports, the policy report objects of each full audit (built by
+//     pkg/policyreport), written by server-side apply on a goroutine of its own, so that the
+//     audit never waits for them; unchanged reports are not written again.
 //
 // Secret values never appear: pkg/diff masks them, and Events name fields, not values.
 package auditor

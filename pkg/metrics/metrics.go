@@ -19,6 +19,7 @@ type Metrics struct {
 	auditDuration prometheus.Histogram
 	remediations  *prometheus.CounterVec
 	source        sourceMetrics // the desired state's source (source.go)
+	reports       reportMetrics // the policy reports (reports.go)
 }
 
 // Remediation results, the values of gitops_drift_remediations_total's result label.
@@ -72,10 +73,11 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"result"}),
 	}
 	m.source = newSourceMetrics()
+	m.reports = newReportMetrics()
 	var errs []error
 	for _, c := range append([]prometheus.Collector{
 		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations,
-	}, m.source.collectors()...) {
+	}, append(m.source.collectors(), m.reports.collectors()...)...) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}
