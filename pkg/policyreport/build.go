@@ -130,7 +130,7 @@ func (b *Builder) add(rep *Report, result Result) {
 }
 
 // Empty returns the report of namespace ns ("" for the cluster report) with no results: what a
-// report becomes once its drift is gone.
+// report becomes once its drift is gone. Unlike Build, it is safe to call at any time.
 func (b *Builder) Empty(ns string) *Report {
 	k := b.opts.API.KindOf(ns)
 	rep := &Report{
@@ -149,31 +149,37 @@ func (b *Builder) Empty(ns string) *Report {
 // resultOf returns the result of one checked resource, without its timestamp and UID, and
 // false for a resource in sync: one never checked wrong, or one just remediated or created.
 func resultOf(res *report.Resource, revision string) (Result, bool) {
-	r := Result{
-		Source:   Source,
-		Policy:   Policy,
-		Category: Category,
-		Scored:   true,
-		Resources: []ObjectReference{{
-			APIVersion: res.APIVersion, Kind: res.Kind, Namespace: res.Namespace, Name: res.Name,
-		}},
-		Properties: map[string]string{PropertyRevision: cmp.Or(revision, noRevision)},
-	}
-	if res.Action != report.ActionNone {
-		r.Properties[PropertyAction] = string(res.Action)
-	}
+	var rule, outcome, message string
 	switch {
 	case res.Action == report.ActionRemediated || res.Action == report.ActionCreated:
 		return Result{}, false
 	case res.Status == report.StatusDrifted:
-		r.Rule, r.Result, r.Message = RuleDrifted, ResultFail, driftedMessage(res, ownerOf)
-		r.Properties[PropertyFields] = strconv.Itoa(len(res.Fields))
+		rule, outcome, message = RuleDrifted, ResultFail, driftedMessage(res, ownerOf)
 	case res.Status == report.StatusMissing:
-		r.Rule, r.Result, r.Message = RuleMissing, ResultFail, missingMessage(res)
+		rule, outcome, message = RuleMissing, ResultFail, missingMessage(res)
 	case res.Status == report.StatusError:
-		r.Rule, r.Result, r.Message = RuleError, ResultError, errorMessage(res)
+		rule, outcome, message = RuleError, ResultError, errorMessage(res)
 	default:
 		return Result{}, false
 	}
-	return r, true
+	props := map[string]string{PropertyRevision: cmp.Or(revision, noRevision)}
+	if res.Action != report.ActionNone {
+		props[PropertyAction] = string(res.Action)
+	}
+	if res.Status == report.StatusDrifted {
+		props[PropertyFields] = strconv.Itoa(len(res.Fields))
+	}
+	return Result{
+		Source:   Source,
+		Policy:   Policy,
+		Rule:     rule,
+		Category: Category,
+		Result:   outcome,
+		Scored:   true,
+		Resources: []ObjectReference{{
+			APIVersion: res.APIVersion, Kind: res.Kind, Namespace: res.Namespace, Name: res.Name,
+		}},
+		Message:    message,
+		Properties: props,
+	}, true
 }
