@@ -46,10 +46,11 @@ type policyReports struct {
 	metrics *metrics.Metrics
 	log     logr.Logger
 
-	mu      sync.Mutex
-	pending []*policyreport.Report
-	wake    chan struct{} // one buffered signal: pending has reports to write
-	done    chan struct{} // closed when run returns
+	mu         sync.Mutex
+	pending    []*policyreport.Report
+	hasPending bool          // pending holds reports not taken yet (an audit may yield none)
+	wake       chan struct{} // one buffered signal: pending may have reports to write
+	done       chan struct{} // closed when run returns
 
 	written map[string]written // by namespace ("" for the cluster report); run's goroutine only
 }
@@ -90,7 +91,7 @@ func newPolicyReports(cfg *rest.Config, httpClient *http.Client, api policyrepor
 func (p *policyReports) audited(r report.Report, end time.Time, uid func(*report.Resource) string) {
 	reports := p.builder.Build(r, end, uid)
 	p.mu.Lock()
-	p.pending = reports
+	p.pending, p.hasPending = reports, true
 	p.mu.Unlock()
 	select {
 	case p.wake <- struct{}{}:
@@ -107,12 +108,20 @@ func (p *policyReports) run(ctx context.Context) {
 			return
 		case <-p.wake:
 		}
-		p.mu.Lock()
-		reports := p.pending
-		p.pending = nil
-		p.mu.Unlock()
-		p.write(ctx, reports)
+		if reports, ok := p.take(); ok {
+			p.write(ctx, reports)
+		}
 	}
+}
+
+// take returns the reports handed over since the last take, and whether there were any: a
+// signal may outlive the reports it announced, taken with those of a later one.
+func (p *policyReports) take() ([]*policyreport.Report, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	reports, ok := p.pending, p.hasPending
+	p.pending, p.hasPending = nil, false
+	return reports, ok
 }
 
 // write writes reports, and empties the reports of earlier audits that reports lacks.
