@@ -26,8 +26,12 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
 
-// reportCallTimeout bounds each API call of the policy reports' writer.
-const reportCallTimeout = 10 * time.Second
+const (
+	// reportCallTimeout bounds each API call of the policy reports' writer.
+	reportCallTimeout = 10 * time.Second
+	// maxReportErrors bounds the errors in the log line of a round of writes.
+	maxReportErrors = 5
+)
 
 // policyReports writes the policy report objects of each full audit (serve --policy-reports)
 // on a goroutine of its own, so that the audit never waits for the API server: the audit
@@ -159,8 +163,9 @@ func (p *policyReports) write(ctx context.Context, reports []*policyreport.Repor
 	}
 	p.metrics.PolicyReportWrites(metrics.ReportApplied, applied)
 	p.metrics.PolicyReportWrites(metrics.ReportFailed, len(errs))
-	if len(errs) > 0 {
-		p.log.Error(errors.Join(errs...), msgReportsFailed, logAPI, p.api, logReportsApplied, applied, logReportsFailed, len(errs))
+	if len(errs) > 0 { // the first few: one cause (RBAC, say) usually fails them all
+		p.log.Error(errors.Join(errs[:min(len(errs), maxReportErrors)]...), msgReportsFailed,
+			logAPI, p.api, logReportsApplied, applied, logReportsFailed, len(errs))
 		return
 	}
 	p.log.V(1).Info(msgReportsWritten, logAPI, p.api, logReportsApplied, applied, logReportsUnchanged, skipped)
