@@ -101,6 +101,8 @@ type Auditor struct {
 	store DesiredStore
 	opts  Options
 	rem   check.Remediator // opts.Remediator behind the rate limit; nil without one
+	// reports writes the policy reports: set by Start with PolicyReports.
+	reports *policyReports
 
 	log logr.Logger
 	// Set by Start, used by its one worker goroutine only.
@@ -109,8 +111,6 @@ type Auditor struct {
 	ledger ledger
 	scopes map[scope]bool // the scopes of the state last audited
 	seq    int
-
-	reports *policyReports // set by Start with PolicyReports
 }
 
 var _ manager.LeaderElectionRunnable = (*Auditor)(nil)

@@ -10,6 +10,8 @@ import (
 
 // Metrics are gitops-drift's Prometheus metrics. Create them with New.
 type Metrics struct {
+	reports reportMetrics // the policy reports (reports.go)
+
 	decisions     *prometheus.CounterVec
 	loadErrors    prometheus.Counter
 	revision      *prometheus.GaugeVec
@@ -19,7 +21,6 @@ type Metrics struct {
 	auditDuration prometheus.Histogram
 	remediations  *prometheus.CounterVec
 	source        sourceMetrics // the desired state's source (source.go)
-	reports       reportMetrics // the policy reports (reports.go)
 }
 
 // Remediation results, the values of gitops_drift_remediations_total's result label.
