@@ -12,7 +12,7 @@ export KUBEBUILDER_ASSETS := $(KUBE_BINS)
 export KUBE_BINS_DIR := $(KUBE_BINS)
 export K8S_VERSION
 
-.PHONY: all build test test-short vet kube-bins dev-cluster demo bench fuzz clean
+.PHONY: all build test test-short vet kube-bins dev-cluster demo bench bench-smoke fuzz clean
 
 all: build
 
@@ -49,15 +49,20 @@ demo: kube-bins build
 	go build -o $(BIN)/devcluster ./test/devcluster
 	./hack/demo.sh
 
-## bench: run the benchmarks and rewrite BENCHMARKS.md
+## bench: run every benchmark and rewrite BENCHMARKS.md (about 45 minutes on 2 cores; run it alone on the machine)
 bench: kube-bins
 	./hack/bench.sh
+
+## bench-smoke: the macro benchmark at N = 50 in under a minute, printing its tables (part of make test)
+bench-smoke: kube-bins
+	go test -count=1 -run '^TestSmoke$$' -v ./test/macrobench
 
 ## fuzz: a short run of every fuzzer
 fuzz:
 	go test -run XXX -fuzz FuzzParsePath -fuzztime 20s ./pkg/diff
 	go test -run XXX -fuzz FuzzCompare -fuzztime 20s ./pkg/diff
 	go test -run XXX -fuzz FuzzLoad -fuzztime 20s ./pkg/manifest
+	go test -run XXX -fuzz FuzzDecodeObject -fuzztime 20s ./webhook
 
 clean:
 	rm -rf $(BIN)

@@ -110,6 +110,7 @@ type Auditor struct {
 	queue  workqueue.TypedDelayingInterface[item]
 	ledger ledger
 	scopes map[scope]bool // the scopes of the state last audited
+	scoped *check.Desired // that state
 	seq    int
 }
 

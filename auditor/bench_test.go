@@ -3,7 +3,10 @@ package auditor
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -32,38 +35,101 @@ import (
 // benchNamespace holds every object of the benchmark.
 const benchNamespace = "bench"
 
+// benchSizesEnv replaces BenchmarkAuditCycle's sizes (comma-separated numbers of objects). The
+// macro benchmark (test/macrobench) sets it for its 100,000-object run, which is too long and
+// too large for every `go test -bench .`.
+const benchSizesEnv = "GITOPS_DRIFT_BENCH_AUDIT_SIZES"
+
 // BenchmarkAuditCycle measures one full audit (fetch from the informers, diff, log, Events,
 // gauges) of n tracked objects, 60% Deployments, 20% Services, 20% ConfigMaps, 1% of them
 // drifted, after the informers have synced. The informers are controller-runtime's, fed by an
 // in-memory list instead of an API server. heap-MB is the live heap after the sync: the
-// desired state, the informers' stores and the auditor's records.
+// desired state, the informers' stores and the auditor's records. On Linux, setup-RSS-MB is
+// the process's peak resident memory up to then (compiling the manifests, filling the
+// informers) and peak-RSS-MB its peak over the audits (the peak is reset in between).
 func BenchmarkAuditCycle(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range benchSizes(b) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			d := benchDesired(b, n)
-			store := &webhook.Store{}
-			store.Set(d)
-			m, err := metrics.New(prometheus.NewRegistry())
-			if err != nil {
-				b.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(b.Context())
-			a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: benchCache(d)})
-			a.live = newLive(ctx, a.cfg, a.opts.Cache, time.Minute, func(schema.GroupVersionKind, any) {})
-			defer func() { cancel(); a.live.stop() }()
-			a.audit(ctx) // starts the informers and waits for their lists
-			if c := a.ledger.counts(); c.InSync+c.Drifted != n || c.Drifted != n/100 {
-				b.Fatalf("first audit: %+v, want %d resources, %d drifted", c, n, n/100)
-			}
+			a, ctx := benchAuditor(b, n)
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
+			setup, resetOK := resetPeakRSS()
 			for b.Loop() {
 				a.audit(ctx)
 			}
-			b.ReportMetric(float64(ms.HeapAlloc)/1e6, "heap-MB") // after the loop, which resets metrics
+			// After the loop, which resets the metrics.
+			b.ReportMetric(float64(ms.HeapAlloc)/1e6, "heap-MB")
+			if peak := peakRSS(); resetOK && peak > 0 {
+				b.ReportMetric(float64(setup)/1e6, "setup-RSS-MB")
+				b.ReportMetric(float64(peak)/1e6, "peak-RSS-MB")
+			}
 		})
 	}
+}
+
+// benchSizes returns the sizes of BenchmarkAuditCycle: 1,000 and 10,000, or $benchSizesEnv.
+func benchSizes(b *testing.B) []int {
+	s := os.Getenv(benchSizesEnv)
+	if s == "" {
+		return []int{1000, 10000}
+	}
+	var sizes []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 100 {
+			b.Fatalf("%s=%q: want numbers of objects of at least 100", benchSizesEnv, s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
+}
+
+// benchAuditor returns an auditor of n objects whose informers have listed them, after one
+// audit, and the context it runs in.
+func benchAuditor(b *testing.B, n int) (*Auditor, context.Context) {
+	d := benchDesired(b, n)
+	store := &webhook.Store{}
+	store.Set(d)
+	m, err := metrics.New(prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(b.Context())
+	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: benchCache(d)})
+	a.live = newLive(ctx, a.cfg, a.opts.Cache, time.Minute, func(schema.GroupVersionKind, any) {})
+	b.Cleanup(func() { cancel(); a.live.stop() })
+	a.audit(ctx) // starts the informers and waits for their lists
+	if c := a.ledger.counts(); c.InSync+c.Drifted != n || c.Drifted != n/100 {
+		b.Fatalf("first audit: %+v, want %d resources, %d drifted", c, n, n/100)
+	}
+	return a, ctx
+}
+
+// resetPeakRSS returns the process's peak resident memory so far, returns what it can to
+// the OS, and resets the peak (Linux: /proc/self/clear_refs). It reports false if it could not.
+func resetPeakRSS() (int64, bool) {
+	setup := peakRSS()
+	debug.FreeOSMemory()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		return 0, false
+	}
+	return setup, setup > 0
+}
+
+// peakRSS returns the process's peak resident memory (VmHWM) in bytes, or 0 if unknown.
+func peakRSS() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 // benchDesired compiles n objects.

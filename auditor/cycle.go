@@ -142,9 +142,10 @@ func (a *Auditor) note(ru run, res *report.Resource, prev record) record {
 
 // watchOnly stops the informers that the desired state d no longer needs, once per state.
 func (a *Auditor) watchOnly(d *check.Desired) {
-	if d == nil {
+	if d == nil || d == a.scoped {
 		return
 	}
+	a.scoped = d
 	keep := make(map[scope]bool, len(a.scopes))
 	for i := range d.Targets {
 		if !d.Targets[i].Policy.Skip {

@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
-	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -26,8 +24,18 @@ type scope struct {
 	namespace string
 }
 
+// scopeOf returns the scope of obj. It reads the fields as obj.GroupVersionKind and
+// obj.GetNamespace do, without their generic walks: a full audit calls it for every object.
 func scopeOf(obj *unstructured.Unstructured) scope {
-	return scope{gvk: obj.GroupVersionKind(), namespace: obj.GetNamespace()}
+	apiVersion, _ := obj.Object["apiVersion"].(string)
+	kind, _ := obj.Object["kind"].(string)
+	md, _ := obj.Object["metadata"].(map[string]any)
+	ns, _ := md["namespace"].(string)
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return scope{namespace: ns}
+	}
+	return scope{gvk: gv.WithKind(kind), namespace: ns}
 }
 
 // live is a check.LiveSource over informers. It keeps one controller-runtime cache per
@@ -59,12 +67,6 @@ type space struct {
 	watching map[schema.GroupVersionKind]*informer
 }
 
-// informer is one kind watched in one space.
-type informer struct {
-	cache.Informer
-	started time.Time
-}
-
 func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, onEvent func(schema.GroupVersionKind, any)) *live {
 	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, onEvent: onEvent, spaces: map[string]*space{}}
 }
@@ -75,56 +77,51 @@ var _ check.LiveSource = (*live)(nil)
 // lacks and waiting for new ones to list, at most syncTimeout after they started.
 func (l *live) Fetch(ctx context.Context, desired []*unstructured.Unstructured) []cluster.Live {
 	out := make([]cluster.Live, len(desired))
-	ready := map[scope]error{}
+	scopes := make([]scope, len(desired))
+	infs := map[scope]*informer{}
+	errs := map[scope]error{}
 	var pending []*informer
-	for _, obj := range desired {
+	for i, obj := range desired {
 		sc := scopeOf(obj)
-		if _, ok := ready[sc]; ok {
+		scopes[i] = sc
+		if _, ok := infs[sc]; ok {
 			continue
 		}
 		inf, err := l.informer(sc)
-		ready[sc] = err
-		if err == nil && !inf.HasSynced() {
+		infs[sc], errs[sc] = inf, err
+		if err == nil && !inf.synced() {
 			pending = append(pending, inf)
 		}
 	}
 	l.awaitSync(ctx, pending)
-	for i, obj := range desired {
-		sc := scopeOf(obj)
-		if err := ready[sc]; err != nil {
-			out[i].Err = err
-			continue
+	for sc, inf := range infs {
+		if errs[sc] == nil && !inf.synced() {
+			errs[sc] = fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)
 		}
-		out[i].Object, out[i].Err = l.get(ctx, sc, obj.GetName())
+	}
+	for i, obj := range desired {
+		if out[i].Err = errs[scopes[i]]; out[i].Err == nil {
+			out[i].Object = infs[scopes[i]].get(obj.GetName())
+		}
 	}
 	return out
 }
 
 // get returns the object named name in sc from its synced informer; nil when there is none.
-func (l *live) get(ctx context.Context, sc scope, name string) (*unstructured.Unstructured, error) {
+func (l *live) get(_ context.Context, sc scope, name string) (*unstructured.Unstructured, error) {
 	l.mu.Lock()
-	sp := l.spaces[sc.namespace]
 	var inf *informer
-	if sp != nil {
+	if sp := l.spaces[sc.namespace]; sp != nil {
 		inf = sp.watching[sc.gvk]
 	}
 	l.mu.Unlock()
-	if inf == nil {
+	switch {
+	case inf == nil:
 		return nil, fmt.Errorf("%s in %q: not watched", sc.gvk.Kind, sc.namespace)
-	}
-	if !inf.HasSynced() {
+	case !inf.synced():
 		return nil, fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)
 	}
-	obj := &unstructured.Unstructured{}
-	obj.SetGroupVersionKind(sc.gvk)
-	err := sp.cache.Get(ctx, client.ObjectKey{Namespace: sc.namespace, Name: name}, obj, client.UnsafeDisableDeepCopy)
-	switch {
-	case apierrors.IsNotFound(err):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("read %s %s from the cache: %w", sc.gvk.Kind, name, err)
-	}
-	return obj, nil
+	return inf.get(name), nil
 }
 
 // informer returns the informer of sc, starting it (and its namespace's cache) if needed.
@@ -144,23 +141,10 @@ func (l *live) informer(sc scope) (*informer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch %s in %q: %w", sc.gvk, sc.namespace, err)
 	}
-	gvk := sc.gvk
-	if _, err := i.AddEventHandler(toolscache.ResourceEventHandlerDetailedFuncs{
-		AddFunc: func(obj any, initial bool) {
-			if !initial { // the initial list is the audit's to check
-				l.onEvent(gvk, obj)
-			}
-		},
-		UpdateFunc: func(old, obj any) {
-			if resourceVersion(old) != resourceVersion(obj) { // not a resync
-				l.onEvent(gvk, obj)
-			}
-		},
-		DeleteFunc: func(obj any) { l.onEvent(gvk, obj) },
-	}); err != nil {
+	inf := newInformer(i)
+	if inf.reg, err = i.AddEventHandler(inf.handler(sc.gvk, l.onEvent)); err != nil {
 		return nil, fmt.Errorf("watch %s in %q: %w", sc.gvk, sc.namespace, err)
 	}
-	inf := &informer{Informer: i, started: time.Now()}
 	sp.watching[sc.gvk] = inf
 	logr.FromContextOrDiscard(l.ctx).V(1).Info("watching", "kind", sc.gvk.String(), "namespace", sc.namespace)
 	return inf, nil
@@ -202,7 +186,7 @@ func (l *live) awaitSync(ctx context.Context, infs []*informer) {
 		}
 		t := time.NewTimer(wait)
 		select {
-		case <-inf.HasSyncedChecker().Done():
+		case <-inf.syncedDone():
 		case <-t.C:
 		case <-ctx.Done():
 		}

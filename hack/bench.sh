@@ -1,82 +1,87 @@
 #!/usr/bin/env bash
-# bench.sh runs the Go benchmarks and rewrites BENCHMARKS.md with the median of COUNT runs of
-# each, the machine, and the exact command. Usage: hack/bench.sh [COUNT]   (make bench)
+# bench.sh runs every benchmark and rewrites BENCHMARKS.md (make bench). Run it alone on the
+# machine: it measures time.
+#
+#   1. the Go micro-benchmarks, COUNT runs each (median reported);
+#   2. the admission overhead test (test/e2e TestAdmissionOverhead);
+#   3. the macro benchmark (test/macrobench): gitops-drift against kubectl diff at N = 1,000
+#      and 10,000 on a real API server, the auditor at 10,000 (real server) and 100,000
+#      (informers fed from memory), and 1,000 admission requests/s for 60s with the webhook.
+#
+# Usage: hack/bench.sh [COUNT]
+# Environment: BENCH_ADMISSION=0 skips 2, BENCH_MACRO=0 skips 3, MACROBENCH_FLAGS adds flags
+# to 3 (see go run ./test/macrobench --help), e.g. MACROBENCH_FLAGS="--sizes 1000 --rate 0".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+started=$(date -u +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
 pkgs=(./pkg/diff ./pkg/manifest ./pkg/schema ./pkg/source)
 for extra in ./webhook ./auditor; do
   [ -d "$extra" ] && pkgs+=("$extra")
 done
-cmd="go test -run '^\$' -bench . -benchmem -count $count ${pkgs[*]}"
-raw=$(mktemp)
-trap 'rm -f "$raw"' EXIT
-echo "running: $cmd" >&2
-eval "$cmd" | tee "$raw" >&2
+micro_cmd="go test -run '^\$' -bench . -benchmem -count $count ${pkgs[*]}"
+echo "running: $micro_cmd" >&2
+eval "$micro_cmd" | tee "$work/micro" >&2
 
-overhead=$(mktemp)
-trap 'rm -f "$raw" "$overhead"' EXIT
 overhead_cmd="GITOPS_DRIFT_BENCH=1 go test -count 1 -run '^TestAdmissionOverhead\$' -v ./test/e2e"
 if [ "${BENCH_ADMISSION:-1}" = 1 ]; then
   echo "running: $overhead_cmd" >&2
-  eval "$overhead_cmd" | grep -E '^overhead' | sed 's/^overhead //' > "$overhead" || true
+  eval "$overhead_cmd" | grep -E '^overhead' | sed 's/^overhead //' > "$work/overhead" || true
 fi
+
+macro_cmd="go run ./test/macrobench --binary bin/gitops-drift ${MACROBENCH_FLAGS:-}"
+if [ "${BENCH_MACRO:-1}" = 1 ]; then
+  go build -o bin/gitops-drift ./cmd/gitops-drift
+  echo "running: $macro_cmd" >&2
+  eval "$macro_cmd --out $work/macro"
+fi
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+took=$(( $(date -u +%s) - started ))
 
 {
   echo "# Benchmarks"
   echo
-  echo "Written by \`make bench\` (hack/bench.sh) on $(date -u +%Y-%m-%d); do not edit by hand."
+  echo "Written by \`make bench\` (hack/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'); do not edit by hand."
   echo
-  echo "- Machine: $(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo | sed 's/^ *//'), $(go version | awk '{print $3}')"
-  echo "- Command: \`$cmd\`"
-  echo "- Each row is the median of $count runs."
+  echo "- Machine: $(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo | sed 's/^ *//'),"
+  echo "  $(awk '/MemTotal/{printf "%.0f GB", $2/1e6}' /proc/meminfo) RAM, $(uname -sr), $(go version | awk '{print $3}'),"
+  echo "  kube-apiserver, etcd and kubectl ${K8S_VERSION:-v1.37.2} as \`make kube-bins\` builds them"
+  echo "- Load average (1, 5, 15 min) when the run started: $load_start; when it ended: $load_end"
+  echo "- Whole run: $((took / 60)) min $((took % 60)) s"
+  if [ "$count" != 5 ] || [ -n "${MACROBENCH_FLAGS:-}" ] || [ "${BENCH_ADMISSION:-1}" != 1 ] || [ "${BENCH_MACRO:-1}" != 1 ]; then
+    echo
+    echo "**A partial run** (COUNT=$count, BENCH_ADMISSION=${BENCH_ADMISSION:-1}, BENCH_MACRO=${BENCH_MACRO:-1},"
+    echo "MACROBENCH_FLAGS=\"${MACROBENCH_FLAGS:-}\"): it shows the benchmarks work, not what gitops-drift"
+    echo "does at the sizes of the targets. \`make bench\` with no settings gives the published figures."
+  fi
+  echo
+  echo "## Micro-benchmarks"
+  echo
+  echo "Command: \`$micro_cmd\`. Each row is the median of $count runs."
   echo
   echo "| package | benchmark | ns/op | B/op | allocs/op | other |"
   echo "|---|---|---:|---:|---:|---|"
-  awk '
-    /^pkg: / { pkg = $2; sub(/.*gitops-drift\//, "", pkg) }
-    /^Benchmark/ {
-      name = $1; sub(/-[0-9]+$/, "", name)
-      key = pkg "|" name
-      if (!(key in seen)) { order[++n] = key; seen[key] = 1 }
-      ns[key, ++cnt[key]] = $3
-      for (i = 5; i < NF; i += 2) {
-        unit = $(i+1)
-        if (unit == "B/op") bytes[key, cnt[key]] = $i
-        else if (unit == "allocs/op") allocs[key, cnt[key]] = $i
-        else {
-          if (!((key, unit) in seenUnit)) { seenUnit[key, unit] = 1; units[key] = units[key] " " unit }
-          extra[key, unit, cnt[key]] = $i
-        }
-      }
-    }
-    function median(arr, key, c,    i, j, t, v) {
-      for (i = 1; i <= c; i++) v[i] = arr[key, i] + 0
-      for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-      return v[int((c + 1) / 2)]
-    }
-    END {
-      for (k = 1; k <= n; k++) {
-        key = order[k]; split(key, p, "|")
-        other = ""
-        nu = split(units[key], us, " ")
-        for (u = 1; u <= nu; u++) {
-          for (r = 1; r <= cnt[key]; r++) tmp[key, r] = extra[key, us[u], r]
-          other = other sprintf("%s%s %.0f", (other == "" ? "" : ", "), us[u], median(tmp, key, cnt[key]))
-        }
-        printf "| %s | %s | %.0f | %.0f | %.0f | %s |\n", p[1], p[2], median(ns, key, cnt[key]), median(bytes, key, cnt[key]), median(allocs, key, cnt[key]), other
-      }
-    }' "$raw"
-  if [ -s "$overhead" ]; then
+  hack/benchtable.awk "$work/micro"
+  if [ -s "$work/overhead" ]; then
     echo
     echo "## Admission overhead through a real API server"
     echo
-    echo "Command: \`$overhead_cmd\` (1,000 client-go patches of a tracked Deployment each way;"
-    echo "the difference is what the webhook adds: TLS call, decode, diff, answer)."
+    echo "Command: \`$overhead_cmd\` (1,000 client-go patches of a tracked Deployment each way, one at"
+    echo "a time; the difference is what the webhook adds: TLS call, decode, diff, answer)."
     echo
     echo '```'
-    cat "$overhead"
+    cat "$work/overhead"
     echo '```'
+  fi
+  if [ -s "$work/macro" ]; then
+    echo
+    echo "Command of the sections below: \`$macro_cmd\` (after \`go build -o bin/gitops-drift ./cmd/gitops-drift\`)."
+    echo
+    cat "$work/macro"
   fi
   if [ -f hack/benchmarks-notes.md ]; then
     echo

@@ -3,11 +3,13 @@ package webhook
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
@@ -16,9 +18,24 @@ import (
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
+// Live copies of the Deployment of testdata/bench/desired, as the API server sends them.
+const (
+	// benchLiveFile has server defaults, a short status, an injected sidecar, and a
+	// one-entry managedFields.
+	benchLiveFile = "testdata/bench/live.json"
+	// benchAppliedFile is the object as kubectl apply v1.37.2 and a kubectl rollout restart
+	// left it on a real API server (last-applied annotation, managedFields of both), with
+	// the status a Deployment controller writes added by hand (the test server runs none).
+	benchAppliedFile = "testdata/bench/live-applied.json"
+)
+
 // benchFixture is a Deployment as Git has it (testdata/bench/desired) and as the API server
-// sends it (testdata/bench/live.json: server defaults, status, an injected sidecar).
+// sends it (benchLiveFile).
 func benchFixture(b *testing.B) (*Handler, map[string]any, *check.Target) {
+	return benchFixtureOf(b, benchLiveFile)
+}
+
+func benchFixtureOf(b *testing.B, liveFile string) (*Handler, map[string]any, *check.Target) {
 	b.Helper()
 	set, err := manifest.Load("testdata/bench/desired", manifest.Options{})
 	if err != nil {
@@ -32,7 +49,7 @@ func benchFixture(b *testing.B) (*Handler, map[string]any, *check.Target) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data, err := os.ReadFile("testdata/bench/live.json")
+	data, err := os.ReadFile(liveFile)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,6 +87,46 @@ func BenchmarkHandleDeploymentUpdate(b *testing.B) {
 	obj := gitCopy(live)
 	mustSetField(b, obj, t, "spec.template.spec.containers[name=frontend].image", "shop/frontend:9.9.9")
 	benchmarkHandle(b, h, newRequest(b, admissionv1.Update, obj, live), 1)
+}
+
+// BenchmarkHandleDeploymentUpdateApplied: the same UPDATE of the object as a real cluster has
+// it (benchAppliedFile): four times the JSON, most of it managedFields, the last-applied
+// annotation and the status, which Compare never reads.
+func BenchmarkHandleDeploymentUpdateApplied(b *testing.B) {
+	h, live, t := benchFixtureOf(b, benchAppliedFile)
+	obj := gitCopy(live)
+	mustSetField(b, obj, t, "spec.template.spec.containers[name=frontend].image", "shop/frontend:9.9.9")
+	benchmarkHandle(b, h, newRequest(b, admissionv1.Update, obj, live), 1)
+}
+
+// BenchmarkDecode decodes the live Deployment as util/json does (the decoder before), and
+// with decodeObject, whole and pruned to what Git sets.
+func BenchmarkDecode(b *testing.B) {
+	for _, file := range []string{benchLiveFile, benchAppliedFile} {
+		_, live, t := benchFixtureOf(b, file)
+		raw, err := json.Marshal(live)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, dec := range []struct {
+			name   string
+			decode func() error
+		}{
+			{"util-json", func() error { var m map[string]any; return utiljson.Unmarshal(raw, &m) }},
+			{"whole", func() error { _, err := decodeObject(raw, nil); return err }},
+			{"pruned", func() error { _, err := decodeObject(raw, compared(t)); return err }},
+		} {
+			b.Run(filepath.Base(file)+"/"+dec.name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(raw)))
+				for b.Loop() {
+					if err := dec.decode(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
 
 // BenchmarkHandleDeploymentUpdateNoDrift: an UPDATE of a field Git does not set: one decode,

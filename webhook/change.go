@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	admissionv1 "k8s.io/api/admission/v1"
-	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
@@ -34,7 +33,7 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 	switch req.Operation {
 	case admissionv1.Delete:
 	case admissionv1.Create:
-		obj, err := decode(req.Object.Raw, "object")
+		obj, err := decode(req.Object.Raw, "object", t)
 		if err != nil {
 			return nil, err
 		}
@@ -42,14 +41,14 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 			return nil, nil
 		}
 	case admissionv1.Update:
-		obj, err := decode(req.Object.Raw, "object")
+		obj, err := decode(req.Object.Raw, "object", t)
 		if err != nil {
 			return nil, err
 		}
 		if fields = t.Compare(obj); len(fields) == 0 {
 			return nil, nil
 		}
-		old, err := decode(req.OldObject.Raw, "oldObject")
+		old, err := decode(req.OldObject.Raw, "oldObject", t)
 		if err != nil {
 			return nil, err
 		}
@@ -94,14 +93,24 @@ func introduced(now, before []diff.Field) []diff.Field {
 // smallDiff is the number of drifted fields up to which introduced scans instead of indexing.
 const smallDiff = 16
 
-// decode parses the raw JSON of an object in an admission request.
-func decode(raw []byte, name string) (map[string]any, error) {
+// decode parses the raw JSON of an object in an admission request, as far as comparing it
+// with the target t needs (see decodeObject).
+func decode(raw []byte, name string, t *check.Target) (map[string]any, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("request has no %s", name)
 	}
-	var obj map[string]any
-	if err := utiljson.Unmarshal(raw, &obj); err != nil {
+	obj, err := decodeObject(raw, compared(t))
+	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}
 	return obj, nil
+}
+
+// compared returns the desired object t.Compare walks: its normalised form (Want) when it has
+// one, which may set fields Git does not (a Secret's default type), else Git's.
+func compared(t *check.Target) map[string]any {
+	if t.Want != nil {
+		return t.Want
+	}
+	return t.Obj.Object
 }
