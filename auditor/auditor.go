@@ -20,6 +20,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
+	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
 )
 
 // DesiredStore holds the desired state the auditor checks against: the last manifest set that
@@ -73,6 +74,10 @@ type Options struct {
 	Recorder events.EventRecorder
 	// Metrics records the drift gauges, audit durations and remediations. Defaults to nil.
 	Metrics *metrics.Metrics
+	// PolicyReports, when set, is the API of the policy reports written after each full
+	// audit: a report per namespace and a cluster report (see pkg/policyreport). Defaults to
+	// "": none.
+	PolicyReports policyreport.API
 	// Log receives the audit log: a line per drifted resource per audit and a summary.
 	// Defaults to the logger of Start's context.
 	Log logr.Logger
@@ -129,6 +134,8 @@ type Auditor struct {
 	store DesiredStore
 	opts  Options
 	rem   check.Remediator // opts.Remediator behind the rate limit; nil without one
+	// reports writes the policy reports: set by Start with PolicyReports.
+	reports *policyReports
 
 	log logr.Logger
 	// Set by Start, used by its one worker goroutine only.
@@ -169,6 +176,7 @@ func (a *Auditor) Start(ctx context.Context) error {
 	a.queue = workqueue.NewTypedDelayingQueue[item]()
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.opts.FieldManager, a.changed)
 	defer a.live.stop()
+	defer a.startReports(ctx)()
 	go a.schedule(ctx)
 	go func() {
 		<-ctx.Done()
@@ -179,6 +187,22 @@ func (a *Auditor) Start(ctx context.Context) error {
 	}
 	a.log.Info("auditor stopped")
 	return nil
+}
+
+// startReports starts the policy reports' writer, with PolicyReports, and returns what waits
+// for it to stop once ctx ends.
+func (a *Auditor) startReports(ctx context.Context) (wait func()) {
+	if a.opts.PolicyReports == "" {
+		return func() {}
+	}
+	p, err := newPolicyReports(a.cfg, a.opts.Cache.HTTPClient, a.opts.PolicyReports, a.opts.Metrics, a.log)
+	if err != nil {
+		a.log.Error(err, msgReportsFailed, logAPI, a.opts.PolicyReports)
+		return func() {}
+	}
+	a.reports = p
+	go p.run(ctx)
+	return p.wait
 }
 
 // schedule queues a full audit now, every Interval, and when the desired state changes (it is

@@ -73,6 +73,9 @@ func (a *Auditor) audit(ctx context.Context) {
 	a.opts.Metrics.SetContested(a.contests.count())
 	a.opts.Metrics.Audited(end, end.Sub(start))
 	a.summary(ru, r, counts, end.Sub(start), stale)
+	if a.reports != nil {
+		a.reports.audited(r, end, a.uidOf)
+	}
 }
 
 // recheck checks one object again after a watch event. Only a change of its drift is

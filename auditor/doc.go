@@ -10,6 +10,9 @@
 //   - auditor.go: the Auditor, a leader-elected Runnable. It audits every object at start,
 //     every interval and when the desired state changes (through check.Runner, as the CLI
 //     does), and checks one object again ~200ms after a watch event on it.
+//   - reports.go: with PolicyReports, the policy report objects of each full audit (built by
+//     pkg/policyreport), written by server-side apply on a goroutine of its own, so that the
+//     audit never waits for them; unchanged reports are not written again.
 //   - cycle.go, ledger.go: what each check found against what was last known of each object,
 //     so that unchanged drift is not reported as new.
 //   - contest.go, owner.go: objects whose repaired drift comes back are contested: the

@@ -54,3 +54,19 @@ const (
 	remediationOn     = "on"
 	remediationPaused = "paused: the latest manifests did not load"
 )
+
+// Keys and messages of the policy reports' writer (serve --policy-reports).
+const (
+	logAPI              = "api"
+	logReportsApplied   = "applied"
+	logReportsFailed    = "failed"
+	logReportsUnchanged = "unchanged"
+
+	// msgReportsWritten (V(1)) ends a round of writes that all succeeded.
+	msgReportsWritten = "policy reports written"
+	// msgReportsFailed is an error: report objects could not be listed or written.
+	msgReportsFailed = "policy reports not written"
+	// msgReportSkipped (V(1)): the report of a namespace that is gone, or going, was not
+	// written.
+	msgReportSkipped = "policy report skipped: namespace gone"
+)

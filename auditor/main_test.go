@@ -11,5 +11,5 @@ import (
 var env *kubeenv.Env
 
 func TestMain(m *testing.M) {
-	os.Exit(kubeenv.Main(m, &env, kubeenv.Options{}))
+	os.Exit(kubeenv.Main(m, &env, kubeenv.Options{CRDDirectoryPaths: []string{"../manifests/crds"}}))
 }

@@ -8,6 +8,8 @@ import (
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
 )
 
 // leaseName is the Lease of serve's leader election.
@@ -106,6 +108,25 @@ func TestRBACCoversWhatTheCodeCalls(t *testing.T) {
 	for _, p := range leases {
 		if !allows(slices.Concat(cluster, namespaced), p) {
 			t.Errorf("ServiceAccount %s may not %s in %s (leader election)", sa, p, installNamespace)
+		}
+	}
+}
+
+// TestRBACCoversPolicyReports checks that the ServiceAccount may write the policy reports of
+// serve --policy-reports in either API: list (the reports of earlier audits), create and patch
+// (server-side apply), as auditor/reports.go calls them.
+func TestRBACCoversPolicyReports(t *testing.T) {
+	in := loadInstall(t)
+	sa := only[*appsv1.Deployment](t, in).Spec.Template.Spec.ServiceAccountName
+	cluster, _ := grants(t, in, sa)
+	for _, api := range policyreport.APIs {
+		namespaced, clusterScoped := api.Kinds()
+		for _, k := range []policyreport.Kind{namespaced, clusterScoped} {
+			for _, verb := range []string{"list", "create", "patch"} {
+				if p := (permission{verb: verb, group: k.Group, resource: k.Resource}); !allows(cluster, p) {
+					t.Errorf("ServiceAccount %s may not %s cluster-wide", sa, p)
+				}
+			}
 		}
 	}
 }

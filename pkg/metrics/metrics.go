@@ -10,6 +10,8 @@ import (
 
 // Metrics are gitops-drift's Prometheus metrics. Create them with New.
 type Metrics struct {
+	reports reportMetrics // the policy reports (reports.go)
+
 	decisions     *prometheus.CounterVec
 	loadErrors    prometheus.Counter
 	revision      *prometheus.GaugeVec
@@ -80,10 +82,11 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		}, nil),
 	}
 	m.source = newSourceMetrics()
+	m.reports = newReportMetrics()
 	var errs []error
 	for _, c := range append([]prometheus.Collector{
 		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested,
-	}, m.source.collectors()...) {
+	}, append(m.source.collectors(), m.reports.collectors()...)...) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}

@@ -42,5 +42,5 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: build gitops-drift:", err)
 		return 1
 	}
-	return kubeenv.Main(m, &env, kubeenv.Options{})
+	return kubeenv.Main(m, &env, kubeenv.Options{CRDDirectoryPaths: []string{"../../manifests/crds"}})
 }

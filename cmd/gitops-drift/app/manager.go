@@ -201,9 +201,10 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 		Cache:          cache.Options{HTTPClient: mgr.GetHTTPClient(), Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()},
 		Recorder:       mgr.GetEventRecorder(eventSource),
 		Metrics:        m,
+		PolicyReports:  o.policyReports(),
 		Log:            log.WithName("auditor"),
 	})
-	log.Info("auditor configured", "interval", o.AuditInterval.String(), "remediate", o.Remediate, "strategy", o.RemediationStrategy, "remediationQPS", o.RemediationQPS, "leaderElect", o.LeaderElect)
+	log.Info("auditor configured", "interval", o.AuditInterval.String(), "remediate", o.Remediate, "strategy", o.RemediationStrategy, "remediationQPS", o.RemediationQPS, "leaderElect", o.LeaderElect, "policyReports", string(o.policyReports()))
 	return mgr.Add(a)
 }
 

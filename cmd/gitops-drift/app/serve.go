@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
+	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
 )
 
 // ServeOptions are the flags of `gitops-drift serve`.
@@ -65,6 +66,12 @@ type ServeOptions struct {
 	RemediationOptions
 	// RemediationQPS bounds the auditor's remediation writes per second. Defaults to 5.
 	RemediationQPS float64
+	// PolicyReports has the auditor write policy reports for dashboards after each full
+	// audit: a report per namespace and a cluster report. Defaults to false.
+	PolicyReports bool
+	// PolicyReportAPI is the API of the policy reports: openreports.io/v1alpha1 or
+	// wgpolicyk8s.io/v1alpha2. Defaults to openreports.io/v1alpha1.
+	PolicyReportAPI string
 	// LeaderElect turns leader election on (a Lease named gitops-drift): only the leader
 	// audits and remediates; every replica serves the webhook. Defaults to false: this one
 	// process does everything.
@@ -74,6 +81,15 @@ type ServeOptions struct {
 	LeaderElectionNamespace string
 	// Log configures logging.
 	Log LogOptions
+}
+
+// policyReports returns the API of the auditor's policy reports: "" without --policy-reports.
+func (o *ServeOptions) policyReports() policyreport.API {
+	if !o.PolicyReports {
+		return ""
+	}
+	api, _ := policyreport.ParseAPI(o.PolicyReportAPI) // checked by Validate
+	return api
 }
 
 // NewServeOptions returns the options with their defaults.
@@ -92,6 +108,7 @@ func NewServeOptions() *ServeOptions {
 		AuditInterval:          time.Minute,
 		RemediationOptions:     NewRemediationOptions(),
 		RemediationQPS:         5,
+		PolicyReportAPI:        string(policyreport.OpenReports),
 		Log:                    LogOptions{Level: "info", Format: "auto"},
 	}
 }
@@ -115,6 +132,8 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.NoAudit, "no-audit", o.NoAudit, "do not audit (admission webhook only)")
 	o.RemediationOptions.BindFlags(fs, "let the auditor re-apply Git's state to drifted and missing resources (on the leader only)")
 	fs.Float64Var(&o.RemediationQPS, "remediation-qps", o.RemediationQPS, "at most this many remediation writes per second")
+	fs.BoolVar(&o.PolicyReports, "policy-reports", o.PolicyReports, "after each full audit, write the drift as policy reports for dashboards: a report gitops-drift per namespace and a cluster report (on the leader only)")
+	fs.StringVar(&o.PolicyReportAPI, "policy-report-api", o.PolicyReportAPI, "with --policy-reports: the reports' API, "+string(policyreport.OpenReports)+" (Report, ClusterReport) or "+string(policyreport.WGPolicy)+" (PolicyReport, ClusterPolicyReport)")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (Lease gitops-drift) to audit and remediate; every replica serves the webhook")
 	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", o.LeaderElectionNamespace, "namespace of the Lease (default: the namespace serve runs in, else "+defaultLeaderElectionNamespace+")")
 	o.Log.BindFlags(fs)
@@ -152,6 +171,12 @@ func (o *ServeOptions) Validate() error {
 	}
 	if o.RemediationQPS <= 0 {
 		errs = append(errs, fmt.Errorf("--remediation-qps %g: must be positive", o.RemediationQPS))
+	}
+	if _, err := policyreport.ParseAPI(o.PolicyReportAPI); err != nil {
+		errs = append(errs, fmt.Errorf("--policy-report-api: %w", err))
+	}
+	if o.PolicyReports && o.NoAudit {
+		errs = append(errs, errors.New("--policy-reports needs the auditor: drop --no-audit"))
 	}
 	if err := o.RemediationOptions.Validate(); err != nil {
 		errs = append(errs, err)

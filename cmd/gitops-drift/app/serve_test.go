@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
@@ -57,12 +58,34 @@ func TestServeFlags(t *testing.T) {
 		NoWebhook:               true,
 		RemediationOptions:      RemediationOptions{Remediate: true, RemediationStrategy: "replace"},
 		RemediationQPS:          0.5,
+		PolicyReportAPI:         "openreports.io/v1alpha1",
 		LeaderElect:             true,
 		LeaderElectionNamespace: "ops",
 		Log:                     LogOptions{Level: "info", Format: "auto"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("options mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestServePolicyReportFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want policyreport.API
+	}{
+		{args: nil, want: ""},
+		{args: []string{"--policy-reports"}, want: policyreport.OpenReports},
+		{args: []string{"--policy-reports", "--policy-report-api", "wgpolicyk8s.io/v1alpha2"}, want: policyreport.WGPolicy},
+		{args: []string{"--policy-report-api", "wgpolicyk8s.io/v1alpha2"}, want: ""},
+	}
+	for _, tt := range tests {
+		got, err := parseServe(t, append([]string{"--manifests", "m"}, tt.args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if api := got.policyReports(); api != tt.want {
+			t.Errorf("%q: policy reports %q, want %q", tt.args, api, tt.want)
+		}
 	}
 }
 
@@ -134,6 +157,8 @@ func TestServeValidate(t *testing.T) {
 		{name: "bad strategy", args: []string{"--manifests", "m", "--remediation-strategy", "patch"}, want: "--remediation-strategy"},
 		{name: "bad audit interval", args: []string{"--manifests", "m", "--audit-interval", "0"}, want: "--audit-interval 0s"},
 		{name: "bad qps", args: []string{"--manifests", "m", "--remediation-qps", "0"}, want: "--remediation-qps 0"},
+		{name: "bad report API", args: []string{"--manifests", "m", "--policy-reports", "--policy-report-api", "wgpolicyk8s.io/v1beta1"}, want: "--policy-report-api: unknown policy report API"},
+		{name: "reports without auditor", args: []string{"--manifests", "m", "--no-audit", "--policy-reports"}, want: "--policy-reports needs the auditor"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
