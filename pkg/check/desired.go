@@ -38,10 +38,14 @@ type Target struct {
 	// SecretKey is the key of the hashes that stand for Secret values (diff.Options); see
 	// SetSecretKey. Nil: Secret values show as <redacted>.
 	SecretKey []byte
+	// manual are the hand-edit managers (Compiler.Manual), shared by the targets of a Desired.
+	manual map[string]bool
+	// defaults is Want with the API server's defaults; nil: Want.
+	defaults *defaults
 }
 
-// Compare returns the drifted fields of live (a live object's content) against the target.
-func (t *Target) Compare(live map[string]any) []diff.Field {
+// compareGit returns the fields Git sets that live (a live object's content) has otherwise.
+func (t *Target) compareGit(live map[string]any) []diff.Field {
 	if t.Want == nil {
 		return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
 	}
@@ -100,6 +104,13 @@ type Normalizer interface {
 	Normalize(obj *unstructured.Unstructured) (normalize.Result, error)
 }
 
+// Defaulter gives a normalised object the values the API server fills in by default;
+// pkg/normalize's Normalizer is one. A Normalizer that is not a Defaulter leaves hand-edited
+// defaults unseen (a hand edit of a field Git leaves out is then reported as added).
+type Defaulter interface {
+	Defaulted(want map[string]any, gvk k8sschema.GroupVersionKind) (map[string]any, error)
+}
+
 // Compiler compiles manifest sets into Desired states.
 type Compiler struct {
 	// Schemas resolves the diff schema of each kind. Required.
@@ -109,6 +120,10 @@ type Compiler struct {
 	Normalizer Normalizer
 	// Ignore are paths never reported, for every object. Defaults to none.
 	Ignore []diff.Path
+	// Manual are the field managers whose fields are hand edits: a live field one of them
+	// owns that Git leaves out is drift (see Target.Compare). Defaults to none, which turns
+	// the search off; DefaultManualManagers lists kubectl's in-place verbs.
+	Manual []string
 }
 
 // Compile builds the targets of set with schemas and the global ignore paths, normalising
@@ -129,9 +144,19 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 		c.Normalizer = n
 	}
 	d := &Desired{Revision: revision, Warnings: set.Warnings(), index: make(map[manifest.Key]int, set.Len())}
+	var manual map[string]bool
+	for _, m := range c.Manual {
+		if m != "" {
+			if manual == nil {
+				manual = make(map[string]bool, len(c.Manual))
+			}
+			manual[m] = true
+		}
+	}
 	var errs []error
 	for _, obj := range set.Objects() {
 		t, warnings, err := c.target(obj)
+		t.manual = manual
 		if err != nil {
 			errs = append(errs, &manifest.Error{File: obj.File, Line: obj.Line, Err: err})
 			continue
@@ -168,6 +193,10 @@ func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error
 		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
 	}
 	t.Want = res.Object
+	if def, ok := c.Normalizer.(Defaulter); ok {
+		want, gvk := t.Want, obj.Obj.GroupVersionKind()
+		t.defaults = &defaults{fn: func() (map[string]any, error) { return def.Defaulted(want, gvk) }}
+	}
 	if t.Owned = schema.ControllerOwned(t.Want); len(t.Owned) > 0 {
 		t.Ignore = append(slices.Clip(t.Ignore), t.Owned...)
 	}

@@ -212,3 +212,14 @@ func keyValue(item map[string]any, k string, defaults map[string]any) any {
 	}
 	return defaults[k]
 }
+
+// Equal reports whether live matches desired by Compare's rules (desired a value of any kind,
+// s its schema): quantities by amount, list-maps by key, fields desired lacks not compared.
+func Equal(desired, live any, s *Schema) bool {
+	w := &walker{}
+	w.frames = w.frameBuf[:0]
+	w.keys = w.keyBuf[:0]
+	w.ints = w.intBuf[:0]
+	w.value(desired, live, s, levelNone)
+	return len(w.out) == 0
+}

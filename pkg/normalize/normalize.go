@@ -45,6 +45,9 @@ func New(crds CRDSource) (*Normalizer, error) {
 	if err := apiextensionsv1.AddToScheme(s); err != nil {
 		return nil, fmt.Errorf("register apiextensions.k8s.io/v1: %w", err)
 	}
+	if err := registerDefaults(s); err != nil {
+		return nil, err
+	}
 	return &Normalizer{scheme: s, crds: crds, cache: newStructuralCache()}, nil
 }
 

@@ -90,8 +90,14 @@ func writeResource(b *bytes.Buffer, r Resource) {
 		}
 		fmt.Fprintf(b, "  Fields : %d %s\n", len(r.Fields), verb)
 		for _, f := range r.Fields {
-			fmt.Fprintf(b, "    - %s\n        desired : %s\n        live    : %s\n",
-				f.Path, formatValue(f.Desired), formatValue(f.Live))
+			desired := formatValue(f.Desired)
+			if f.Default {
+				desired += " (API default)"
+			}
+			fmt.Fprintf(b, "    - %s\n        desired : %s\n        live    : %s\n", f.Path, desired, formatValue(f.Live))
+			if f.Owner != nil {
+				fmt.Fprintf(b, "        changed by : %s\n", f.Owner)
+			}
 		}
 	}
 	b.WriteString("\n")

@@ -31,6 +31,9 @@ type Fixture struct {
 	NS     string
 	Dir    string
 	Client *cluster.Client
+	// Manual are the hand-edit managers the check uses (check.Compiler.Manual). Defaults
+	// (nil) to check.DefaultManualManagers(), as the CLI does; empty turns the search off.
+	Manual []string
 }
 
 // New writes manifests (YAML) to a directory and connects to the server, without applying
@@ -87,7 +90,11 @@ func (f *Fixture) Desired(t *testing.T, ignore ...string) *check.Desired {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := check.Compiler{Schemas: schema.NewResolverForDiscovery(f.Client.Discovery), Normalizer: norm, Ignore: paths}.Compile(set, "test")
+	manual := f.Manual
+	if manual == nil {
+		manual = check.DefaultManualManagers()
+	}
+	d, err := check.Compiler{Schemas: schema.NewResolverForDiscovery(f.Client.Discovery), Normalizer: norm, Ignore: paths, Manual: manual}.Compile(set, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

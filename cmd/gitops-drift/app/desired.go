@@ -36,11 +36,15 @@ type DesiredOptions struct {
 	Context string
 	// IgnoreFields are paths never counted as drift, for every resource.
 	IgnoreFields []string
+	// ManualManagers are the field managers whose fields are hand edits: a live field one of
+	// them owns that Git leaves out is drift. Defaults to check.DefaultManualManagers (kubectl's
+	// in-place verbs); empty turns the search off.
+	ManualManagers []string
 }
 
 // NewDesiredOptions returns the options with their defaults.
 func NewDesiredOptions() DesiredOptions {
-	return DesiredOptions{Namespace: "default", Git: NewGitOptions()}
+	return DesiredOptions{Namespace: "default", Git: NewGitOptions(), ManualManagers: check.DefaultManualManagers()}
 }
 
 // BindFlags registers the options' flags on fs; manifests is the usage of --manifests.
@@ -51,6 +55,7 @@ func (o *DesiredOptions) BindFlags(fs *pflag.FlagSet, manifests string) {
 	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then in-cluster)")
 	fs.StringVar(&o.Context, "context", o.Context, "kubeconfig context (default: the current context)")
 	fs.StringArrayVar(&o.IgnoreFields, "ignore-fields", o.IgnoreFields, "comma-separated field paths never counted as drift, e.g. spec.replicas,spec.template.spec.containers[*].image (repeatable)")
+	fs.StringSliceVar(&o.ManualManagers, "manual-managers", o.ManualManagers, "field managers whose fields are hand edits: a live field they own that Git leaves out is drift (\"\" turns this off)")
 }
 
 // Validate reports a missing (or doubled) source of the desired state, Git options that
@@ -121,7 +126,7 @@ func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver
 		if err != nil {
 			return nil, err
 		}
-		d, err := check.Compiler{Schemas: schemas, Normalizer: norm, Ignore: ignore}.Compile(set, revision)
+		d, err := check.Compiler{Schemas: schemas, Normalizer: norm, Ignore: ignore, Manual: o.ManualManagers}.Compile(set, revision)
 		if err != nil {
 			return nil, fmt.Errorf("load manifests from %s:\n%w", o.where(), err)
 		}

@@ -51,6 +51,10 @@ func TestFlags(t *testing.T) {
 			func(o *app.CheckOptions) {
 				o.IgnoreFields = []string{"spec.replicas,spec.ports[port=80,protocol=TCP].nodePort", `metadata.labels["a.b/c"]`}
 			}},
+		{"manual managers off", []string{"--manifests", "d", "--manual-managers", ""}, func(o *app.CheckOptions) { o.ManualManagers = []string{} }},
+		{"manual managers replaced", []string{"--manifests", "d", "--manual-managers", "kubectl-edit,k9s"}, func(o *app.CheckOptions) {
+			o.ManualManagers = []string{"kubectl-edit", "k9s"}
+		}},
 		{"everything", []string{"--manifests", "d", "-n", "demo", "--once", "--kubeconfig", "k", "--context", "c", "-o", "json", "--fail-on-drift", "--log-level", "debug", "--log-format", "json"},
 			func(o *app.CheckOptions) {
 				o.Namespace, o.Once, o.Kubeconfig, o.Context, o.Output, o.FailOnDrift = "demo", true, "k", "c", "json", true

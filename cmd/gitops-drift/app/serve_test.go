@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
@@ -45,7 +46,7 @@ func TestServeFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &ServeOptions{
-		DesiredOptions: DesiredOptions{Manifests: "m", Namespace: "apps", Kubeconfig: "kc", IgnoreFields: []string{"spec.replicas"}, Git: NewGitOptions()},
+		DesiredOptions: DesiredOptions{Manifests: "m", Namespace: "apps", Kubeconfig: "kc", IgnoreFields: []string{"spec.replicas"}, Git: NewGitOptions(), ManualManagers: check.DefaultManualManagers()},
 		CertDir:        "certs", WebhookPort: 10443, WebhookConfiguration: "drift-dev",
 		Enforcement:             "deny",
 		ExemptUsers:             []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
