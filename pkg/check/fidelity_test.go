@@ -91,7 +91,11 @@ data: {empty: "", full: x}`,
         - {name: app, image: nginx:1.25}`),
 			change: [][]string{{"patch", "deployment/app", "--type", "json", "-p",
 				`[{"op":"replace","path":"/spec/template/spec/volumes/0","value":{"name":"data","hostPath":{"path":"/"}}}]`}},
-			want: []drift{{"Deployment/app", "spec.template.spec.volumes[name=data].emptyDir", map[string]any{}, nil}},
+			// The hostPath kubectl patch added is a hand edit too (TestHandEdits).
+			want: []drift{
+				{"Deployment/app", "spec.template.spec.volumes[name=data].emptyDir", map[string]any{}, nil},
+				{"Deployment/app", "spec.template.spec.volumes[name=data].hostPath", nil, map[string]any{"path": "/", "type": ""}},
+			},
 		},
 		{
 			name: "Service selector gains a key",

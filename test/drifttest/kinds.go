@@ -89,7 +89,9 @@ func KindCases() []Case {
 			Manifests: Deployment,
 			Res:       "deployment/web",
 			Change: [][]string{
-				{"set", "env", "deployment/web", "-c", "web", "MODE=debug", "EXTRA=1"},
+				{"set", "env", "deployment/web", "-c", "web", "MODE=debug"},
+				// Added by a controller: not a hand edit, so not drift.
+				{"set", "env", "deployment/web", "-c", "web", "--field-manager", "some-controller", "EXTRA=1"},
 				{"label", "deployment/web", "app=other", "--overwrite"},
 			},
 			Want: []string{
@@ -103,7 +105,7 @@ func KindCases() []Case {
 			Name:      "deployment sidecar inserted at index 0 and containers reordered",
 			Manifests: Deployment,
 			Res:       "deployment/web",
-			Change: [][]string{{"patch", "deployment/web", "--type", "json", "-p", `[
+			Change: [][]string{{"patch", "deployment/web", "--field-manager", "sidecar-injector", "--type", "json", "-p", `[
 			{"op":"add","path":"/spec/template/spec/containers/0","value":{"name":"proxy","image":"envoy:1.30"}},
 			{"op":"move","from":"/spec/template/spec/containers/2","path":"/spec/template/spec/containers/1"}]`}},
 			Want: []string{},
@@ -173,7 +175,8 @@ data: {LOG_LEVEL: info, TTL: "300"}
 `,
 			Res: "configmap/cfg",
 			Change: [][]string{
-				{"patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"LOG_LEVEL":"debug","EXTRA":"x"}}`},
+				{"patch", "configmap/cfg", "--type", "merge", "-p", `{"data":{"LOG_LEVEL":"debug"}}`},
+				{"patch", "configmap/cfg", "--field-manager", "some-controller", "--type", "merge", "-p", `{"data":{"EXTRA":"x"}}`},
 				{"label", "configmap/cfg", "app.kubernetes.io/name=other", "--overwrite"},
 			},
 			Want: []string{
@@ -309,9 +312,10 @@ spec:
   parts: [{name: a, count: 1}, {name: b, count: 2}]
 `,
 			Res: "widget/w",
-			Change: [][]string{{"patch", "widget/w", "--type", "json", "-p", `[
-			{"op":"add","path":"/spec/parts/0","value":{"name":"injected","count":9}},
-			{"op":"replace","path":"/spec/parts/2/count","value":3}]`}},
+			Change: [][]string{
+				{"patch", "widget/w", "--field-manager", "some-controller", "--type", "json", "-p", `[{"op":"add","path":"/spec/parts/0","value":{"name":"injected","count":9}}]`},
+				{"patch", "widget/w", "--type", "json", "-p", `[{"op":"replace","path":"/spec/parts/2/count","value":3}]`},
+			},
 			Want:      []string{"Widget/w spec.parts[name=b].count"},
 			Kept:      []string{"spec.size"},
 			ApplyKept: []string{"spec.parts[name=injected]"},
