@@ -256,6 +256,11 @@ func TestReplaceCarries(t *testing.T) {
 				for i := range args {
 					args[i] = ns(args[i], "NS", f.NS)
 				}
+				// Another actor (a controller), not a hand edit, which would be drift. kubectl
+				// scale has no --field-manager: the server names it "kubectl", not a hand edit.
+				if args[0] != "scale" {
+					args = append(args, "--field-manager", "other-actor")
+				}
 				f.Kubectl(t, args...)
 			}
 			f.Kubectl(t, "label", res, "app=drifted", "--overwrite")

@@ -12,7 +12,8 @@ import (
 	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
-// otherLabel is a label another field manager (kubectl label) adds to every object.
+// otherLabel is a label another field manager (a controller, not a hand edit, which would be
+// drift) adds to every object.
 const otherLabel = "example.com/added-by"
 
 // TestKinds injects drift into every supported kind, remediates it with each strategy, and
@@ -24,7 +25,7 @@ func TestKinds(t *testing.T) {
 			t.Run(string(s)+"/"+tc.Name, func(t *testing.T) {
 				t.Parallel()
 				f := apply(t, tc.Manifests)
-				f.Kubectl(t, "label", tc.Res, otherLabel+"=kubectl")
+				f.Kubectl(t, "label", tc.Res, otherLabel+"=kubectl", "--field-manager", "other-actor")
 				for _, args := range tc.Change {
 					f.Kubectl(t, args...)
 				}

@@ -107,7 +107,11 @@ var podinfo = project{
 		name: "emptyDir swapped for hostPath",
 		kubectl: [][]string{{"patch", "deployment", "podinfo", "--type", "json", "-p",
 			`[{"op":"replace","path":"/spec/template/spec/volumes/0","value":{"name":"data","hostPath":{"path":"/"}}}]`}},
-		want: []drift{{"Deployment podinfo/podinfo", "spec.template.spec.volumes[name=data].emptyDir", js(`{}`), absent}},
+		// The hostPath is a hand-added field (issue 10), reported with its server default type.
+		want: []drift{
+			{"Deployment podinfo/podinfo", "spec.template.spec.volumes[name=data].emptyDir", js(`{}`), absent},
+			{"Deployment podinfo/podinfo", "spec.template.spec.volumes[name=data].hostPath", absent, js(`{"path":"/","type":""}`)},
+		},
 	}, {
 		name:    "HorizontalPodAutoscaler maxReplicas",
 		kubectl: [][]string{{"patch", "hpa", "podinfo", "--type", "merge", "-p", `{"spec":{"maxReplicas":10}}`}},

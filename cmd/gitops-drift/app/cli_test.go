@@ -93,11 +93,16 @@ func TestBadManifestsExit2(t *testing.T) {
 var (
 	revisionLine  = regexp.MustCompile(`(?m)^Git revision : .*$`)
 	revisionClean = regexp.MustCompile(`\(Git revision [^)]*\)`)
+	ownerTime     = regexp.MustCompile(`(changed by : [^(\n]*\([^,)\n]*), [0-9-]+T[0-9:]+Z\)`)
+	ownerTimeJSON = regexp.MustCompile(`"time": "[0-9-]+T[0-9:]+Z"`)
 )
 
-// normalize replaces the Git revision, which changes with every commit.
+// normalize replaces the Git revision, which changes with every commit, and the times of the
+// owners' writes.
 func normalize(s string) string {
 	s = revisionLine.ReplaceAllString(s, "Git revision : <revision>")
+	s = ownerTime.ReplaceAllString(s, "$1, <time>)")
+	s = ownerTimeJSON.ReplaceAllString(s, `"time": "<time>"`)
 	return revisionClean.ReplaceAllString(s, "(Git revision <revision>)")
 }
 
@@ -139,7 +144,7 @@ func TestSeedScenario(t *testing.T) {
 	golden(t, "seed-clean.txt", normalize(clean))
 	golden(t, "seed-inject.txt", inject)
 	golden(t, "seed-report.txt", normalize(drift))
-	golden(t, "seed-report.json", regexp.MustCompile(`"revision": ".*"`).ReplaceAllString(jsonOut, `"revision": "<revision>"`))
+	golden(t, "seed-report.json", ownerTimeJSON.ReplaceAllString(regexp.MustCompile(`"revision": ".*"`).ReplaceAllString(jsonOut, `"revision": "<revision>"`), `"time": "<time>"`))
 	if strings.Contains(drift, "Deployment/api") {
 		t.Errorf("the skipped Deployment/api is in the report:\n%s", drift)
 	}
