@@ -25,7 +25,8 @@ type Decision string
 const (
 	// DecisionExempt: the user or one of its groups is exempt; nothing was evaluated.
 	DecisionExempt Decision = "exempt"
-	// DecisionUntracked: Git does not define the object, or skips it.
+	// DecisionUntracked: Git does not define the object, or skips it, or the request is on a
+	// subresource other than scale.
 	DecisionUntracked Decision = "untracked"
 	// DecisionOtherVersion: Git defines the object, but the request came in another version
 	// than Git's, so it was allowed unjudged. The webhook's registration is wrong for the
