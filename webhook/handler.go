@@ -189,8 +189,9 @@ func (h *Handler) errored(ctx context.Context, err error) admission.Response {
 	return admission.Allowed("").WithWarnings(clip(prefix+"could not judge this change: "+err.Error(), maxWarning, cutMiddle))
 }
 
-// lookup returns the tracked target the request is about, from the request's resource,
-// namespace and name alone, without decoding the object. Skipped objects are not tracked.
+// lookup returns the tracked target the request is about, from the request's kind (its
+// resource, for a scale), namespace and name alone, without decoding the object. Skipped
+// objects are not tracked.
 func lookup(d *check.Desired, req *admissionv1.AdmissionRequest) (*check.Target, bool) {
 	k, ok := requestKey(req)
 	if !ok {
