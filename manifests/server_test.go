@@ -130,7 +130,8 @@ func TestAPIServerAcceptsInstall(t *testing.T) {
 
 // preferredVersionsInRules checks that every rule of vwc lists the server's preferred version
 // of its resources, the version `kubectl explain` and `kubectl get -o yaml` show, so that
-// manifests written in it are judged whatever version a request is made in.
+// manifests written in it are judged whatever version a request is made in. A subresource
+// ("deployments/scale") is served in the versions of its resource.
 func preferredVersionsInRules(t *testing.T, env *kubeenv.Env, vwc *admissionregistrationv1.ValidatingWebhookConfiguration) {
 	dc, err := discovery.NewDiscoveryClientForConfig(env.Config)
 	if err != nil {
@@ -152,7 +153,8 @@ func preferredVersionsInRules(t *testing.T, env *kubeenv.Env, vwc *admissionregi
 			for _, g := range r.APIGroups {
 				for _, res := range r.Resources {
 					gr := schema.GroupResource{Group: g, Resource: res}
-					if want := preferred[gr]; !slices.Equal(r.APIVersions, []string{want}) {
+					main, _, _ := strings.Cut(res, "/")
+					if want := preferred[schema.GroupResource{Group: g, Resource: main}]; !slices.Equal(r.APIVersions, []string{want}) {
 						t.Errorf("webhook %s rule for %s lists %q; want the preferred version %q", w.Name, gr, r.APIVersions, want)
 					}
 				}

@@ -19,14 +19,34 @@ import (
 	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
-// webhookResources returns the group/resources the webhook's rules send to gitops-drift.
+// webhookResources returns the group/resources the webhook's rules send to gitops-drift:
+// main resources only, the objects serve watches and writes. Subresources (scale) are left
+// out: serve never calls them.
 func webhookResources(vwc *admissionregistrationv1.ValidatingWebhookConfiguration) map[schema.GroupResource]bool {
 	out := map[schema.GroupResource]bool{}
+	for _, gr := range ruleResources(vwc) {
+		if !strings.Contains(gr.Resource, "/") {
+			out[gr.GroupResource] = true
+		}
+	}
+	return out
+}
+
+// ruleResource is one group/resource of a rule, as the rule writes it ("deployments",
+// "deployments/scale"), with the rule's operations.
+type ruleResource struct {
+	schema.GroupResource
+	operations []admissionregistrationv1.OperationType
+}
+
+// ruleResources returns every group/resource of every rule of vwc's webhooks, in order.
+func ruleResources(vwc *admissionregistrationv1.ValidatingWebhookConfiguration) []ruleResource {
+	var out []ruleResource
 	for _, w := range vwc.Webhooks {
 		for _, r := range w.Rules {
 			for _, g := range r.APIGroups {
 				for _, res := range r.Resources {
-					out[schema.GroupResource{Group: g, Resource: res}] = true
+					out = append(out, ruleResource{GroupResource: schema.GroupResource{Group: g, Resource: res}, operations: r.Operations})
 				}
 			}
 		}
@@ -109,10 +129,33 @@ func TestWebhookConfiguration(t *testing.T) {
 			}
 		}
 	}
-	for gr := range webhookResources(vwc) {
-		if gr.Group == "*" || gr.Resource == "*" || strings.Contains(gr.Resource, "/") {
-			t.Errorf("webhook rule %s: want main resources only, no wildcards or subresources", gr)
+	checkRuleResources(t, vwc)
+}
+
+// checkRuleResources checks what the rules send: no wildcards; main resources, and the scale
+// subresource (`kubectl scale`) of Deployments and StatefulSets, for UPDATE only (the only
+// operation on a scale) and only where the main resource is sent too. Other subresources
+// (status) would be allowed unjudged: sending them costs a call for nothing.
+func checkRuleResources(t *testing.T, vwc *admissionregistrationv1.ValidatingWebhookConfiguration) {
+	t.Helper()
+	main := webhookResources(vwc)
+	var scaled []string
+	for _, r := range ruleResources(vwc) {
+		res, sub, isSub := strings.Cut(r.Resource, "/")
+		switch {
+		case r.Group == "*" || strings.Contains(r.Resource, "*"):
+			t.Errorf("webhook rule %s: want no wildcards", r.GroupResource)
+		case !isSub:
+		case sub != "scale" || !slices.Equal(r.operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Update}):
+			t.Errorf("webhook rule %s for %q: want main resources, and scale subresources for UPDATE alone", r.GroupResource, r.operations)
+		case !main[schema.GroupResource{Group: r.Group, Resource: res}]:
+			t.Errorf("webhook rule %s: the rules do not send %s itself", r.GroupResource, schema.GroupResource{Group: r.Group, Resource: res})
+		default:
+			scaled = append(scaled, r.GroupResource.String())
 		}
+	}
+	if diff := cmp.Diff([]string{"deployments/scale.apps", "statefulsets/scale.apps"}, scaled); diff != "" {
+		t.Errorf("scale subresources the rules send (-want +got):\n%s", diff)
 	}
 }
 

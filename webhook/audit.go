@@ -43,12 +43,16 @@ func (h *Handler) audit(req *admissionv1.AdmissionRequest, c *change, d Decision
 	)
 }
 
-// resourceText renders the request's resource as group/version/resource ("apps/v1/deployments",
-// "v1/configmaps").
+// resourceText renders the request's resource as group/version/resource, and its subresource
+// if any ("apps/v1/deployments", "v1/configmaps", "apps/v1/deployments/scale").
 func resourceText(req *admissionv1.AdmissionRequest) string {
 	r := req.Resource
-	if r.Group == "" {
-		return r.Version + "/" + r.Resource
+	s := r.Version + "/" + r.Resource
+	if r.Group != "" {
+		s = r.Group + "/" + s
 	}
-	return r.Group + "/" + r.Version + "/" + r.Resource
+	if req.SubResource != "" {
+		s += "/" + req.SubResource
+	}
+	return s
 }

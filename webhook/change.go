@@ -28,7 +28,12 @@ type change struct {
 //     old object or differed from it in another way; a change toward Git, or to fields Git does
 //     not set or ignores, introduces nothing;
 //   - DELETE: always a change, Git still defines the object.
+//
+// A request on the scale subresource is judged by its replicas alone (evaluateScale).
 func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, error) {
+	if req.SubResource == subresourceScale {
+		return evaluateScale(req, t)
+	}
 	var fields []diff.Field
 	switch req.Operation {
 	case admissionv1.Delete:

@@ -3,7 +3,10 @@
 //
 //   - Handler decodes an admission request, looks the object up in the desired state held in
 //     memory, diffs, and decides: a change that introduces drift is warned about, denied or
-//     audited, as the enforcement mode says; anything else is allowed silently.
+//     audited, as the enforcement mode says; anything else is allowed silently. A change to
+//     the scale subresource (`kubectl scale`) of a Deployment, StatefulSet, ReplicaSet or
+//     ReplicationController is judged by its replicas against the spec.replicas Git sets on
+//     the object scaled (scale.go); other subresources are not judged.
 //   - Store holds the compiled desired state and swaps it atomically on reload.
 //   - Reloader polls the manifest directory and reloads it when it changes; a reload that fails
 //     keeps the last good state and is tried again now and then (a CRD may be installed since).

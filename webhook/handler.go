@@ -25,7 +25,8 @@ type Decision string
 const (
 	// DecisionExempt: the user or one of its groups is exempt; nothing was evaluated.
 	DecisionExempt Decision = "exempt"
-	// DecisionUntracked: Git does not define the object, or skips it.
+	// DecisionUntracked: Git does not define the object, or skips it, or the request is on a
+	// subresource other than scale.
 	DecisionUntracked Decision = "untracked"
 	// DecisionOtherVersion: Git defines the object, but the request came in another version
 	// than Git's, so it was allowed unjudged. The webhook's registration is wrong for the
@@ -115,8 +116,9 @@ func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.R
 	if mode == policy.EnforcementOff {
 		return h.allow(DecisionOff)
 	}
-	if v := t.Obj.GroupVersionKind().Version; req.Kind.Version != v {
+	if v := t.Obj.GroupVersionKind().Version; req.SubResource == "" && req.Kind.Version != v {
 		// Comparing objects of two versions would report their differences of shape as drift.
+		// A Scale is compared by its replicas alone, the same in every version.
 		logr.FromContextOrDiscard(ctx).Info("cannot judge: the request is in another version than Git's; register the webhook for Git's version alone, with matchPolicy Equivalent",
 			logKind, req.Kind.Kind, logGitVersion, v, logRequestVersion, req.Kind.Version) // the request's logger has its namespace and name
 		return h.allow(DecisionOtherVersion)
@@ -187,22 +189,36 @@ func (h *Handler) errored(ctx context.Context, err error) admission.Response {
 	return admission.Allowed("").WithWarnings(clip(prefix+"could not judge this change: "+err.Error(), maxWarning, cutMiddle))
 }
 
-// lookup returns the tracked target the request is about, from the request's kind, namespace
-// and name alone, without decoding the object. Subresources and skipped objects are not
-// tracked.
+// lookup returns the tracked target the request is about, from the request's kind (its
+// resource, for a scale), namespace and name alone, without decoding the object. Skipped
+// objects are not tracked.
 func lookup(d *check.Desired, req *admissionv1.AdmissionRequest) (*check.Target, bool) {
-	if req.SubResource != "" {
+	k, ok := requestKey(req)
+	if !ok {
 		return nil, false
-	}
-	k := manifest.Key{Group: req.Kind.Group, Kind: req.Kind.Kind, Namespace: req.Namespace, Name: req.Name}
-	if k.Group == "" && k.Kind == "Namespace" {
-		k.Namespace = "" // the API server gives a Namespace's own name as its namespace
 	}
 	t, ok := d.Lookup(k)
 	if !ok || t.Policy.Skip {
 		return nil, false
 	}
 	return t, true
+}
+
+// requestKey returns the key of the object a request is about: the object itself, or for the
+// scale subresource the object scaled (see scaleKey). Other subresources (status, ...) are not
+// judged.
+func requestKey(req *admissionv1.AdmissionRequest) (manifest.Key, bool) {
+	switch req.SubResource {
+	case "":
+		k := manifest.Key{Group: req.Kind.Group, Kind: req.Kind.Kind, Namespace: req.Namespace, Name: req.Name}
+		if k.Group == "" && k.Kind == "Namespace" {
+			k.Namespace = "" // the API server gives a Namespace's own name as its namespace
+		}
+		return k, true
+	case subresourceScale:
+		return scaleKey(req)
+	}
+	return manifest.Key{}, false
 }
 
 func set(items []string) map[string]struct{} {

@@ -36,7 +36,9 @@ type kindUse struct {
 // of the kind (file:line) and counts the others. Skipped objects and objects whose enforcement
 // is off are left out. mapper gives each kind's resource, scope and served versions; a kind it
 // cannot map is left out (it would not have loaded). Namespace and object selectors are not
-// considered.
+// considered. Rules for subresources (the install's deployments/scale) do not send the main
+// resource, and are not checked: the handler judges a Scale by its replicas, the same in every
+// version.
 func RegistrationWarnings(d *check.Desired, cfg *admissionregistrationv1.ValidatingWebhookConfiguration, mapper meta.RESTMapper) []manifest.Warning {
 	var out []manifest.Warning
 	for _, k := range kindUses(d) {

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"os"
+	"slices"
 	"testing"
 	"testing/fstest"
 
@@ -162,6 +163,20 @@ func TestRegistrationWarnings(t *testing.T) {
 				{Operations: []admissionregistrationv1.OperationType{"UPDATE"}, Rule: admissionregistrationv1.Rule{APIGroups: []string{"*"}, APIVersions: []string{"v2"}, Resources: []string{"horizontalpodautoscalers/*"}}},
 			}
 		},
+	}, {
+		name: "a scale rule does not send its main resource",
+		change: func(c *admissionregistrationv1.ValidatingWebhookConfiguration) {
+			c.Webhooks[0].Rules = slices.DeleteFunc(c.Webhooks[0].Rules, func(r admissionregistrationv1.RuleWithOperations) bool {
+				return slices.Contains(r.Resources, "deployments")
+			})
+			if !slices.ContainsFunc(c.Webhooks[0].Rules, func(r admissionregistrationv1.RuleWithOperations) bool {
+				return slices.Contains(r.Resources, "deployments/scale")
+			}) {
+				t.Fatal("manifests/webhook.yaml has no rule for deployments/scale")
+			}
+		},
+		want: []string{"main.yaml:1: Deployment default/a (apps/v1): " + hook +
+			" has no rule for deployments.apps: changes to it are never judged (the auditor still checks it) (and 1 more Deployment objects)"},
 	}, {
 		name: "scope and operations must match",
 		change: func(c *admissionregistrationv1.ValidatingWebhookConfiguration) {

@@ -75,6 +75,25 @@ data:
   color: blue
 `
 
+// desiredAutoscaled is a Deployment whose replicas Git leaves to an autoscaler.
+const desiredAutoscaled = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: autoscaled
+spec:
+  selector:
+    matchLabels:
+      app: autoscaled
+  template:
+    metadata:
+      labels:
+        app: autoscaled
+    spec:
+      containers:
+        - name: autoscaled
+          image: nginx:1.25
+`
+
 // applyGit applies the Git manifests as the GitOps controller (exempt) would.
 func (w *webhook) applyGit(desired string) {
 	w.t.Helper()
@@ -87,6 +106,16 @@ func (w *webhook) applyGit(desired string) {
 func (w *webhook) image(name string) string {
 	w.t.Helper()
 	out, _, err := w.kubectl("", "", "get", "deployment", name, "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return out
+}
+
+// replicas returns the spec.replicas of a Deployment.
+func (w *webhook) replicas(name string) string {
+	w.t.Helper()
+	out, _, err := w.kubectl("", "", "get", "deployment", name, "-o", "jsonpath={.spec.replicas}")
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -128,8 +157,9 @@ func wantContains(t *testing.T, s string, want ...string) {
 func TestWarn(t *testing.T) {
 	e := setup(t)
 	ns := e.Namespace(t)
-	w := startWebhook(t, e, ns, desiredApps, "--exempt-groups", gitopsGroup)
-	w.applyGit(desiredApps)
+	desired := desiredApps + "---\n" + desiredAutoscaled
+	w := startWebhook(t, e, ns, desired, "--exempt-groups", gitopsGroup)
+	w.applyGit(desired)
 
 	t.Run("set image warns with the field and both values", func(t *testing.T) {
 		stderr := w.mustKubectl("", "set", "image", "deployment/frontend", "frontend=nginx:1.19")
@@ -194,6 +224,41 @@ func TestWarn(t *testing.T) {
 		stderr := w.failKubectl("", "delete", "deployment", "payments")
 		wantContains(t, stderr, "still defines Deployment "+ns+"/payments", "remove it from Git first")
 	})
+	t.Run("scale of a Git-set replicas warns, and the audit log names the user", func(t *testing.T) {
+		stderr := w.mustKubectl("", "scale", "deployment/frontend", "--replicas=3")
+		wantWarnings(t, stderr, fmt.Sprintf("gitops-drift: Deployment %s/frontend spec.replicas: Git has 1, change sets 3", ns))
+		if got := w.replicas("frontend"); got != "3" {
+			t.Errorf("replicas = %q, want the scale admitted", got)
+		}
+		line := w.logLine("admission drift", map[string]string{"name": "frontend", "resource": "apps/v1/deployments/scale", "decision": "warned"})
+		if line == nil {
+			t.Fatal("no audit log line for the scale")
+		}
+		if line["user"] != "admin" || line["operation"] != "UPDATE" || fmt.Sprint(line["fields"]) != "[map[desired:1 live:3 path:spec.replicas]]" {
+			t.Errorf("audit log line %v; want user admin, operation UPDATE and spec.replicas 1 -> 3", line)
+		}
+	})
+	t.Run("scale back to Git is silent", func(t *testing.T) {
+		wantNoWarnings(t, w.mustKubectl("", "scale", "deployment/frontend", "--replicas=1"))
+	})
+	t.Run("scale of replicas Git leaves out or ignores is silent", func(t *testing.T) {
+		wantNoWarnings(t, w.mustKubectl("", "scale", "deployment/autoscaled", "--replicas=4"))
+		wantNoWarnings(t, w.mustKubectl("", "scale", "deployment/worker", "--replicas=5"))
+	})
+	t.Run("scale of a per-object deny object is denied", func(t *testing.T) {
+		stderr := w.failKubectl("", "scale", "deployment/payments", "--replicas=2")
+		wantContains(t, stderr, "denied the request", "Deployment "+ns+"/payments would drift from Git", "spec.replicas: Git has 1, change sets 2")
+		if got := w.replicas("payments"); got != "1" {
+			t.Errorf("replicas = %q, want the scale denied", got)
+		}
+	})
+	t.Run("scale by an exempt group is silent", func(t *testing.T) {
+		_, stderr, err := w.kubectl(shared.gitopsKC, "", "scale", "deployment/payments", "--replicas=2")
+		if err != nil {
+			t.Fatal(err, stderr)
+		}
+		wantNoWarnings(t, stderr)
+	})
 }
 
 // TestDeny: --enforcement deny rejects changes introducing drift with a message saying what,
@@ -214,6 +279,33 @@ func TestDeny(t *testing.T) {
 	}
 	wantContains(t, w.failKubectl("", "delete", "configmap", "settings"), "still defines ConfigMap "+ns+"/settings")
 	wantNoWarnings(t, w.mustKubectl("", "label", "deployment/frontend", "team=web"))
+
+	t.Run("scale of a Git-set replicas is denied", func(t *testing.T) {
+		stderr := w.failKubectl("", "scale", "deployment/frontend", "--replicas=3")
+		wantContains(t, stderr,
+			"Deployment "+ns+"/frontend would drift from Git (not a Git checkout)",
+			"spec.replicas: Git has 1, change sets 3",
+			"To proceed, change the manifest in Git, or make the change as an exempt user or group")
+		if got := w.replicas("frontend"); got != "1" {
+			t.Errorf("replicas = %q, want the scale denied", got)
+		}
+		if w.logLine("admission drift", map[string]string{"user": "admin", "name": "frontend", "resource": "apps/v1/deployments/scale", "decision": "denied"}) == nil {
+			t.Error("no audit log line naming the user who scaled")
+		}
+	})
+	t.Run("scale by an exempt user passes", func(t *testing.T) {
+		_, stderr, err := w.kubectl(shared.gitopsKC, "", "scale", "deployment/frontend", "--replicas=3")
+		if err != nil {
+			t.Fatalf("exempt user denied: %v\n%s", err, stderr)
+		}
+		wantNoWarnings(t, stderr)
+		if got := w.replicas("frontend"); got != "3" {
+			t.Errorf("replicas = %q, want the scale admitted", got)
+		}
+	})
+	t.Run("scale back to Git passes silently", func(t *testing.T) {
+		wantNoWarnings(t, w.mustKubectl("", "scale", "deployment/frontend", "--replicas=1"))
+	})
 
 	_, stderr, err := w.kubectl(shared.gitopsKC, "", "set", "image", "deployment/frontend", "frontend=nginx:1.19")
 	if err != nil {
