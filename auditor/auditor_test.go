@@ -42,7 +42,16 @@ func TestWatchEventReported(t *testing.T) {
 	t.Logf("drift reported %s after the change", time.Since(start).Round(time.Millisecond))
 	want := map[string]any{
 		"status": "drifted", "action": "drift-detected (dry-run)", "revision": "test", "resource": "ConfigMap " + f.ns + "/auto",
-		"fields": []any{map[string]any{"path": "data.color", "desired": "blue", "live": "red"}},
+		"fields": []any{map[string]any{"path": "data.color", "desired": "blue", "live": "red", "owner": "<checked>"}},
+	}
+	// The owner's time is when kubectl wrote: check its presence, then compare the rest.
+	if fields, _ := line["fields"].([]any); len(fields) == 1 {
+		if f, _ := fields[0].(map[string]any); f != nil {
+			if o, _ := f["owner"].(map[string]any); o["manager"] != "kubectl-patch" || o["operation"] != "Update" || o["time"] == nil {
+				t.Errorf("log line owner %v, want kubectl-patch, Update and a time", f["owner"])
+			}
+			f["owner"] = "<checked>"
+		}
 	}
 	for k, v := range want {
 		if diff := cmp.Diff(v, line[k]); diff != "" {

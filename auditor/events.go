@@ -142,7 +142,8 @@ func failedNote(res *report.Resource, rev string) string {
 	return "could not restore Git's state (" + rev + "): " + res.Error
 }
 
-// fieldsNote is head, then the fields' paths while they fit in an Event.
+// fieldsNote is head, then the fields' paths, each with who changed it when known, while they
+// fit in an Event.
 func fieldsNote(head string, fields []diff.Field) string {
 	var b strings.Builder
 	b.WriteString(head)
@@ -152,11 +153,15 @@ func fieldsNote(head string, fields []diff.Field) string {
 			sep = ": "
 		}
 		more := fmt.Sprintf(" and %d more", len(fields)-i)
-		if b.Len()+len(sep)+len(f.Path)+len(more) > maxNote {
+		item := f.Path
+		if f.Owner != nil {
+			item += " (by " + f.Owner.Manager + ")"
+		}
+		if b.Len()+len(sep)+len(item)+len(more) > maxNote {
 			b.WriteString(more)
 			break
 		}
-		b.WriteString(sep + f.Path)
+		b.WriteString(sep + item)
 	}
 	return b.String()
 }

@@ -17,16 +17,24 @@ const maxLogValue = 256
 // logField is one drifted field in the audit log: its path and its desired and live values
 // (null when absent; Secret values come masked from pkg/diff). A value whose JSON is longer
 // than maxLogValue is given as that JSON, shortened, in a string.
+// Default, Added and Owner are as in diff.Field: the desired value is the API default, the
+// field is not in Git, and who wrote the live value.
 type logField struct {
-	Path    string `json:"path"`
-	Desired any    `json:"desired"`
-	Live    any    `json:"live"`
+	Path    string      `json:"path"`
+	Desired any         `json:"desired"`
+	Live    any         `json:"live"`
+	Default bool        `json:"default,omitempty"`
+	Added   bool        `json:"added,omitempty"`
+	Owner   *logOwner   `json:"owner,omitempty"`
 }
+
+// logOwner is diff.Owner without its String method, so that the JSON log keeps its fields.
+type logOwner diff.Owner
 
 func logFieldsOf(fields []diff.Field) []logField {
 	out := make([]logField, len(fields))
 	for i, f := range fields {
-		out[i] = logField{Path: f.Path, Desired: logValue(f.Desired), Live: logValue(f.Live)}
+		out[i] = logField{Path: f.Path, Desired: logValue(f.Desired), Live: logValue(f.Live), Default: f.Default, Added: f.Added, Owner: (*logOwner)(f.Owner)}
 	}
 	return out
 }

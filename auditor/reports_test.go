@@ -97,9 +97,9 @@ func testPolicyReports(t *testing.T, api policyreport.API) {
 	t.Run("drift reported", func(t *testing.T) {
 		f.start(t, Options{Interval: 300 * time.Millisecond, PolicyReports: api})
 		r.await(t, map[string][]string{
-			a:  {"fail drifted Deployment/web: 1 field(s) drift from Git: spec.replicas", "fail drifted Secret/db: 1 field(s) drift from Git: data.password"},
+			a:  {"fail drifted Deployment/web: 1 field(s) drift from Git: spec.replicas (by kubectl)", "fail drifted Secret/db: 1 field(s) drift from Git: data.password (by kubectl-patch)"},
 			b:  {"fail missing ConfigMap/flags: missing: Git defines it"},
-			"": {"fail drifted ClusterRole/" + role + ": 1 field(s) drift from Git: rules[0].verbs"},
+			"": {"fail drifted ClusterRole/" + role + ": 1 field(s) drift from Git: rules[0].verbs (by kubectl-patch)"},
 		})
 		rep := r.get(t, a)
 		if rep.Summary != (policyreport.Summary{Fail: 2}) || rep.Metadata.Labels[policyreport.LabelManagedBy] != "gitops-drift" {
@@ -112,9 +112,9 @@ func testPolicyReports(t *testing.T, api policyreport.API) {
 		kubectl("-n", a, "scale", "deployment/web", "--replicas=1") // a revert by hand
 		kubectl("-n", b, "patch", "configmap/steady", "--type", "merge", "-p", `{"data":{"color":"red"}}`)
 		r.await(t, map[string][]string{
-			a:  {"fail drifted Secret/db: 1 field(s) drift from Git: data.password"},
-			b:  {"fail drifted ConfigMap/steady: 1 field(s) drift from Git: data.color", "fail missing ConfigMap/flags: missing: Git defines it"},
-			"": {"fail drifted ClusterRole/" + role + ": 1 field(s) drift from Git: rules[0].verbs"},
+			a:  {"fail drifted Secret/db: 1 field(s) drift from Git: data.password (by kubectl-patch)"},
+			b:  {"fail drifted ConfigMap/steady: 1 field(s) drift from Git: data.color (by kubectl-patch)", "fail missing ConfigMap/flags: missing: Git defines it"},
+			"": {"fail drifted ClusterRole/" + role + ": 1 field(s) drift from Git: rules[0].verbs (by kubectl-patch)"},
 		})
 		if got := f.written(t); got == 0 {
 			t.Error("gitops_drift_policy_report_writes_total{result=applied} is 0")

@@ -42,7 +42,7 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 		if err != nil {
 			return nil, err
 		}
-		if fields = t.Compare(obj); len(fields) == 0 {
+		if fields = t.CompareRequest(obj); len(fields) == 0 {
 			return nil, nil
 		}
 	case admissionv1.Update:
@@ -50,14 +50,14 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 		if err != nil {
 			return nil, err
 		}
-		if fields = t.Compare(obj); len(fields) == 0 {
+		if fields = t.CompareRequest(obj); len(fields) == 0 {
 			return nil, nil
 		}
 		old, err := decode(req.OldObject.Raw, "oldObject", t)
 		if err != nil {
 			return nil, err
 		}
-		if fields = introduced(fields, t.Compare(old)); len(fields) == 0 {
+		if fields = introduced(fields, t.CompareRequest(old)); len(fields) == 0 {
 			return nil, nil
 		}
 	default: // CONNECT: not about an object's content
@@ -99,12 +99,17 @@ func introduced(now, before []diff.Field) []diff.Field {
 const smallDiff = 16
 
 // decode parses the raw JSON of an object in an admission request, as far as comparing it
-// with the target t needs (see decodeObject).
+// with the target t needs (see decodeObject): whole when its managedFields name a hand-edit
+// manager, whose fields Git does not set are compared too (check.Target.CompareRequest).
 func decode(raw []byte, name string, t *check.Target) (map[string]any, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("request has no %s", name)
 	}
-	obj, err := decodeObject(raw, compared(t))
+	want := compared(t)
+	if t.HandEditManagers(raw) {
+		want = nil
+	}
+	obj, err := decodeObject(raw, want)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}

@@ -97,13 +97,21 @@ func revisionText(revision string) string {
 }
 
 // fieldPieces are the pieces of the line of one drifted field: "path: Git has X, change sets
-// Y", or "path: differs from Git" for a Secret, whose values are never shown.
+// Y", "path: not in Git, change sets Y" for a hand-added field, "path: API default X, change
+// sets Y" for a hand-edited default, or "path: differs from Git" for a Secret, whose values are
+// never shown.
 func fieldPieces(f diff.Field, secret bool) []piece {
 	path := piece{text: shortPath(f.Path), cut: cutHead}
 	if secret {
 		return []piece{path, fixed(": differs from Git")}
 	}
+	if f.Added {
+		return []piece{path, fixed(": not in Git, change sets "), {text: formatValue(f.Live), cut: cutMiddle}}
+	}
 	desired := piece{text: formatValue(f.Desired), cut: cutMiddle}
+	if f.Default {
+		return []piece{path, fixed(": API default "), desired, fixed(", change sets "), {text: formatValue(f.Live), cut: cutMiddle}}
+	}
 	if f.Live == nil {
 		return []piece{path, fixed(": Git has "), desired, fixed(", change removes it")}
 	}

@@ -37,6 +37,16 @@ func TestFieldLine(t *testing.T) {
 			want:  "data.color: Git has blue, change removes it",
 		},
 		{
+			name:  "hand-added",
+			field: diff.Field{Path: "spec.template.spec.containers[name=app].env[name=DEBUG]", Live: map[string]any{"name": "DEBUG", "value": "1"}, Added: true},
+			want:  `containers[name=app].env[name=DEBUG]: not in Git, change sets {"name":"DEBUG","value":"1"}`,
+		},
+		{
+			name:  "hand-edited default",
+			field: diff.Field{Path: "spec.strategy.type", Desired: "RollingUpdate", Live: "Recreate", Default: true},
+			want:  "spec.strategy.type: API default RollingUpdate, change sets Recreate",
+		},
+		{
 			name:  "long values are cut in the middle",
 			field: diff.Field{Path: "spec.template.spec.containers[name=app].image", Desired: "registry.example.com/team/app:" + long + ":1.25", Live: "registry.example.com/team/app:" + long + ":1.19"},
 			want:  "...ainers[name=app].image: Git has registry.ex...xxxxxx:1.25, change sets registry.ex...xxxxxx:1.19",

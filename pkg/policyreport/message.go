@@ -69,9 +69,10 @@ func failureTail(res *report.Resource) string {
 
 // ownerOf returns the manager that owns f's live value, "" when unknown.
 func ownerOf(f diff.Field) string {
-	// TODO(lead): f.Owner.Manager once diff.Field has Owner (issue 10, attribution).
-	_ = f
-	return ""
+	if f.Owner == nil {
+		return ""
+	}
+	return f.Owner.Manager
 }
 
 func isSecret(res *report.Resource) bool {

@@ -59,7 +59,7 @@ func TestServePolicyReports(t *testing.T) {
 		return got
 	}
 	sentinel := "fail ConfigMap/e2e-sentinel: missing: Git defines it" // startServe's, never created
-	want := []string{sentinel, "fail ConfigMap/limits: 1 field(s) drift from Git: data.max"}
+	want := []string{sentinel, "fail ConfigMap/limits: 1 field(s) drift from Git: data.max (by kubectl-patch)"}
 	w.poll("the drift in the PolicyReport", 10*time.Second, func() bool { return slices.Equal(failing(), want) })
 	if v, _ := w.sample(`gitops_drift_policy_report_writes_total{result="applied"}`); v < 1 {
 		t.Errorf(`gitops_drift_policy_report_writes_total{result="applied"} = %v, want at least 1`, v)

@@ -172,8 +172,29 @@ func TestWarn(t *testing.T) {
 	t.Run("reverting to Git is silent", func(t *testing.T) {
 		wantNoWarnings(t, w.mustKubectl("", "set", "image", "deployment/frontend", "frontend=nginx:1.25"))
 	})
-	t.Run("fields Git does not set are silent", func(t *testing.T) {
-		wantNoWarnings(t, w.mustKubectl("", "label", "deployment/frontend", "team=web"))
+	t.Run("fields Git does not set, added by a controller, are silent", func(t *testing.T) {
+		wantNoWarnings(t, w.mustKubectl("", "label", "deployment/frontend", "team=web", "--field-manager", "some-controller"))
+	})
+	t.Run("set env adds a field Git lacks: warns, and the audit log names the user", func(t *testing.T) {
+		stderr := w.mustKubectl("", "set", "env", "deployment/frontend", "DEBUG=1")
+		wantWarnings(t, stderr, `env[name=DEBUG]: not in Git, change sets {"name":"DEBUG","value":"1"}`)
+		line := w.logLine("admission drift", map[string]string{"name": "frontend", "resource": "apps/v1/deployments", "decision": "warned"})
+		if line == nil {
+			t.Fatal("no audit log line for the set env")
+		}
+		if line["user"] != "admin" {
+			t.Errorf("audit log line %v; want user admin", line)
+		}
+		wantNoWarnings(t, w.mustKubectl("", "set", "env", "deployment/frontend", "DEBUG-"))
+	})
+	t.Run("label by hand warns", func(t *testing.T) {
+		wantWarnings(t, w.mustKubectl("", "label", "deployment/frontend", "owner=me"), "metadata.labels.owner: not in Git, change sets me")
+		wantNoWarnings(t, w.mustKubectl("", "label", "deployment/frontend", "owner-"))
+	})
+	t.Run("patch of a defaulted field warns with the default", func(t *testing.T) {
+		stderr := w.mustKubectl("", "patch", "deployment/frontend", "-p", `{"spec":{"template":{"spec":{"containers":[{"name":"frontend","imagePullPolicy":"Always"}]}}}}`)
+		wantWarnings(t, stderr, "imagePullPolicy: API default IfNotPresent, change sets Always")
+		wantNoWarnings(t, w.mustKubectl("", "patch", "deployment/frontend", "-p", `{"spec":{"template":{"spec":{"containers":[{"name":"frontend","imagePullPolicy":"IfNotPresent"}]}}}}`))
 	})
 	t.Run("ignored field is silent", func(t *testing.T) {
 		wantNoWarnings(t, w.mustKubectl("", "patch", "deployment/worker", "-p", `{"spec":{"replicas":3}}`))
@@ -278,7 +299,8 @@ func TestDeny(t *testing.T) {
 		t.Errorf("image = %q, want the change denied", got)
 	}
 	wantContains(t, w.failKubectl("", "delete", "configmap", "settings"), "still defines ConfigMap "+ns+"/settings")
-	wantNoWarnings(t, w.mustKubectl("", "label", "deployment/frontend", "team=web"))
+	wantNoWarnings(t, w.mustKubectl("", "label", "deployment/frontend", "team=web", "--field-manager", "some-controller"))
+	wantContains(t, w.failKubectl("", "label", "deployment/frontend", "owner=me"), "metadata.labels.owner: not in Git, change sets me")
 
 	t.Run("scale of a Git-set replicas is denied", func(t *testing.T) {
 		stderr := w.failKubectl("", "scale", "deployment/frontend", "--replicas=3")
