@@ -20,12 +20,12 @@ const maxLogValue = 256
 // Default, Added and Owner are as in diff.Field: the desired value is the API default, the
 // field is not in Git, and who wrote the live value.
 type logField struct {
-	Path    string      `json:"path"`
-	Desired any         `json:"desired"`
-	Live    any         `json:"live"`
-	Default bool        `json:"default,omitempty"`
-	Added   bool        `json:"added,omitempty"`
-	Owner   *logOwner   `json:"owner,omitempty"`
+	Path    string    `json:"path"`
+	Desired any       `json:"desired"`
+	Live    any       `json:"live"`
+	Default bool      `json:"default,omitempty"`
+	Added   bool      `json:"added,omitempty"`
+	Owner   *logOwner `json:"owner,omitempty"`
 }
 
 // logOwner is diff.Owner without its String method, so that the JSON log keeps its fields.
