@@ -9,6 +9,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
 // apply writes the target with server-side apply as the field manager, forcing ownership of
@@ -18,8 +19,12 @@ import (
 // body carries the live resourceVersion: if the object changed since it was read (and with
 // it, perhaps, an ignored value just copied), the server answers 409 and Remediate reads it
 // again.
-func (r *Remediator) apply(ctx context.Context, ri dynamic.ResourceInterface, t *check.Target, live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	body, err := applyBody(t, live)
+//
+// Hand edits (fields, the drift of live): a hand-edited default is sent at its default, which
+// takes the field over; hand-added fields, which an apply cannot remove while their manager
+// owns them, are removed afterwards by removeAdded.
+func (r *Remediator) apply(ctx context.Context, ri dynamic.ResourceInterface, t *check.Target, live *unstructured.Unstructured, fields []diff.Field) (*unstructured.Unstructured, error) {
+	body, err := applyBody(t, live, fields)
 	if err != nil {
 		return nil, err
 	}
@@ -27,13 +32,16 @@ func (r *Remediator) apply(ctx context.Context, ri dynamic.ResourceInterface, t 
 	if err != nil {
 		return nil, fmt.Errorf("server-side apply: %w", err)
 	}
-	return got, nil
+	return r.removeAdded(ctx, ri, t, got, fields)
 }
 
-// applyBody returns the object apply sends for t over live.
-func applyBody(t *check.Target, live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+// applyBody returns the object apply sends for t over live, whose drift is fields.
+func applyBody(t *check.Target, live *unstructured.Unstructured, fields []diff.Field) (*unstructured.Unstructured, error) {
 	body := desiredBody(t)
 	if err := keepIgnored(body, live.Object, t); err != nil {
+		return nil, err
+	}
+	if err := restoreDefaults(body, fields, t.Schema); err != nil {
 		return nil, err
 	}
 	obj := &unstructured.Unstructured{Object: body}

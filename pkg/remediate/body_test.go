@@ -234,7 +234,7 @@ data: {user: YWRtaW4=, password: bGl2ZQ==}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := target(t, tt.desired, tt.ignore...)
-			got, err := applyBody(tg, object(t, tt.live))
+			got, err := applyBody(tg, object(t, tt.live), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,7 +346,7 @@ spec:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := target(t, tt.desired, tt.ignore...)
-			got, err := replaceBody(tg, object(t, tt.live))
+			got, err := replaceBody(tg, object(t, tt.live), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,7 +371,7 @@ func TestServiceTypeChange(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := target(t, "{apiVersion: v1, kind: Service, metadata: {name: np}, spec: "+tt.spec+"}")
-			got, err := replaceBody(tg, object(t, liveService))
+			got, err := replaceBody(tg, object(t, liveService), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

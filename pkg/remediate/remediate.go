@@ -162,9 +162,9 @@ func (r *Remediator) once(ctx context.Context, ri dynamic.ResourceInterface, t *
 	var err error
 	switch r.opts.Strategy {
 	case StrategyReplace:
-		got, err = r.replace(ctx, ri, t, live)
+		got, err = r.replace(ctx, ri, t, live, fields)
 	default:
-		got, err = r.apply(ctx, ri, t, live)
+		got, err = r.apply(ctx, ri, t, live, fields)
 	}
 	if err != nil {
 		return check.Remediation{}, err
