@@ -47,10 +47,25 @@ const benchSizesEnv = "GITOPS_DRIFT_BENCH_AUDIT_SIZES"
 // desired state, the informers' stores and the auditor's records. On Linux, setup-RSS-MB is
 // the process's peak resident memory up to then (compiling the manifests, filling the
 // informers) and peak-RSS-MB its peak over the audits (the peak is reset in between).
+//
+// Ownership tracking is on, as in serve: the cache keeps compacted managedFields, drifted
+// fields are attributed, and hand edits are searched (each drifted object also has a label
+// added by kubectl label). BenchmarkAuditCycleOwnershipOff is the same audit without it.
 func BenchmarkAuditCycle(b *testing.B) {
+	benchmarkAuditCycle(b, true)
+}
+
+// BenchmarkAuditCycleOwnershipOff is BenchmarkAuditCycle with ownership tracking off: the
+// informers' objects have no managedFields (as the cache held them before issue 10) and no
+// hand-edit managers are set.
+func BenchmarkAuditCycleOwnershipOff(b *testing.B) {
+	benchmarkAuditCycle(b, false)
+}
+
+func benchmarkAuditCycle(b *testing.B, ownership bool) {
 	for _, n := range benchSizes(b) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			a, ctx := benchAuditor(b, n)
+			a, ctx := benchAuditor(b, n, ownership)
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
@@ -87,8 +102,8 @@ func benchSizes(b *testing.B) []int {
 
 // benchAuditor returns an auditor of n objects whose informers have listed them, after one
 // audit, and the context it runs in.
-func benchAuditor(b *testing.B, n int) (*Auditor, context.Context) {
-	d := benchDesired(b, n)
+func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Context) {
+	d := benchDesired(b, n, ownership)
 	store := &webhook.Store{}
 	store.Set(d)
 	m, err := metrics.New(prometheus.NewRegistry())
@@ -96,12 +111,22 @@ func benchAuditor(b *testing.B, n int) (*Auditor, context.Context) {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(b.Context())
-	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: benchCache(d)})
+	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: benchCache(d, ownership)})
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, time.Minute, a.opts.FieldManager, func(schema.GroupVersionKind, any) {})
 	b.Cleanup(func() { cancel(); a.live.stop() })
 	a.audit(ctx) // starts the informers and waits for their lists
 	if c := a.ledger.counts(); c.InSync+c.Drifted != n || c.Drifted != n/100 {
 		b.Fatalf("first audit: %+v, want %d resources, %d drifted", c, n, n/100)
+	}
+	if ownership {
+		t := &d.Targets[7] // ConfigMaps sort first: the eighth is drifted
+		l := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
+		if l.Err != nil || l.Object == nil {
+			b.Fatalf("live copy of %s: %v", t.Key, l.Err)
+		}
+		if f := t.Compare(l.Object.Object); len(f) != 2 || f[0].Owner == nil || f[0].Owner.Manager != "kubectl-patch" || !f[1].Added {
+			b.Fatalf("drift of %s: %+v, want the edit attributed and the hand-added label", t.Key, f)
+		}
 	}
 	return a, ctx
 }
@@ -132,8 +157,8 @@ func peakRSS() int64 {
 	return 0
 }
 
-// benchDesired compiles n objects.
-func benchDesired(b *testing.B, n int) *check.Desired {
+// benchDesired compiles n objects, with kubectl's hand-edit managers when ownership is on.
+func benchDesired(b *testing.B, n int, ownership bool) *check.Desired {
 	b.Helper()
 	var sb strings.Builder
 	for i := range n {
@@ -150,7 +175,11 @@ func benchDesired(b *testing.B, n int) *check.Desired {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := check.Compile(set, "bench", builtin.NewResolver(nil), nil)
+	c := check.Compiler{Schemas: builtin.NewResolver(nil)}
+	if ownership {
+		c.Manual = check.DefaultManualManagers()
+	}
+	d, err := c.Compile(set, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -197,7 +226,7 @@ data: {LOG_LEVEL: info, TTL: "300", ID: "%[1]d"}
 // benchCache returns cache options whose informers list the live copies of d's objects
 // from memory: the desired object with what a server adds (uid, resourceVersion, defaults,
 // status, managedFields), one in a hundred with another image or value.
-func benchCache(d *check.Desired) cache.Options {
+func benchCache(d *check.Desired, ownership bool) cache.Options {
 	mapper := meta.NewDefaultRESTMapper(nil)
 	mf := newManagedFieldsMaker()
 	lists := map[schema.GroupVersionKind][]*check.Target{}
@@ -213,7 +242,7 @@ func benchCache(d *check.Desired) cache.Options {
 			gvk := obj.GetObjectKind().GroupVersionKind()
 			lw := &fakeListWatch{ListWatch: toolscache.ListWatch{
 				ListWithContextFunc: func(context.Context, metav1.ListOptions) (kruntime.Object, error) {
-					return liveList(mf, gvk, lists[gvk]), nil
+					return liveList(mf, gvk, lists[gvk], ownership), nil
 				},
 				WatchFuncWithContext: func(context.Context, metav1.ListOptions) (watch.Interface, error) {
 					return watch.NewFake(), nil
@@ -229,7 +258,7 @@ type fakeListWatch struct{ toolscache.ListWatch }
 
 func (*fakeListWatch) IsWatchListSemanticsUnSupported() bool { return true }
 
-func liveList(mf *managedFieldsMaker, gvk schema.GroupVersionKind, targets []*check.Target) *unstructured.UnstructuredList {
+func liveList(mf *managedFieldsMaker, gvk schema.GroupVersionKind, targets []*check.Target, ownership bool) *unstructured.UnstructuredList {
 	list := &unstructured.UnstructuredList{}
 	list.SetAPIVersion(gvk.GroupVersion().String())
 	list.SetKind(gvk.Kind + "List")
@@ -261,7 +290,30 @@ func liveList(mf *managedFieldsMaker, gvk schema.GroupVersionKind, targets []*ch
 				_ = unstructured.SetNestedField(obj.Object, "debug", "data", "LOG_LEVEL")
 			}
 		}
+		if !ownership {
+			list.Items = append(list.Items, *obj)
+			continue
+		}
 		mf.set(obj)
+		if drift { // by hand: the edit, and a label kubectl label added
+			labels := obj.GetLabels()
+			if labels == nil {
+				labels = map[string]string{}
+			}
+			labels["edited-by"] = "me"
+			obj.SetLabels(labels)
+			edited := map[string]string{
+				"Deployment": `{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{"f:image":{}}}}}}}`,
+				"Service":    `{"f:spec":{"f:selector":{}}}`,
+			}[gvk.Kind]
+			if edited == "" {
+				edited = `{"f:data":{"f:LOG_LEVEL":{}}}`
+			}
+			later := metav1.NewTime(mf.at.Add(time.Hour))
+			patch, label := mf.entry("kubectl-patch", "", []byte(edited)), mf.entry("kubectl-label", "", []byte(`{"f:metadata":{"f:labels":{"f:edited-by":{}}}}`))
+			patch.Time, label.Time = &later, &later
+			obj.SetManagedFields(append(obj.GetManagedFields(), patch, label))
+		}
 		list.Items = append(list.Items, *obj)
 	}
 	return list
