@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
@@ -165,6 +166,8 @@ func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff
 		out = append(out, diff.Field{Path: p.String(), Live: t.mask(p, lv), Added: true, Owner: owner})
 		done = append(done, p)
 	}
+	// By path, as the diff's own fields: managedFields' entries come in no fixed order.
+	slices.SortFunc(out, func(a, b diff.Field) int { return strings.Compare(a.Path, b.Path) })
 	return out
 }
 

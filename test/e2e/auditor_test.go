@@ -60,12 +60,21 @@ func TestAuditorReportsChangeOutsideAdmission(t *testing.T) {
 		return false
 	})
 	t.Logf("reported %s after the change", time.Since(start).Round(time.Millisecond))
+	// The owner's time is when kubectl wrote: check who, then compare the rest.
+	if fields, _ := line["fields"].([]any); len(fields) == 1 {
+		if f, _ := fields[0].(map[string]any); f != nil {
+			if o, _ := f["owner"].(map[string]any); o["manager"] != "kubectl-set" || o["operation"] != "Update" {
+				t.Errorf("log line owner %v, want kubectl-set, Update", f["owner"])
+			}
+			delete(f, "owner")
+		}
+	}
 	wantFields := []any{map[string]any{"path": "spec.template.spec.containers[name=frontend].image", "desired": "nginx:1.25", "live": "nginx:1.19"}}
 	if fmt.Sprint(line["fields"]) != fmt.Sprint(wantFields) || line["status"] != "drifted" || line["action"] != "drift-detected (dry-run)" || line["auditID"] == "" {
 		t.Errorf("log line = %v, want the drifted image, status drifted, action drift-detected (dry-run) and an audit ID", line)
 	}
 	if ev.Type != "Warning" || ev.ReportingController != "gitops-drift" || ev.UID == "" ||
-		!strings.Contains(ev.Note, "containers[name=frontend].image") || strings.Contains(ev.Note, "nginx") {
+		!strings.Contains(ev.Note, "containers[name=frontend].image (by kubectl-set)") || strings.Contains(ev.Note, "nginx") {
 		t.Errorf("Event = %s %s %s %q, want a Warning from gitops-drift about the object (with its UID), naming the field, not its values",
 			ev.Type, ev.ReportingController, ev.UID, ev.Note)
 	}
