@@ -45,7 +45,8 @@ func benchFixtureOf(b *testing.B, liveFile string) (*Handler, map[string]any, *c
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := check.Compile(set, testRevision, builtin.NewResolver(nil), ignore)
+	// As serve compiles: kubectl's hand-edit managers set.
+	d, err := check.Compiler{Schemas: builtin.NewResolver(nil), Ignore: ignore, Manual: check.DefaultManualManagers()}.Compile(set, testRevision)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -64,7 +64,11 @@ func (t *Target) Compare(live map[string]any) []diff.Field {
 	if len(fields) == 0 && !manual {
 		return fields
 	}
-	owners, err := ownership.FromObject(live)
+	var keep func(string) bool
+	if len(fields) == 0 { // only the hand-edit managers' entries matter
+		keep = t.isManual
+	}
+	owners, err := ownership.FromObjectOf(live, keep)
 	if err != nil {
 		return fields // managedFields the server wrote always parse; nothing to add if not
 	}
@@ -86,12 +90,14 @@ func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
 	if len(t.manual) == 0 || !t.mayHaveHandEdits(obj) {
 		return fields
 	}
-	owners, err := ownership.FromObject(obj)
+	owners, err := ownership.FromObjectOf(obj, t.isManual)
 	if err != nil {
 		return fields
 	}
 	return append(fields, t.handEdits(obj, owners)...)
 }
+
+func (t *Target) isManual(manager string) bool { return t.manual[manager] }
 
 // HandEditManagers reports whether the raw JSON of an object names a hand-edit manager in its
 // managedFields, cheaply: a decoder that skips managedFields must keep them when it does.

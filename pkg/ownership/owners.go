@@ -123,6 +123,13 @@ func (o *Owners) add(ow Owner, raw []byte) error {
 // FromObject reads the metadata.managedFields of an object's content, as the API server sends
 // it or as Compact left it. An object without managedFields has no owners.
 func FromObject(obj map[string]any) (*Owners, error) {
+	return FromObjectOf(obj, nil)
+}
+
+// FromObjectOf is FromObject for the entries of the managers keep accepts (nil: all of them):
+// parsing a field set is most of the cost, and a question about a few managers (the hand-edit
+// ones) need not pay for the applier's entry, which owns every field.
+func FromObjectOf(obj map[string]any, keep func(manager string) bool) (*Owners, error) {
 	md, _ := obj["metadata"].(map[string]any)
 	list, _ := md["managedFields"].([]any)
 	o := &Owners{owners: make([]Owner, 0, len(list))}
@@ -130,6 +137,9 @@ func FromObject(obj map[string]any) (*Owners, error) {
 		m, ok := e.(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("managedFields entry is a %T, not an object", e)
+		}
+		if keep != nil && !keep(str(m["manager"])) {
+			continue
 		}
 		ow := Owner{Manager: str(m["manager"]), Operation: Operation(str(m["operation"])), Subresource: str(m["subresource"])}
 		if t, err := time.Parse(time.RFC3339, str(m["time"])); err == nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
@@ -148,4 +149,25 @@ func mustPath(t *testing.T, s string) diff.Path {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestFromObjectOf: only the entries of the managers kept are read; the others own nothing.
+func TestFromObjectOf(t *testing.T) {
+	u := &unstructured.Unstructured{Object: map[string]any{}}
+	u.SetManagedFields(deployment())
+	o, err := FromObjectOf(u.Object, func(m string) bool { return m == "kubectl-set" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range o.Managers() {
+		got = append(got, m.Manager)
+	}
+	if diff := cmp.Diff([]string{"kubectl-set"}, got); diff != "" {
+		t.Errorf("managers (-want +got):\n%s", diff)
+	}
+	p, _ := diff.ParsePath("metadata.labels.app")
+	if who, rel := o.Of(p); rel != None {
+		t.Errorf("Of(%s) = %v %v, want nobody: the applier's entry was not read", p, who, rel)
+	}
 }
