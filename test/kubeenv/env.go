@@ -47,6 +47,9 @@ type Options struct {
 	CRDDirectoryPaths []string
 	// Output, when true, attaches the control plane's output to this process's stdout/stderr.
 	Output bool
+	// ServiceCIDR is the API server's --service-cluster-ip-range. Defaults to envtest's
+	// 10.0.0.0/24: 254 ClusterIP Services at most.
+	ServiceCIDR string
 }
 
 // Start starts etcd and kube-apiserver and waits until the server answers.
@@ -71,6 +74,9 @@ func Start(opts Options) (*Env, error) {
 		AttachControlPlaneOutput: opts.Output,
 		ControlPlaneStartTimeout: 60 * time.Second,
 		ControlPlaneStopTimeout:  30 * time.Second,
+	}
+	if opts.ServiceCIDR != "" {
+		te.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", opts.ServiceCIDR)
 	}
 	cfg, err := te.Start()
 	if err != nil {
