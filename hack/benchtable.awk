@@ -2,7 +2,8 @@
 # benchtable.awk turns `go test -bench -count N` output into Markdown table rows: per
 # benchmark, the median of each value over the N runs (hack/bench.sh).
 /^pkg: / { pkg = $2; sub(/.*gitops-drift\//, "", pkg) }
-/^Benchmark/ {
+# A result line has the iterations second; a line that a log message cut in two does not.
+/^Benchmark/ && $2 ~ /^[0-9]+$/ {
   name = $1; sub(/-[0-9]+$/, "", name)
   key = pkg "|" name
   if (!(key in seen)) { order[++n] = key; seen[key] = 1 }

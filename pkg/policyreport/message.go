@@ -17,7 +17,7 @@ const noRevision = "not a Git repository"
 
 // driftedMessage names the drifted paths, each with who owns its live value when owner knows
 // it, while they fit in maxMessage: "2 field(s) drift from Git: spec.replicas (by
-// kubectl-scale), data.color". Paths only: values (Secret data above all) never appear.
+// kubectl), data.color". Paths only: values (Secret data above all) never appear.
 func driftedMessage(res *report.Resource, owner func(diff.Field) string) string {
 	tail := failureTail(res)
 	var b strings.Builder

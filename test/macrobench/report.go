@@ -53,7 +53,7 @@ func writeAudits(b *strings.Builder, o *options, as []auditResult) {
 	b.WriteString("over the corpus above, durations from its `audit done` log lines, peak RSS its VmHWM. From memory:\n")
 	b.WriteString("auditor's BenchmarkAuditCycle (no API server: controller-runtime informers list an in-memory list), time per\n")
 	b.WriteString("audit; peak RSS is the process's VmHWM over the audits (reset after setup), setup RSS the peak while\n")
-	b.WriteString("compiling the manifests and filling the informers, heap the live heap after the sync.\n\n")
+	b.WriteString("compiling the manifests and filling the informers, heap the live heap the setup added, after the sync.\n\n")
 	b.WriteString("| N | live state | first audit | audit from cache | peak RSS | setup RSS | heap |\n")
 	b.WriteString("|---:|---|---:|---:|---:|---:|---:|\n")
 	for _, a := range as {
