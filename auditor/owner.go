@@ -9,32 +9,23 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
-	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
 
-// contester returns the manager that wrote the drifted fields of live back: among the
-// owners of the fields that drift (ownership.Owners.Of), other than self, the one whose entry
-// changed last. "" when managedFields do not tell (live is nil: the object was deleted).
+// contester returns the manager that wrote the drifted fields of live back: among the owners
+// Compare names for the drifted fields (from managedFields), other than self, the one that
+// wrote last. "" when managedFields do not tell (live is nil: the object was deleted).
 func contester(t *check.Target, live *unstructured.Unstructured, self string) string {
 	if live == nil {
 		return ""
 	}
-	owners, err := ownership.FromObject(live.Object)
-	if err != nil {
-		return ""
-	}
-	var best ownership.Owner
+	var best *diff.Owner
 	for _, f := range t.Compare(live.Object) {
-		p, err := diff.ParsePath(f.Path)
-		if err != nil {
-			continue
+		if o := f.Owner; o != nil && o.Manager != self && (best == nil || o.Time.After(best.Time)) {
+			best = o
 		}
-		who, _ := owners.Of(p)
-		for _, o := range who {
-			if o.Manager != self && (best.Manager == "" || o.Time.After(best.Time)) {
-				best = o
-			}
-		}
+	}
+	if best == nil {
+		return ""
 	}
 	return best.Manager
 }

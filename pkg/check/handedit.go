@@ -227,22 +227,11 @@ func (t *Target) secretView(obj map[string]any) map[string]any {
 	return view
 }
 
-// neverHandEdit reports the paths that are not the object's specification: status, the
-// metadata the server keeps, and the annotation kubectl keeps a copy of the object in (which
-// kubectl edit rewrites).
+// neverHandEdit reports the paths that are not the object's specification: what Compare
+// never looks at (status, the metadata the server keeps), the annotation kubectl keeps a copy
+// of the object in (which kubectl edit rewrites), and ignored paths.
 func (t *Target) neverHandEdit(p diff.Path) bool {
-	if len(p) == 0 || p[0].Name == "status" {
-		return true
-	}
-	if p[0].Name == "metadata" && len(p) > 1 {
-		switch p[1].Name {
-		case "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink":
-			return true
-		case "annotations":
-			return len(p) > 2 && p[2].Name == "kubectl.kubernetes.io/last-applied-configuration"
-		}
-	}
-	return t.ignored(p)
+	return diff.NeverCompared(p) || diff.IsLastApplied(p) || t.ignored(p)
 }
 
 // ignored reports whether an ignore path (global, annotation, controller-owned) covers p.

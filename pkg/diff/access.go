@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Get returns the value at p in obj, and whether it is there. A KeyedSegment selects the list
@@ -211,4 +212,35 @@ func ItemSegment(l []any, j int, s *Schema) Segment {
 		}
 	}
 	return f.segment()
+}
+
+// Pointer returns the JSON pointer (RFC 6901) tokens, escaped, of the value at p in obj, list
+// items by their index as Get finds them, and whether the value is there.
+func Pointer(obj map[string]any, p Path, s *Schema) ([]string, bool) {
+	var cur any = obj
+	out := make([]string, 0, len(p))
+	for i := range p {
+		seg := &p[i]
+		switch seg.Kind {
+		case FieldSegment:
+			m, _ := cur.(map[string]any)
+			v, ok := m[seg.Name]
+			if !ok {
+				return nil, false
+			}
+			out = append(out, strings.NewReplacer("~", "~0", "/", "~1").Replace(seg.Name))
+			cur, s = v, s.Field(seg.Name)
+		case IndexSegment, KeyedSegment:
+			l, _ := cur.([]any)
+			j := find(l, seg, s)
+			if j < 0 {
+				return nil, false
+			}
+			out = append(out, strconv.Itoa(j))
+			cur, s = l[j], s.Item()
+		default:
+			return nil, false
+		}
+	}
+	return out, true
 }

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -241,5 +242,67 @@ func TestItemSegment(t *testing.T) {
 				t.Errorf("ItemSegment = %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestPointer: the JSON pointer of a value names list items by the index Get finds them at,
+// and escapes "/" and "~" in keys; a value that is not there has none.
+func TestPointer(t *testing.T) {
+	schema := deploymentSchema()
+	live := loadObject(t, "deployment.live.json", true)
+	tests := []struct {
+		path string
+		want string // "" when absent
+	}{
+		{path: "metadata.name", want: "/metadata/name"},
+		{path: `metadata.annotations["deployment.kubernetes.io/revision"]`, want: "/metadata/annotations/deployment.kubernetes.io~1revision"},
+		{path: "spec.template.spec.containers[0].name", want: "/spec/template/spec/containers/0/name"},
+		{path: container("frontend") + ".ports[containerPort=9090].name"},
+		{path: container("nope") + ".image"},
+		{path: "spec.template.spec.containers[*].name"},
+	}
+	// The frontend container's index and its metrics port's, as they sit in live.
+	containers := mustGet(t, live, "spec.template.spec.containers", schema).([]any)
+	for i, c := range containers {
+		if c.(map[string]any)["name"] != "frontend" {
+			continue
+		}
+		for j, port := range c.(map[string]any)["ports"].([]any) {
+			if port.(map[string]any)["containerPort"] == int64(9090) {
+				tests[3].want = fmt.Sprintf("/spec/template/spec/containers/%d/ports/%d/name", i, j)
+			}
+		}
+	}
+	if tests[3].want == "" {
+		t.Fatal("testdata has no frontend container with port 9090")
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got, ok := Pointer(live, mustPath(t, tt.path), schema)
+			if ok != (tt.want != "") {
+				t.Fatalf("Pointer() ok = %v, want %v", ok, tt.want != "")
+			}
+			if ok && "/"+strings.Join(got, "/") != tt.want {
+				t.Errorf("Pointer() = %q, want %q", "/"+strings.Join(got, "/"), tt.want)
+			}
+		})
+	}
+}
+
+func TestNeverCompared(t *testing.T) {
+	for path, want := range map[string]bool{
+		"status.replicas":                   true,
+		"metadata.managedFields":            true,
+		"metadata.resourceVersion":          true,
+		"metadata.labels.app":               false,
+		"spec.template.metadata.generation": false,
+		"spec.replicas":                     false,
+	} {
+		if got := NeverCompared(mustPath(t, path)); got != want {
+			t.Errorf("NeverCompared(%s) = %v, want %v", path, got, want)
+		}
+	}
+	if !IsLastApplied(mustPath(t, `metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`)) || IsLastApplied(mustPath(t, "metadata.annotations.note")) {
+		t.Error("IsLastApplied does not tell kubectl's annotation from another")
 	}
 }

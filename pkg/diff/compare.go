@@ -223,3 +223,21 @@ func Equal(desired, live any, s *Schema) bool {
 	w.value(desired, live, s, levelNone)
 	return len(w.out) == 0
 }
+
+// NeverCompared reports whether Compare never looks at p, a path from an object's root:
+// status, and the metadata the server owns (resourceVersion, uid, managedFields...).
+func NeverCompared(p Path) bool {
+	if len(p) == 0 || p[0].Kind != FieldSegment {
+		return false
+	}
+	if skipField(levelRoot, p[0].Name) {
+		return true
+	}
+	return p[0].Name == "metadata" && len(p) > 1 && p[1].Kind == FieldSegment && skipField(levelMetadata, p[1].Name)
+}
+
+// IsLastApplied reports whether p is the annotation in which kubectl apply keeps a copy of
+// the whole object (kubectl.kubernetes.io/last-applied-configuration).
+func IsLastApplied(p Path) bool {
+	return len(p) == 3 && p[0].Name == "metadata" && p[1].Name == "annotations" && p[2].Kind == FieldSegment && p[2].Name == lastApplied
+}

@@ -63,7 +63,7 @@ func (r *Remediator) removeAdded(ctx context.Context, ri dynamic.ResourceInterfa
 		if err != nil {
 			continue
 		}
-		if ptr, ok := pointer(got.Object, p, t.Schema); ok {
+		if ptr, ok := diff.Pointer(got.Object, p, t.Schema); ok {
 			ptrs = append(ptrs, ptr)
 		}
 	}
@@ -85,43 +85,6 @@ func (r *Remediator) removeAdded(ctx context.Context, ri dynamic.ResourceInterfa
 		return nil, fmt.Errorf("remove hand-added fields: %w", err)
 	}
 	return out, nil
-}
-
-// pointer returns the JSON pointer tokens (escaped) of the value at p in obj, list items by
-// their index, and whether it is there.
-func pointer(obj map[string]any, p diff.Path, s *diff.Schema) ([]string, bool) {
-	var cur any = obj
-	out := make([]string, 0, len(p))
-	for i := range p {
-		seg := p[i]
-		switch seg.Kind {
-		case diff.FieldSegment:
-			m, _ := cur.(map[string]any)
-			v, ok := m[seg.Name]
-			if !ok {
-				return nil, false
-			}
-			out = append(out, strings.NewReplacer("~", "~0", "/", "~1").Replace(seg.Name))
-			cur, s = v, s.Field(seg.Name)
-		case diff.IndexSegment, diff.KeyedSegment:
-			l, _ := cur.([]any)
-			j := -1
-			for k := range l {
-				if (diff.Path{seg}).Covers(diff.Path{diff.ItemSegment(l, k, s)}) {
-					j = k
-					break
-				}
-			}
-			if j < 0 {
-				return nil, false
-			}
-			out = append(out, strconv.Itoa(j))
-			cur, s = l[j], s.Item()
-		default:
-			return nil, false
-		}
-	}
-	return out, true
 }
 
 // comparePointers orders pointers token by token, list indexes by number.
