@@ -24,7 +24,7 @@ import (
 )
 
 // DesiredStore holds the desired state the auditor checks against: the last manifest set that
-// loaded cleanly. webhook.Store is one.
+// loaded cleanly. desired.Store is one, kept in step with Git by desired.Reloader.
 type DesiredStore interface {
 	Load() *check.Desired
 }

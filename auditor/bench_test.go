@@ -27,10 +27,10 @@ import (
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // benchNamespace holds every object of the benchmark.
@@ -113,7 +113,7 @@ func benchSizes(b *testing.B) []int {
 // audit, and the context it runs in.
 func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Context) {
 	d := benchDesired(b, n, ownership)
-	store := &webhook.Store{}
+	store := &desired.Store{}
 	store.Set(d)
 	m, err := metrics.New(prometheus.NewRegistry())
 	if err != nil {

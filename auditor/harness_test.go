@@ -12,12 +12,12 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
-	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // fixture is desired state applied to a namespace of the test server, and an Auditor of it.
@@ -25,7 +25,7 @@ type fixture struct {
 	env    *kubeenv.Env
 	ns     string
 	client *cluster.Client
-	store  *webhook.Store
+	store  *desired.Store
 	logs   capture.JSONLog
 	events recorder
 	reg    *prometheus.Registry
@@ -39,7 +39,7 @@ func newFixture(t *testing.T, manifests string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{env: e, ns: e.Namespace(t), client: c, store: &webhook.Store{}, reg: prometheus.NewRegistry()}
+	f := &fixture{env: e, ns: e.Namespace(t), client: c, store: &desired.Store{}, reg: prometheus.NewRegistry()}
 	f.store.Set(f.desired(t, f.ns, manifests))
 	return f
 }

@@ -19,12 +19,12 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
-	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // reportManifests is desired state in two namespaces and a cluster-scoped object: a
@@ -148,7 +148,7 @@ func newNamedFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{env: e, ns: e.Namespace(t), client: c, store: &webhook.Store{}, reg: prometheus.NewRegistry()}
+	return &fixture{env: e, ns: e.Namespace(t), client: c, store: &desired.Store{}, reg: prometheus.NewRegistry()}
 }
 
 // desiredNamed applies manifests whose namespaced objects all name their namespace, and

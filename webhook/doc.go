@@ -7,9 +7,9 @@
 //     the scale subresource (`kubectl scale`) of a Deployment, StatefulSet, ReplicaSet or
 //     ReplicationController is judged by its replicas against the spec.replicas Git sets on
 //     the object scaled (scale.go); other subresources are not judged.
-//   - Store holds the compiled desired state and swaps it atomically on reload.
-//   - Reloader polls the manifest directory and reloads it when it changes; a reload that fails
-//     keeps the last good state and is tried again now and then (a CRD may be installed since).
+//   - The Handler reads the desired state from a DesiredStore: serve gives it the desired.Store
+//     that pkg/desired's Reloader keeps in step with Git. Loading, reloading and the staleness
+//     guard live in pkg/desired; the Handler only asks Options.Stale whether to deny.
 //   - RegistrationWarnings tells, from the webhook's ValidatingWebhookConfiguration, which kinds
 //     of the desired state the API server will not send in the version Git uses: the Handler
 //     judges a request only in Git's version (decision other-version otherwise).

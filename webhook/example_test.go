@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/webhook"
@@ -23,13 +24,13 @@ func ExampleHandler_Handle() {
 		fmt.Println(err)
 		return
 	}
-	desired, err := check.Compile(set, "1a2b3c4d5e6f", schema.NewResolver(nil), nil)
+	d, err := check.Compile(set, "1a2b3c4d5e6f", schema.NewResolver(nil), nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	store := &webhook.Store{}
-	store.Set(desired)
+	store := &desired.Store{}
+	store.Set(d)
 	h := webhook.NewHandler(store, webhook.Options{}) // warn
 
 	configMap := func(color string) runtime.RawExtension {

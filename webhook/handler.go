@@ -67,14 +67,14 @@ type Options struct {
 	// Metrics counts decisions. Defaults to nil: no metrics.
 	Metrics *metrics.Metrics
 	// Stale tells whether the desired state may be too far behind Git to deny with, and why
-	// (Reloader.Stale): a denial then becomes warnings. Defaults to nil: never stale.
+	// (desired.Reloader.Stale): a denial then becomes warnings. Defaults to nil: never stale.
 	Stale func() (reason string, stale bool)
 }
 
 // Handler is the admission handler: decode, look up in memory, diff, decide. It is safe for
 // concurrent use and makes no API calls.
 type Handler struct {
-	store  *Store
+	store  DesiredStore
 	opts   Options
 	users  map[string]struct{}
 	groups map[string]struct{}
@@ -83,7 +83,7 @@ type Handler struct {
 var _ admission.Handler = (*Handler)(nil)
 
 // NewHandler returns a Handler judging requests against the desired state in store.
-func NewHandler(store *Store, opts Options) *Handler {
+func NewHandler(store DesiredStore, opts Options) *Handler {
 	if opts.Enforcement == "" {
 		opts.Enforcement = policy.EnforcementWarn
 	}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // RunCheck connects to the cluster and runs the check once (--once) or every interval until
@@ -73,8 +73,8 @@ func (c *checker) runGit(ctx context.Context, runner *check.Runner, log logr.Log
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	store := &webhook.Store{}
-	reloader := webhook.NewReloader(src, store, webhook.ReloaderOptions{Interval: c.opts.Git.PollInterval, RetryFailed: true})
+	store := &desired.Store{}
+	reloader := desired.NewReloader(src, store, desired.ReloaderOptions{Interval: c.opts.Git.PollInterval, RetryFailed: true})
 	if err := reloader.Reload(ctx); err != nil {
 		return withCode(ExitError, err)
 	}

@@ -12,12 +12,12 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
-	"github.com/gitops-drift/gitops-drift/webhook"
 )
 
 // DesiredOptions say where the desired state comes from and which cluster it is compared
@@ -110,7 +110,7 @@ func (o *DesiredOptions) where() string {
 // schemas, so that a CRD installed or changed since the last load is seen. The warnings of a
 // set that loads are logged to the context's logger, once per load, then loaded (if not nil)
 // sees the new state.
-func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) webhook.LoadFunc {
+func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) desired.LoadFunc {
 	return func(ctx context.Context, s source.Snapshot, revision string) (*check.Desired, error) {
 		ignore, err := o.Ignore()
 		if err != nil {
@@ -140,16 +140,16 @@ func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver
 
 // source returns where the desired state comes from: the Git repository, or the
 // --manifests directory. loaded is given to loader.
-func (o *DesiredOptions) source(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) (webhook.Source, error) {
+func (o *DesiredOptions) source(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) (desired.Source, error) {
 	load := o.loader(client, schemas, loaded)
 	if o.Git.URL == "" {
-		return &webhook.DirSource{Dir: o.Manifests, Loader: load}, nil
+		return &desired.DirSource{Dir: o.Manifests, Loader: load}, nil
 	}
 	g, err := o.Git.Source()
 	if err != nil {
 		return nil, err
 	}
-	return &webhook.GitSource{Git: g, Loader: load}, nil
+	return &desired.GitSource{Git: g, Loader: load}, nil
 }
 
 // load reads the --manifests directory as it is now (see loader), at the revision of the Git

@@ -22,6 +22,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/auditor"
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
@@ -122,7 +123,7 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 // keeps it up to date: the directory is polled every --reload-interval; Git every
 // --git-poll-interval, a commit that fails to load tried again at each poll, the staleness
 // guard set to --git-max-staleness.
-func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*webhook.Store, *webhook.Reloader, error) {
+func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*desired.Store, *desired.Reloader, error) {
 	secretKey := check.NewSecretKey() // one per process: equal Secret values show equal hashes in every audit
 	loaded := func(ctx context.Context, d *check.Desired) {
 		d.SetSecretKey(secretKey)
@@ -134,12 +135,12 @@ func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *
 	if err != nil {
 		return nil, nil, err
 	}
-	ropts := webhook.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m}
+	ropts := desired.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m}
 	if o.Git.URL != "" {
 		ropts.Interval, ropts.RetryFailed, ropts.MaxStaleness = o.Git.PollInterval, true, o.GitMaxStaleness
 	}
-	store := &webhook.Store{}
-	reloader := webhook.NewReloader(src, store, ropts)
+	store := &desired.Store{}
+	reloader := desired.NewReloader(src, store, ropts)
 	if err := reloader.Reload(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -150,16 +151,16 @@ func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *
 // served by the metrics server: plain HTTP (or HTTPS) reachable by in-cluster callers such
 // as a GitOps controller's notifications, unlike the webhook server, whose only client is
 // the API server, and the probe server, which is the kubelet's.
-func refreshHandlers(o *ServeOptions, r *webhook.Reloader, log logr.Logger) map[string]http.Handler {
+func refreshHandlers(o *ServeOptions, r *desired.Reloader, log logr.Logger) map[string]http.Handler {
 	if o.GitRefreshSecretFile == "" {
 		return nil
 	}
-	return map[string]http.Handler{webhook.RefreshPath: webhook.RefreshHandler(r, o.GitRefreshSecretFile, log.WithName("refresh"))}
+	return map[string]http.Handler{desired.RefreshPath: desired.RefreshHandler(r, o.GitRefreshSecretFile, log.WithName("refresh"))}
 }
 
 // addWebhook finds the webhook's own identity (always exempt, so that remediation is never
 // judged), and registers the webhook and its readiness check with mgr.
-func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store *webhook.Store, r *webhook.Reloader, m *metrics.Metrics, log logr.Logger) error {
+func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store *desired.Store, r *desired.Reloader, m *metrics.Metrics, log logr.Logger) error {
 	self, err := cluster.WhoAmI(ctx, mgr.GetConfig())
 	if err != nil {
 		return err
@@ -182,7 +183,7 @@ func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store
 
 // addAuditor adds the auditor to mgr: informers from the manager's client settings, Events
 // from its recorder, remediation (with --remediate) through client.
-func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, store *webhook.Store, r *webhook.Reloader, m *metrics.Metrics, log logr.Logger) error {
+func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, store *desired.Store, r *desired.Reloader, m *metrics.Metrics, log logr.Logger) error {
 	rem, err := o.Remediator(client)
 	if err != nil {
 		return err
