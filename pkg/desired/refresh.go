@@ -48,7 +48,7 @@ func RefreshHandler(r *Reloader, secretFile string, log logr.Logger) http.Handle
 			LogReloadError(log, err)
 			res.Error, code = err.Error(), http.StatusBadGateway
 		}
-		log.Info("git refresh", "revision", res.Revision, "ok", err == nil)
+		log.Info("git refresh", logRevision, res.Revision, logOK, err == nil)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
 		_ = json.NewEncoder(w).Encode(res)

@@ -134,7 +134,7 @@ func (r *Reloader) Reload(ctx context.Context) error {
 	}
 	d, err := r.src.Load(ctx, v)
 	if errors.Is(err, ErrChanged) {
-		logr.FromContextOrDiscard(ctx).Info("manifests changed while loading; will load again", "revision", v.Revision)
+		logr.FromContextOrDiscard(ctx).Info("manifests changed while loading; will load again", logRevision, v.Revision)
 		return nil
 	}
 	if err != nil {
@@ -150,7 +150,7 @@ func (r *Reloader) Reload(ctx context.Context) error {
 	r.opts.Metrics.Loaded(d.Revision)
 	r.opts.Metrics.FailedRevision("")
 	r.succeed(now, d.Revision, v.ID)
-	logr.FromContextOrDiscard(ctx).Info("desired state loaded", "revision", d.Revision, "objects", len(d.Targets))
+	logr.FromContextOrDiscard(ctx).Info("desired state loaded", logRevision, d.Revision, logObjects, len(d.Targets))
 	return nil
 }
 
@@ -260,10 +260,10 @@ func LogReloadError(log logr.Logger, err error) {
 		return
 	}
 	if re.Fetch {
-		log.Error(re.Err, "source could not be fetched; keeping the last good desired state", "revision", re.InForce)
+		log.Error(re.Err, "source could not be fetched; keeping the last good desired state", logRevision, re.InForce)
 		return
 	}
-	log.Error(re.Err, "manifests did not load; keeping the last good desired state", "failedRevision", re.Revision, "revision", re.InForce)
+	log.Error(re.Err, "manifests did not load; keeping the last good desired state", logFailedRevision, re.Revision, logRevision, re.InForce)
 }
 
 // NeedLeaderElection tells the controller-runtime Manager that every replica reloads.

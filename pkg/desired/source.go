@@ -65,11 +65,7 @@ func (d *DirSource) Latest(context.Context) (Version, error) {
 
 // Load loads the directory, and reports ErrChanged if it changed meanwhile.
 func (d *DirSource) Load(ctx context.Context, v Version) (*check.Desired, error) {
-	rev, err := source.Revision(d.Dir)
-	if err != nil {
-		return nil, fmt.Errorf("read Git revision of %s: %w", d.Dir, err)
-	}
-	desired, err := d.Loader(ctx, v.Snapshot, rev)
+	desired, err := d.load(ctx, v.Snapshot)
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +73,22 @@ func (d *DirSource) Load(ctx context.Context, v Version) (*check.Desired, error)
 		return nil, ErrChanged
 	}
 	return desired, nil
+}
+
+// LoadNow loads the directory as it is now, without fingerprinting it: one load for the
+// check's --once, and for its --manifests loop, which loads at every interval (a CRD may
+// have changed although the files have not).
+func (d *DirSource) LoadNow(ctx context.Context) (*check.Desired, error) {
+	return d.load(ctx, source.Snapshot{Root: d.Dir})
+}
+
+// load loads snapshot s of the directory at the revision of the Git checkout holding it.
+func (d *DirSource) load(ctx context.Context, s source.Snapshot) (*check.Desired, error) {
+	rev, err := source.Revision(d.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("read Git revision of %s: %w", d.Dir, err)
+	}
+	return d.Loader(ctx, s, rev)
 }
 
 // GitSource is a branch or tag of a Git repository. Its version is the commit the remote

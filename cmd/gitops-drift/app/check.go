@@ -37,8 +37,13 @@ func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 	if o.Git.URL != "" {
 		return c.runGit(ctx, runner, log)
 	}
+	l, err := o.loader(client, c.schemas, c.keyed)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	c.dir = o.dir(l)
 	if o.Once {
-		runner.Desired = c.load
+		runner.Desired = c.dir.LoadNow
 		return c.once(ctx, runner)
 	}
 	runner.Desired = c.loadOrLast
@@ -51,7 +56,9 @@ type checker struct {
 	client  *cluster.Client
 	schemas *schema.Resolver
 	streams IOStreams
-	last    *check.Desired // the last manifest set that loaded cleanly
+	// dir is the --manifests directory; nil with --git-url.
+	dir  *desired.DirSource
+	last *check.Desired // the last manifest set that loaded cleanly
 	// failingSince is when the manifests stopped loading; zero while they load.
 	failingSince time.Time
 	// staleSince returns failingSince, or the Git source's.
@@ -87,20 +94,11 @@ func (c *checker) runGit(ctx context.Context, runner *check.Runner, log logr.Log
 	return c.loop(ctx, runner, log)
 }
 
-// load reads and compiles the manifests. On failure nothing else may happen with them.
-func (c *checker) load(ctx context.Context) (*check.Desired, error) {
-	d, err := c.opts.load(ctx, c.client, c.schemas)
-	if d != nil {
-		c.keyed(ctx, d)
-	}
-	return d, err
-}
-
-// loadOrLast loads the manifests and remembers them; when they do not load, it returns the
-// last set that did (nil before the first) with the error: the Runner checks it without
-// remediating.
+// loadOrLast loads the --manifests directory as it is now and remembers it; when it does not
+// load, it returns the last set that did (nil before the first) with the error: the Runner
+// checks it without remediating.
 func (c *checker) loadOrLast(ctx context.Context) (*check.Desired, error) {
-	d, err := c.load(ctx)
+	d, err := c.dir.LoadNow(ctx)
 	if err != nil {
 		if c.failingSince.IsZero() {
 			c.failingSince = time.Now()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-logr/logr"
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/rest"
 
@@ -14,10 +13,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
-	"github.com/gitops-drift/gitops-drift/pkg/manifest"
-	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
 // DesiredOptions say where the desired state comes from and which cluster it is compared
@@ -100,64 +96,43 @@ func (o *DesiredOptions) where() string {
 	return o.Manifests
 }
 
-// loader returns the function that loads a snapshot of the source: reads the manifests (or
-// renders the kustomization), defaulting namespaced objects to Namespace, and compiles them
-// against the cluster's kinds and schemas, normalising custom resources by their CRDs as the
-// cluster has them now, at revision. It returns a complete desired state or an error naming
-// every problem, never a partial state. The check (once and loop) and serve use it.
-//
-// Every load first forgets what client and schemas learned of the cluster's kinds and CRD
-// schemas, so that a CRD installed or changed since the last load is seen. The warnings of a
-// set that loads are logged to the context's logger, once per load, then loaded (if not nil)
-// sees the new state.
-func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) desired.LoadFunc {
-	return func(ctx context.Context, s source.Snapshot, revision string) (*check.Desired, error) {
-		ignore, err := o.Ignore()
-		if err != nil {
-			return nil, err
-		}
-		client.Reset()
-		schemas.Reset()
-		set, err := source.Load(s, manifest.Options{Namespace: o.Namespace, Scope: cluster.Scope{Mapper: client.Mapper}})
-		if err != nil {
-			return nil, fmt.Errorf("load manifests from %s:\n%w", o.where(), err)
-		}
-		norm, err := normalize.New(normalize.NewClusterCRDs(ctx, client.Dynamic, client.Mapper))
-		if err != nil {
-			return nil, err
-		}
-		d, err := check.Compiler{Schemas: schemas, Normalizer: norm, Ignore: ignore, Manual: o.ManualManagers}.Compile(set, revision)
-		if err != nil {
-			return nil, fmt.Errorf("load manifests from %s:\n%w", o.where(), err)
-		}
-		logWarnings(logr.FromContextOrDiscard(ctx), d.Warnings)
-		if loaded != nil {
-			loaded(ctx, d)
-		}
-		return d, nil
+// loader returns the desired-state pipeline's Loader as the flags configure it: compiled
+// against client and schemas, with --namespace, --ignore-fields and --manual-managers; onLoad
+// (if not nil) sees every state that loads. The check (once and loop) and serve use it.
+func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver, onLoad func(context.Context, *check.Desired)) (*desired.Loader, error) {
+	ignore, err := o.Ignore()
+	if err != nil {
+		return nil, err
 	}
+	return desired.NewLoader(desired.LoaderOptions{
+		Client:         client,
+		Schemas:        schemas,
+		Origin:         o.where(),
+		Namespace:      o.Namespace,
+		Ignore:         ignore,
+		ManualManagers: o.ManualManagers,
+		OnLoad:         onLoad,
+	}), nil
 }
 
 // source returns where the desired state comes from: the Git repository, or the
-// --manifests directory. loaded is given to loader.
-func (o *DesiredOptions) source(client *cluster.Client, schemas *schema.Resolver, loaded func(context.Context, *check.Desired)) (desired.Source, error) {
-	load := o.loader(client, schemas, loaded)
+// --manifests directory, loaded by loader's Loader.
+func (o *DesiredOptions) source(client *cluster.Client, schemas *schema.Resolver, onLoad func(context.Context, *check.Desired)) (desired.Source, error) {
+	l, err := o.loader(client, schemas, onLoad)
+	if err != nil {
+		return nil, err
+	}
 	if o.Git.URL == "" {
-		return &desired.DirSource{Dir: o.Manifests, Loader: load}, nil
+		return o.dir(l), nil
 	}
 	g, err := o.Git.Source()
 	if err != nil {
 		return nil, err
 	}
-	return &desired.GitSource{Git: g, Loader: load}, nil
+	return &desired.GitSource{Git: g, Loader: l.Load}, nil
 }
 
-// load reads the --manifests directory as it is now (see loader), at the revision of the Git
-// checkout holding it, if any.
-func (o *DesiredOptions) load(ctx context.Context, client *cluster.Client, schemas *schema.Resolver) (*check.Desired, error) {
-	rev, err := source.Revision(o.Manifests)
-	if err != nil {
-		return nil, fmt.Errorf("read Git revision of %s: %w", o.Manifests, err)
-	}
-	return o.loader(client, schemas, nil)(ctx, source.Snapshot{Root: o.Manifests}, rev)
+// dir returns the --manifests directory as a source loaded by l.
+func (o *DesiredOptions) dir(l *desired.Loader) *desired.DirSource {
+	return &desired.DirSource{Dir: o.Manifests, Loader: l.Load}
 }

@@ -1,0 +1,15 @@
+package desired
+
+import (
+	"os"
+	"testing"
+
+	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+)
+
+// env is the API server shared by this package's Loader tests (nil under -short).
+var env *kubeenv.Env
+
+func TestMain(m *testing.M) {
+	os.Exit(kubeenv.Main(m, &env, kubeenv.Options{}))
+}
