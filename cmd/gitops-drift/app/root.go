@@ -91,7 +91,7 @@ func (p Program) newCommand(streams IOStreams, run func(context.Context, IOStrea
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if showVersion {
-				return writeVersion(streams.Out, version.Get(p.stamp()), opts.Output)
+				return writeVersion(streams.Out, version.Get(p.stamp()), &VersionOptions{Output: opts.Output})
 			}
 			if err := opts.Complete(cmd.Flags()); err != nil {
 				return withCode(ExitError, err)
