@@ -1,8 +1,8 @@
 // Package report holds the result of one drift check (a Report of Resources) and renders it for
-// people (Text) and for machines (JSON).
+// people (Text), for machines (JSON) and for CI comments and job summaries (Markdown).
 //
 // Build a Report with New, which sorts the resources and fills the Summary; then write it with
-// Text or JSON. Both renderings are byte-stable for the same Report, so they can be compared
-// against golden files. Field values are printed as they arrive: Secret data must be masked
-// before it reaches this package.
+// Text, JSON or Markdown. The renderings are byte-stable for the same Report, so they can be
+// compared against golden files. Field values are printed as they arrive: Secret data must be
+// masked before it reaches this package.
 package report

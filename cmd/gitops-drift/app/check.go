@@ -110,8 +110,11 @@ func (c *checker) loadOrLast(ctx context.Context) (*check.Desired, error) {
 }
 
 func (c *checker) write(r report.Report) error {
-	if c.opts.Output == "json" {
+	switch c.opts.Output {
+	case "json":
 		return report.JSON(c.streams.Out, r)
+	case "markdown":
+		return report.Markdown(c.streams.Out, r)
 	}
 	return report.Text(c.streams.Out, r)
 }

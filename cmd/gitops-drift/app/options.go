@@ -23,7 +23,7 @@ type CheckOptions struct {
 	Once bool
 	// Interval between checks when not Once. Defaults to 60s; "60" means seconds.
 	Interval time.Duration
-	// Output is the report format: text or json. Defaults to text.
+	// Output is the report format: text, json or markdown (for CI comments). Defaults to text.
 	Output string
 	// FailOnDrift exits 1 when drift is found.
 	FailOnDrift bool
@@ -51,7 +51,7 @@ func (o *CheckOptions) BindFlags(fs *pflag.FlagSet) {
 	o.RemediationOptions.BindFlags(fs, "re-apply Git's state to drifted and missing resources (turns --dry-run off)")
 	fs.BoolVar(&o.Once, "once", o.Once, "check once and exit; without it the check repeats every --interval")
 	fs.Var((*seconds)(&o.Interval), "interval", "time between checks: a duration (1m, 30s) or seconds (60)")
-	fs.StringVarP(&o.Output, "output", "o", o.Output, "report format: text or json")
+	fs.StringVarP(&o.Output, "output", "o", o.Output, "report format: text, json, or markdown (for a pull request comment or a CI job summary)")
 	fs.BoolVar(&o.FailOnDrift, "fail-on-drift", o.FailOnDrift, "exit 1 when drift is found (for CI gates)")
 	o.Log.BindFlags(fs)
 }
@@ -70,8 +70,8 @@ func (o *CheckOptions) Complete(fs *pflag.FlagSet) error {
 // Validate reports options that cannot work.
 func (o *CheckOptions) Validate() error {
 	errs := []error{o.DesiredOptions.Validate()}
-	if o.Output != "text" && o.Output != "json" {
-		errs = append(errs, fmt.Errorf("--output %q: want text or json", o.Output))
+	if o.Output != "text" && o.Output != "json" && o.Output != "markdown" {
+		errs = append(errs, fmt.Errorf("--output %q: want text or json or markdown", o.Output))
 	}
 	if err := o.RemediationOptions.Validate(); err != nil {
 		errs = append(errs, err)
