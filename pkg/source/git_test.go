@@ -195,4 +195,3 @@ func TestGitOptionsValidate(t *testing.T) {
 		})
 	}
 }
-
