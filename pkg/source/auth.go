@@ -23,8 +23,9 @@ type GitAuth struct {
 	// TokenFile holds a token (or password) for HTTP(S), sent with basic authentication as
 	// Username's password.
 	TokenFile string
-	// Username goes with the token. Defaults to the URL's user name, then "git" (GitHub and
-	// GitLab accept any name with a personal access token; Bitbucket wants x-token-auth).
+	// Username goes with the token, unless the URL names a user, who goes instead. Defaults
+	// to "git" (GitHub and GitLab accept any name with a personal access token; Bitbucket
+	// wants x-token-auth).
 	Username string
 	// SSHKeyFile holds an unencrypted private key in PEM or OpenSSH form, for ssh:// and
 	// user@host:path URLs.
