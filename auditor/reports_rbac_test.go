@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
+	rbacv1 "k8s.io/api/rbac/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -21,16 +22,19 @@ import (
 	"github.com/gitops-drift/gitops-drift/test/capture"
 )
 
-// reportsRole is the ClusterRole of manifests/rbac.yaml that grants the policy reports' writes.
+// reportsRole is the ClusterRole of the install's policy-reports part
+// (manifests/policy-reports/rbac.yaml) that grants the policy reports' writes.
 const reportsRole = "gitops-drift-policy-reports"
 
 // TestPolicyReportsRBAC writes reports as a user that has only the install's ClusterRole for
-// them: its verbs are enough to create, update, skip and empty the reports of both APIs.
+// them: its verbs are enough to create, update, skip and empty the reports of both APIs (the
+// role names the kinds of one API, the one its --policy-report-api names; for the other, its
+// kinds take their place, as README says to do when switching).
 func TestPolicyReportsRBAC(t *testing.T) {
 	f := newNamedFixture(t)
-	cfg := f.reportWriter(t)
 	for _, api := range policyreport.APIs {
 		t.Run(string(api), func(t *testing.T) {
+			cfg := f.reportWriter(t, api)
 			reg := prometheus.NewRegistry()
 			m, err := metrics.New(reg)
 			if err != nil {
@@ -81,37 +85,44 @@ func TestPolicyReportsRBAC(t *testing.T) {
 	}
 }
 
-// reportWriter binds the install's ClusterRole for policy reports to a new user, and returns
-// that user's client configuration.
-func (f *fixture) reportWriter(t *testing.T) *rest.Config {
+// reportWriter binds the install's ClusterRole for policy reports, on the kinds of api, to a
+// new user, and returns that user's client configuration.
+func (f *fixture) reportWriter(t *testing.T, api policyreport.API) *rest.Config {
 	t.Helper()
-	data, err := os.ReadFile("../manifests/rbac.yaml")
+	data, err := os.ReadFile("../manifests/policy-reports/rbac.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var role []byte
+	var role *rbacv1.ClusterRole
 	rd := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
 	for {
 		doc, err := rd.Read()
 		if err != nil {
 			break
 		}
-		var meta struct {
-			Kind     string
-			Metadata struct{ Name string }
-		}
-		if err := yaml.Unmarshal(doc, &meta); err == nil && meta.Kind == "ClusterRole" && meta.Metadata.Name == reportsRole {
-			role = doc
+		var r rbacv1.ClusterRole
+		if err := yaml.Unmarshal(doc, &r); err == nil && r.Kind == "ClusterRole" && r.Name == reportsRole {
+			role = &r
 		}
 	}
 	if role == nil {
-		t.Fatalf("manifests/rbac.yaml has no ClusterRole %s", reportsRole)
+		t.Fatalf("manifests/policy-reports/rbac.yaml has no ClusterRole %s", reportsRole)
 	}
-	user := "policy-report-writer"
+	namespaced, cluster := api.Kinds()
+	for i := range role.Rules {
+		role.Rules[i].APIGroups = []string{namespaced.Group}
+		role.Rules[i].Resources = []string{namespaced.Resource, cluster.Resource}
+	}
+	user := "policy-report-writer-" + namespaced.Group
+	role.Name = user
+	out, err := yaml.Marshal(role)
+	if err != nil {
+		t.Fatal(err)
+	}
 	binding := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: " + user + "}\n" +
-		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: " + reportsRole + "}\n" +
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: " + user + "}\n" +
 		"subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: " + user + "}]\n"
-	f.env.KubectlT(t, string(role)+"\n---\n"+binding, "apply", "-f", "-")
+	f.env.KubectlT(t, string(out)+"\n---\n"+binding, "apply", "-f", "-")
 	kubeconfig, err := f.env.AddUser(user)
 	if err != nil {
 		t.Fatal(err)

@@ -1,70 +1,16 @@
 package manifests_test
 
 import (
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-
-	"github.com/gitops-drift/gitops-drift/pkg/source"
 )
 
-// gitInstall renders the install with the git component turned on, as the comments of
-// kustomization.yaml and git/kustomization.yaml say to do, in a copy of manifests/, with
-// kustomize as `kubectl apply -k` runs it, and decodes the objects.
-func gitInstall(t *testing.T) *install {
-	t.Helper()
-	dir := t.TempDir()
-	files, err := filepath.Glob("*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gitFiles, err := filepath.Glob("git/*.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Mkdir(filepath.Join(dir, "git"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range append(files, gitFiles...) {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f == "kustomization.yaml" {
-			on := strings.Replace(string(data), "# components:\n#   - git\n", "components:\n  - git\n", 1)
-			if on == string(data) {
-				t.Fatal("kustomization.yaml has no commented-out components: [git] to turn on")
-			}
-			data = []byte(on)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, f := range []string{"git/token", "git/refresh-secret"} {
-		if err := os.WriteFile(filepath.Join(dir, f), []byte("not-a-real-"+path.Base(f)), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	out, err := source.Kustomize(dir)
-	if err != nil {
-		t.Fatalf("render the Git install: %v", err)
-	}
-	objs, err := decodeAll(newDecoder(t), "kustomize build", out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &install{objects: objs}
-}
-
 func TestGitInstall(t *testing.T) {
-	in := gitInstall(t)
+	in := render(t, partGit)
 	for _, cm := range all[*corev1.ConfigMap](in) {
 		t.Errorf("the Git install keeps ConfigMap %s", cm.Name)
 	}
@@ -127,7 +73,7 @@ func TestGitInstallKeepsTheRest(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	if got, want := keys(gitInstall(t)), keys(loadInstall(t)); !slices.Equal(got, want) {
+	if got, want := keys(render(t, partGit)), keys(loadInstall(t)); !slices.Equal(got, want) {
 		t.Errorf("objects of the Git install %q; want those of the ConfigMap install %q", got, want)
 	}
 }

@@ -2,14 +2,19 @@ package manifests_test
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
+	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 )
 
 // leaseName is the Lease of serve's leader election.
@@ -26,22 +31,6 @@ func (p permission) String() string {
 		s += " " + p.name
 	}
 	return s
-}
-
-// allows reports whether rules grant p. A rule limited to resourceNames grants only a
-// permission on one of those names.
-func allows(rules []rbacv1.PolicyRule, p permission) bool {
-	for _, r := range rules {
-		named := len(r.ResourceNames) == 0 || (p.name != "" && slices.Contains(r.ResourceNames, p.name))
-		if named && covers(r.Verbs, p.verb) && covers(r.APIGroups, p.group) && covers(r.Resources, p.resource) {
-			return true
-		}
-	}
-	return false
-}
-
-func covers(list []string, v string) bool {
-	return slices.Contains(list, v) || slices.Contains(list, "*")
 }
 
 // grants returns the rules the install grants the ServiceAccount sa: cluster-wide, and in the
@@ -77,78 +66,172 @@ func grants(t *testing.T, in *install, sa string) (cluster, namespaced []rbacv1.
 	return cluster, namespaced
 }
 
-// TestRBACCoversWhatTheCodeCalls checks the permissions of the Deployment's ServiceAccount
-// against the calls of serve: informers and remediation on every kind the webhook judges,
-// Events, leader election, and the SelfSubjectReview that finds the webhook's own identity.
-func TestRBACCoversWhatTheCodeCalls(t *testing.T) {
-	in := loadInstall(t)
-	sa := only[*appsv1.Deployment](t, in).Spec.Template.Spec.ServiceAccountName
-	cluster, namespaced := grants(t, in, sa)
-	want := []permission{
-		{verb: "create", group: "", resource: "events"},
-		{verb: "create", group: "events.k8s.io", resource: "events"},
-		{verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews"},
-		{verb: "get", group: "admissionregistration.k8s.io", resource: "validatingwebhookconfigurations", name: serveOptions(t, gitopsDriftContainer(t, only[*appsv1.Deployment](t, in))).WebhookConfiguration},
-	}
-	for gr := range webhookResources(only[*admissionregistrationv1.ValidatingWebhookConfiguration](t, in)) {
-		for _, verb := range []string{"get", "list", "watch", "patch", "update", "create"} {
-			want = append(want, permission{verb: verb, group: gr.Group, resource: gr.Resource})
-		}
-	}
-	for _, p := range want {
-		if !allows(cluster, p) {
-			t.Errorf("ServiceAccount %s may not %s cluster-wide", sa, p)
-		}
-	}
-	leases := []permission{
-		{verb: "create", group: "coordination.k8s.io", resource: "leases"},
-		{verb: "get", group: "coordination.k8s.io", resource: "leases", name: leaseName},
-		{verb: "update", group: "coordination.k8s.io", resource: "leases", name: leaseName},
-	}
-	for _, p := range leases {
-		if !allows(slices.Concat(cluster, namespaced), p) {
-			t.Errorf("ServiceAccount %s may not %s in %s (leader election)", sa, p, installNamespace)
-		}
-	}
+// serviceAccount returns the name of the ServiceAccount the Deployment runs as.
+func serviceAccount(t *testing.T, in *install) string {
+	t.Helper()
+	return only[*appsv1.Deployment](t, in).Spec.Template.Spec.ServiceAccountName
 }
 
-// TestRBACCoversPolicyReports checks that the ServiceAccount may write the policy reports of
-// serve --policy-reports in either API: list (the reports of earlier audits), create and patch
-// (server-side apply), as auditor/reports.go calls them.
-func TestRBACCoversPolicyReports(t *testing.T) {
-	in := loadInstall(t)
-	sa := only[*appsv1.Deployment](t, in).Spec.Template.Spec.ServiceAccountName
-	cluster, _ := grants(t, in, sa)
-	for _, api := range policyreport.APIs {
-		namespaced, clusterScoped := api.Kinds()
-		for _, k := range []policyreport.Kind{namespaced, clusterScoped} {
-			for _, verb := range []string{"list", "create", "patch"} {
-				if p := (permission{verb: verb, group: k.Group, resource: k.Resource}); !allows(cluster, p) {
-					t.Errorf("ServiceAccount %s may not %s cluster-wide", sa, p)
+// expand returns the permissions rules grant, one per verb, group, resource and name.
+func expand(rules []rbacv1.PolicyRule) []permission {
+	var out []permission
+	for _, r := range rules {
+		names := r.ResourceNames
+		if len(names) == 0 {
+			names = []string{""}
+		}
+		for _, v := range r.Verbs {
+			for _, g := range r.APIGroups {
+				for _, res := range r.Resources {
+					for _, n := range names {
+						out = append(out, permission{verb: v, group: g, resource: res, name: n})
+					}
 				}
 			}
 		}
 	}
+	return out
 }
 
-// TestRBACLeastPrivilege checks that no rule grants wildcards, deletes, or the verbs that lead
-// to more privileges: gitops-drift never deletes anything.
-func TestRBACLeastPrivilege(t *testing.T) {
-	in := loadInstall(t)
-	rules := map[string][]rbacv1.PolicyRule{}
-	for _, r := range all[*rbacv1.ClusterRole](in) {
-		rules["ClusterRole "+r.Name] = r.Rules
+// permissions returns the permissions rules grant as sorted, distinct strings.
+func permissions(rules []rbacv1.PolicyRule) []string { return sortedStrings(expand(rules)) }
+
+func sortedStrings(ps []permission) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
 	}
-	for _, r := range all[*rbacv1.Role](in) {
-		rules["Role "+r.Name] = r.Rules
-	}
-	forbidden := []string{"*", "delete", "deletecollection", "escalate", "bind", "impersonate"}
-	for role, rs := range rules {
-		for _, r := range rs {
-			if slices.ContainsFunc(r.Verbs, func(v string) bool { return slices.Contains(forbidden, v) }) ||
-				slices.Contains(r.APIGroups, "*") || slices.Contains(r.Resources, "*") || len(r.NonResourceURLs) > 0 {
-				t.Errorf("%s grants %+v; want no wildcards, non-resource URLs or %q", role, r, forbidden[1:])
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// calls returns the API calls of `gitops-drift serve` with the Deployment's args, as the code
+// makes them: cluster-wide, and in the install's namespace (leader election). The tracked
+// kinds are the main resources of the webhook's rules.
+//
+//   - the auditor: list and watch of the tracked kinds (informers, in the namespaces Git
+//     names); create and patch of events.k8s.io Events (auditor/events.go, its recorder counts
+//     repeats with a patch);
+//   - the webhook: create of a SelfSubjectReview (its own identity, to exempt it); get of
+//     the ValidatingWebhookConfiguration --webhook-configuration names (registration
+//     warnings at each load); no call on the request path;
+//   - --remediate: get (read again after a conflict), create (missing objects), and patch
+//     (--remediation-strategy apply: server-side apply, and the JSON patch that removes
+//     hand-added fields) or update (replace) of the tracked kinds; list of core Events (the
+//     auditor's remediation history, auditor/history.go);
+//   - --policy-reports: list, create and patch (server-side apply) of the report kinds of
+//     --policy-report-api (auditor/reports.go);
+//   - --leader-elect: create of a Lease, get and update of the Lease gitops-drift, create and
+//     patch of core Events (client-go's leader election records them on the Lease), in the
+//     namespace serve runs in.
+func calls(t *testing.T, in *install) (cluster, namespaced []permission) {
+	t.Helper()
+	d := only[*appsv1.Deployment](t, in)
+	opts := serveOptions(t, gitopsDriftContainer(t, d))
+	tracked := slices.SortedFunc(maps.Keys(webhookResources(only[*admissionregistrationv1.ValidatingWebhookConfiguration](t, in))),
+		func(a, b schema.GroupResource) int { return strings.Compare(a.String(), b.String()) })
+	each := func(verbs ...string) []permission {
+		var out []permission
+		for _, gr := range tracked {
+			for _, v := range verbs {
+				out = append(out, permission{verb: v, group: gr.Group, resource: gr.Resource})
 			}
 		}
+		return out
+	}
+	if !opts.NoAudit {
+		cluster = append(cluster, each("list", "watch")...)
+		cluster = append(cluster,
+			permission{verb: "create", group: "events.k8s.io", resource: "events"},
+			permission{verb: "patch", group: "events.k8s.io", resource: "events"})
+	}
+	if !opts.NoWebhook {
+		cluster = append(cluster, permission{verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews"})
+		if opts.WebhookConfiguration != "" {
+			cluster = append(cluster, permission{verb: "get", group: "admissionregistration.k8s.io", resource: "validatingwebhookconfigurations", name: opts.WebhookConfiguration})
+		}
+	}
+	if opts.Remediate {
+		write := "patch"
+		if opts.RemediationStrategy == string(remediate.StrategyReplace) {
+			write = "update"
+		}
+		cluster = append(cluster, each("get", "create", write)...)
+		cluster = append(cluster, permission{verb: "list", group: "", resource: "events"})
+	}
+	if opts.PolicyReports {
+		api, err := policyreport.ParseAPI(opts.PolicyReportAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ns, cl := api.Kinds()
+		for _, k := range []policyreport.Kind{ns, cl} {
+			for _, v := range []string{"list", "create", "patch"} {
+				cluster = append(cluster, permission{verb: v, group: k.Group, resource: k.Resource})
+			}
+		}
+	}
+	if opts.LeaderElect {
+		ns := opts.LeaderElectionNamespace
+		if ns == "" {
+			ns = d.Namespace // the namespace the pods run in
+		}
+		if ns != installNamespace {
+			t.Fatalf("the Lease is in namespace %s; want %s, the install's", ns, installNamespace)
+		}
+		namespaced = append(namespaced,
+			permission{verb: "create", group: "coordination.k8s.io", resource: "leases"},
+			permission{verb: "get", group: "coordination.k8s.io", resource: "leases", name: leaseName},
+			permission{verb: "update", group: "coordination.k8s.io", resource: "leases", name: leaseName},
+			permission{verb: "create", group: "", resource: "events"},
+			permission{verb: "patch", group: "", resource: "events"})
+	}
+	return cluster, namespaced
+}
+
+// TestRBACIsWhatServeCalls renders every combination of the install's opt-in parts and
+// checks that the rules bound to the Deployment's ServiceAccount grant exactly the calls serve
+// makes with the Deployment's args: every one of them, and nothing else.
+func TestRBACIsWhatServeCalls(t *testing.T) {
+	for _, on := range combinations() {
+		t.Run(name(on), func(t *testing.T) {
+			in := render(t, on...)
+			gotCluster, gotNamespaced := grants(t, in, serviceAccount(t, in))
+			wantCluster, wantNamespaced := calls(t, in)
+			if diff := cmp.Diff(sortedStrings(wantCluster), permissions(gotCluster)); diff != "" {
+				t.Errorf("cluster-wide grants differ from serve's calls (-calls +grants):\n%s", diff)
+			}
+			if diff := cmp.Diff(sortedStrings(wantNamespaced), permissions(gotNamespaced)); diff != "" {
+				t.Errorf("grants in %s differ from serve's calls (-calls +grants):\n%s", installNamespace, diff)
+			}
+		})
+	}
+}
+
+// TestRBACLeastPrivilege checks, in every combination of the parts, that no rule grants
+// wildcards, deletes, or the verbs that lead to more privileges: gitops-drift never deletes
+// anything. Every Role and ClusterRole of the install is bound to its ServiceAccount alone.
+func TestRBACLeastPrivilege(t *testing.T) {
+	for _, on := range combinations() {
+		t.Run(name(on), func(t *testing.T) {
+			in := render(t, on...)
+			grants(t, in, serviceAccount(t, in)) // checks the bindings' subjects
+			rules := map[string][]rbacv1.PolicyRule{}
+			for _, r := range all[*rbacv1.ClusterRole](in) {
+				rules["ClusterRole "+r.Name] = r.Rules
+			}
+			for _, r := range all[*rbacv1.Role](in) {
+				rules["Role "+r.Name] = r.Rules
+			}
+			forbidden := []string{"*", "delete", "deletecollection", "escalate", "bind", "impersonate"}
+			for role, rs := range rules {
+				for _, r := range rs {
+					if slices.ContainsFunc(r.Verbs, func(v string) bool { return slices.Contains(forbidden, v) }) ||
+						slices.Contains(r.APIGroups, "*") || slices.Contains(r.Resources, "*") || len(r.NonResourceURLs) > 0 {
+						t.Errorf("%s grants %+v; want no wildcards, non-resource URLs or %q", role, r, forbidden[1:])
+					}
+				}
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -13,12 +14,18 @@ import (
 
 // GitAuth names the files that hold a Git source's credentials. They are read at every
 // fetch, so a rotated Secret is used without a restart, and never printed.
+//
+// An http(s) URL may carry credentials instead (https://user:password@host/repo.git): they
+// are taken out of the URL and sent the same way, as basic authentication. A URL's user name
+// without a password goes with the token of TokenFile, in place of Username; a URL's password
+// and a TokenFile are one credential too many, refused by Validate.
 type GitAuth struct {
 	// TokenFile holds a token (or password) for HTTP(S), sent with basic authentication as
 	// Username's password.
 	TokenFile string
-	// Username goes with the token. Defaults to "git" (GitHub and GitLab accept any name
-	// with a personal access token; Bitbucket wants x-token-auth).
+	// Username goes with the token, unless the URL names a user, who goes instead. Defaults
+	// to "git" (GitHub and GitLab accept any name with a personal access token; Bitbucket
+	// wants x-token-auth).
 	Username string
 	// SSHKeyFile holds an unencrypted private key in PEM or OpenSSH form, for ssh:// and
 	// user@host:path URLs.
@@ -35,27 +42,42 @@ func (a *GitAuth) validate() error {
 	return nil
 }
 
-// method returns the go-git authentication for url from the files, or nil without any.
-func (a *GitAuth) method(url string) (transport.AuthMethod, error) {
-	ep, err := transport.NewEndpoint(url)
+// credentials are what a fetch authenticates with.
+type credentials struct {
+	// method is go-git's authentication; nil for none.
+	method transport.AuthMethod
+	// secrets are the values no message may show: a password or token.
+	secrets []string
+	// from names where the credentials came from, for messages: "--git-url",
+	// "--git-token-file", "--git-ssh-key-file"; "" for none.
+	from string
+}
+
+// method returns the credentials for r from the files and r's user information.
+func (a *GitAuth) method(r remote) (*credentials, error) {
+	ep, err := transport.NewEndpoint(r.url)
 	if err != nil {
-		return nil, err
+		return nil, errors.New("--git-url: not a valid Git URL")
 	}
 	switch {
 	case ep.Protocol == "ssh":
-		return a.ssh(ep)
+		m, err := a.ssh(ep)
+		if err != nil {
+			return nil, err
+		}
+		return &credentials{method: m, from: "--git-ssh-key-file"}, nil
 	case a.TokenFile != "":
 		b, err := os.ReadFile(a.TokenFile)
 		if err != nil {
 			return nil, fmt.Errorf("read --git-token-file: %w", err)
 		}
-		user := a.Username
-		if user == "" {
-			user = "git"
-		}
-		return &githttp.BasicAuth{Username: user, Password: strings.TrimSpace(string(b))}, nil
+		user := cmp.Or(r.user, a.Username, "git")
+		token := strings.TrimSpace(string(b))
+		return &credentials{method: &githttp.BasicAuth{Username: user, Password: token}, secrets: []string{token, r.password}, from: "--git-token-file"}, nil
+	case r.hasUser:
+		return &credentials{method: &githttp.BasicAuth{Username: r.user, Password: r.password}, secrets: []string{r.password}, from: "--git-url"}, nil
 	}
-	return nil, nil
+	return &credentials{}, nil
 }
 
 // ssh returns the key authentication for an SSH endpoint, checking host keys against the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,7 +22,9 @@ import (
 type GitOptions struct {
 	// URL of the repository: https://, http://, ssh://, user@host:path or file://. Required.
 	// file:// runs git-upload-pack (go-git's file transport does); the others need no git
-	// binary.
+	// binary. The user name and password of an http(s) URL are taken out before anything is
+	// fetched or stored and sent as basic authentication (see GitAuth); an http(s) URL may
+	// have no query string, an SSH URL no password.
 	URL string
 	// Ref is a branch, a tag or a full reference name (refs/heads/main). Defaults to the
 	// remote's HEAD, its default branch.
@@ -42,9 +43,13 @@ type GitOptions struct {
 // Git follows a reference of a remote repository. It asks the remote which commit the
 // reference names (as `git ls-remote` does) and clones a new commit shallowly (depth 1,
 // that reference only) into a directory of its own in the cache, which it reuses across
-// runs. It is safe for use by one goroutine at a time.
+// runs. No credential is written to the cache: a checkout's .git/config records the URL
+// without them. It is safe for use by one goroutine at a time.
 type Git struct {
 	opts GitOptions
+	// remote is opts.URL without its credentials, or why it cannot be used.
+	remote    remote
+	remoteErr error
 }
 
 // Checkout is the files of one commit, on disk.
@@ -64,8 +69,12 @@ var fullHash = regexp.MustCompile(`^[0-9a-f]{40}$`)
 // Validate reports options that cannot work.
 func (o *GitOptions) Validate() error {
 	var errs []error
-	if _, err := transport.NewEndpoint(o.URL); err != nil {
+	r, err := parseRemote(o.URL)
+	if err != nil {
 		errs = append(errs, fmt.Errorf("--git-url: %w", err))
+	}
+	if r.password != "" && o.Auth.TokenFile != "" {
+		errs = append(errs, fmt.Errorf("--git-url %s has a password and --git-token-file is set: give the credential once, in the file", DisplayURL(o.URL)))
 	}
 	if fullHash.MatchString(o.Ref) {
 		errs = append(errs, errors.New("--git-ref: a commit hash cannot be followed; name a branch or a tag"))
@@ -85,7 +94,8 @@ func NewGit(opts GitOptions) *Git {
 		opts.Timeout = 2 * time.Minute
 	}
 	opts.Path = repoPath(opts.Path)
-	return &Git{opts: opts}
+	r, err := parseRemote(opts.URL)
+	return &Git{opts: opts, remote: r, remoteErr: err}
 }
 
 // repoPath cleans a slash-separated path in the repository; the root is ".".
@@ -100,15 +110,18 @@ func repoPath(p string) string {
 // Path returns the manifests' directory in the repository, slash-separated, "." for the root.
 func (g *Git) Path() string { return g.opts.Path }
 
-// URL returns the repository's URL with any password left out, for messages.
-func (g *Git) URL() string { return redactURL(g.opts.URL) }
+// URL returns the repository's URL for messages, without credentials (see DisplayURL).
+func (g *Git) URL() string { return DisplayURL(g.opts.URL) }
 
 // Fetch returns the checkout of the commit the reference names now: the cached one when the
 // remote still names a commit already fetched, else a new shallow clone.
 func (g *Git) Fetch(ctx context.Context) (Checkout, error) {
 	ctx, cancel := context.WithTimeout(ctx, g.opts.Timeout)
 	defer cancel()
-	auth, err := g.opts.Auth.method(g.opts.URL)
+	if g.remoteErr != nil {
+		return Checkout{}, fmt.Errorf("--git-url: %w", g.remoteErr)
+	}
+	auth, err := g.opts.Auth.method(g.remote)
 	if err != nil {
 		return Checkout{}, err
 	}
@@ -124,11 +137,11 @@ func (g *Git) Fetch(ctx context.Context) (Checkout, error) {
 }
 
 // head asks the remote for the commit the reference names, and the reference's full name.
-func (g *Git) head(ctx context.Context, auth transport.AuthMethod) (string, plumbing.ReferenceName, error) {
-	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{g.opts.URL}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth, PeelingOption: git.AppendPeeled})
+func (g *Git) head(ctx context.Context, auth *credentials) (string, plumbing.ReferenceName, error) {
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{g.remote.url}})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth.method, PeelingOption: git.AppendPeeled})
 	if err != nil {
-		return "", "", g.fetchError("list references of", err)
+		return "", "", g.fetchError("list references of", auth, err)
 	}
 	hash, name, err := resolveRef(refs, g.opts.Ref)
 	if err != nil {
@@ -180,7 +193,7 @@ func resolveRef(refs []*plumbing.Reference, ref string) (string, plumbing.Refere
 
 // clone clones the reference at depth 1 into a temporary directory of the cache, then
 // renames it after its commit: a directory named after a commit is always complete.
-func (g *Git) clone(ctx context.Context, auth transport.AuthMethod, ref plumbing.ReferenceName) (Checkout, error) {
+func (g *Git) clone(ctx context.Context, auth *credentials, ref plumbing.ReferenceName) (Checkout, error) {
 	if err := os.MkdirAll(g.opts.CacheDir, 0o700); err != nil {
 		return Checkout{}, fmt.Errorf("create the Git cache: %w", err)
 	}
@@ -190,15 +203,15 @@ func (g *Git) clone(ctx context.Context, auth transport.AuthMethod, ref plumbing
 	}
 	defer os.RemoveAll(tmp) // gone once renamed
 	repo, err := git.PlainCloneContext(ctx, tmp, false, &git.CloneOptions{
-		URL:           g.opts.URL,
-		Auth:          auth,
+		URL:           g.remote.url,
+		Auth:          auth.method,
 		ReferenceName: ref,
 		SingleBranch:  true,
 		Depth:         1,
 		Tags:          git.NoTags,
 	})
 	if err != nil {
-		return Checkout{}, g.fetchError("clone", err)
+		return Checkout{}, g.fetchError("clone", auth, err)
 	}
 	head, err := repo.Head()
 	if err != nil {
@@ -231,9 +244,13 @@ func (g *Git) Prune(keep ...string) error {
 }
 
 // fetchError words err, an error of go-git talking to the remote: authentication failures
-// say what to do.
-func (g *Git) fetchError(what string, err error) error {
+// say what to do. Its text has the credentials of auth replaced, should the remote have
+// quoted one.
+func (g *Git) fetchError(what string, auth *credentials, err error) error {
+	err = &redacted{msg: scrub(err.Error(), auth.secrets...), err: err}
 	switch {
+	case errors.Is(err, transport.ErrAuthenticationRequired) && auth.from != "":
+		return fmt.Errorf("%s %s: authentication required: the credentials of %s were refused: %w", what, g.URL(), auth.from, err)
 	case errors.Is(err, transport.ErrAuthenticationRequired):
 		return fmt.Errorf("%s %s: authentication required: give credentials with --git-token-file or --git-ssh-key-file: %w", what, g.URL(), err)
 	case errors.Is(err, transport.ErrAuthorizationFailed):
@@ -241,11 +258,10 @@ func (g *Git) fetchError(what string, err error) error {
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		return fmt.Errorf("%s %s: repository not found (or the credentials cannot see it): %w", what, g.URL(), err)
 	}
-	return fmt.Errorf("%s %s: %w", what, g.URL(), &redacted{msg: strings.ReplaceAll(err.Error(), g.opts.URL, g.URL()), err: err})
+	return fmt.Errorf("%s %s: %w", what, g.URL(), err)
 }
 
-// redacted is an error whose message has the URL's password left out; Unwrap gives the
-// original.
+// redacted is an error whose message has credentials left out; Unwrap gives the original.
 type redacted struct {
 	msg string
 	err error
@@ -253,15 +269,6 @@ type redacted struct {
 
 func (e *redacted) Error() string { return e.msg }
 func (e *redacted) Unwrap() error { return e.err }
-
-// redactURL drops the password of a URL, if it has one.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	return u.Redacted()
-}
 
 func exists(p string) bool {
 	_, err := os.Stat(p)

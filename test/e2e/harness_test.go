@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -185,9 +186,9 @@ func (w *webhook) poll(what string, timeout time.Duration, done func() bool) {
 	}
 }
 
-// register creates the ValidatingWebhookConfiguration of manifests/webhook.yaml, pointed at
-// this process by URL and restricted to the test's namespace, and waits until the API server
-// calls the webhook.
+// register creates the ValidatingWebhookConfiguration of manifests/webhook.yaml with the
+// rules the secrets part adds (manifests/secrets/webhook.yaml), pointed at this process by URL
+// and restricted to the test's namespace, and waits until the API server calls the webhook.
 func (w *webhook) register() {
 	w.t.Helper()
 	data, err := os.ReadFile("../../manifests/webhook.yaml")
@@ -198,6 +199,7 @@ func (w *webhook) register() {
 	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
 		w.t.Fatalf("manifests/webhook.yaml: %v", err)
 	}
+	cfg.Webhooks[0].Rules = append(cfg.Webhooks[0].Rules, secretsRules(w.t)...)
 	cfg.Name = "gitops-drift-" + w.ns
 	cfg.Annotations = nil
 	url := fmt.Sprintf("https://127.0.0.1:%d/validate", w.port)
@@ -216,6 +218,36 @@ func (w *webhook) register() {
 		_ = cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(context.Background(), cfg.Name, metav1.DeleteOptions{})
 	})
 	w.poll("the API server to call the webhook", 30*time.Second, w.called)
+}
+
+// secretsRules returns the webhook rules the secrets part of the install appends.
+func secretsRules(t *testing.T) []admissionregistrationv1.RuleWithOperations {
+	t.Helper()
+	data, err := os.ReadFile("../../manifests/secrets/webhook.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []struct {
+		Op, Path string
+		Value    json.RawMessage
+	}
+	if err := yaml.Unmarshal(data, &ops); err != nil {
+		t.Fatalf("manifests/secrets/webhook.yaml: %v", err)
+	}
+	var rules []admissionregistrationv1.RuleWithOperations
+	for _, op := range ops {
+		if op.Op == "add" && op.Path == "/webhooks/0/rules/-" {
+			var r admissionregistrationv1.RuleWithOperations
+			if err := json.Unmarshal(op.Value, &r); err != nil {
+				t.Fatalf("manifests/secrets/webhook.yaml: %v", err)
+			}
+			rules = append(rules, r)
+		}
+	}
+	if len(rules) == 0 {
+		t.Fatal("manifests/secrets/webhook.yaml adds no webhook rule")
+	}
+	return rules
 }
 
 // called reports whether a dry-run CREATE of the sentinel ConfigMap, diverging from Git, gets

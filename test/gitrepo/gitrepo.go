@@ -84,8 +84,24 @@ func (r *Repo) SetReachable(reachable bool) {
 }
 
 // ServeHTTP serves the repository over HTTP on loopback until the test ends and returns its
-// URL. With a token, requests must carry it as the basic-authentication password.
+// URL. With a token, requests must carry it as the basic-authentication password, with any
+// user name.
 func (r *Repo) ServeHTTP(token string) string {
+	r.t.Helper()
+	return r.serve(func(_, pass string) bool { return token == "" || equal(pass, token) })
+}
+
+// ServeHTTPAuth serves the repository over HTTP on loopback until the test ends and returns
+// its URL, without credentials. Requests must carry user and password with basic
+// authentication, as a Git host with accounts asks.
+func (r *Repo) ServeHTTPAuth(user, password string) string {
+	r.t.Helper()
+	return r.serve(func(u, p string) bool { return equal(u, user) && equal(p, password) })
+}
+
+// serve serves the repository over HTTP to the requests whose basic-authentication user and
+// password (empty without) allowed accepts; the others are answered 401.
+func (r *Repo) serve(allowed func(user, password string) bool) string {
 	r.t.Helper()
 	backend, err := exec.Command("git", "--exec-path").Output()
 	if err != nil {
@@ -95,21 +111,21 @@ func (r *Repo) ServeHTTP(token string) string {
 		Path: filepath.Join(strings.TrimSpace(string(backend)), "git-http-backend"),
 		Env:  []string{"GIT_PROJECT_ROOT=" + filepath.Dir(r.bare), "GIT_HTTP_EXPORT_ALL=1"},
 	}
-	var handler http.Handler = h
-	if token != "" {
-		handler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			_, pass, ok := req.BasicAuth()
-			if !ok || subtle.ConstantTimeCompare([]byte(pass), []byte(token)) != 1 {
-				w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
-				http.Error(w, "unauthorized", http.StatusUnauthorized)
-				return
-			}
-			h.ServeHTTP(w, req)
-		})
-	}
-	srv := httptest.NewServer(handler)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		user, pass, _ := req.BasicAuth()
+		if !allowed(user, pass) {
+			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, req)
+	}))
 	r.t.Cleanup(srv.Close)
 	return srv.URL + "/" + filepath.Base(r.bare)
+}
+
+func equal(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 func (r *Repo) git(dir string, args ...string) string {

@@ -91,7 +91,8 @@ func (o *GitOptions) sourceOptions() source.GitOptions {
 }
 
 // Source returns the Git source, its cache directory created: a directory of CacheDir
-// named after the URL and ref, so that two repositories never share one.
+// named after the URL (without credentials: not even their hash is stored) and ref, so that
+// two repositories never share one.
 func (o *GitOptions) Source() (*source.Git, error) {
 	base := o.CacheDir
 	if base == "" {
@@ -102,7 +103,7 @@ func (o *GitOptions) Source() (*source.Git, error) {
 		base = filepath.Join(cache, "gitops-drift", "git")
 	}
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%s\x00%s", o.URL, o.Ref)
+	fmt.Fprintf(h, "%s\x00%s", source.DisplayURL(o.URL), o.Ref)
 	opts := o.sourceOptions()
 	opts.CacheDir = filepath.Join(base, fmt.Sprintf("%016x", h.Sum64()))
 	if err := os.MkdirAll(opts.CacheDir, 0o700); err != nil {
