@@ -50,7 +50,7 @@ func (t *Target) compareGit(live map[string]any) []diff.Field {
 		return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
 	}
 	fields := diff.Compare(t.Want, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
-	if t.Key.Group != "" || t.Key.Kind != "Secret" { // a Secret's values are masked
+	if !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) { // a Secret's values are masked
 		for i := range fields {
 			fields[i].Desired = t.asWritten(fields[i])
 		}

@@ -208,7 +208,7 @@ func (t *Target) isMap(live map[string]any, p diff.Path) bool {
 // has those keys too: the server stores stringData in data, where managedFields name them.
 func (t *Target) secretView(obj map[string]any) map[string]any {
 	sd, ok := obj["stringData"].(map[string]any)
-	if t.Key.Group != "" || t.Key.Kind != "Secret" || !ok {
+	if !ok || !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) {
 		return obj
 	}
 	data, _ := obj["data"].(map[string]any)
@@ -253,7 +253,7 @@ func (t *Target) leftToOthers(p diff.Path) bool {
 
 // mask hides the value of a hand-added Secret key (data.K or the whole data).
 func (t *Target) mask(p diff.Path, v any) any {
-	if t.Key.Group != "" || t.Key.Kind != "Secret" || len(p) == 0 || (p[0].Name != "data" && p[0].Name != "stringData") {
+	if len(p) == 0 || (p[0].Name != "data" && p[0].Name != "stringData") || !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) {
 		return v
 	}
 	switch x := v.(type) {

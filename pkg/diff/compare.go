@@ -25,7 +25,9 @@ type Options struct {
 // Compare renders a path only for drift, so a diff without drift costs one allocation.
 func Compare(desired, live map[string]any, opts Options) []Field {
 	// The walker escapes (its stacks point into it): one allocation per Compare.
-	w := &walker{ignore: opts.Ignore, secret: isSecret(desired), key: opts.SecretKey}
+	apiVersion, _ := desired["apiVersion"].(string)
+	kind, _ := desired["kind"].(string)
+	w := &walker{ignore: opts.Ignore, secret: IsSecret(apiVersion, kind), key: opts.SecretKey}
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.ints = w.intBuf[:0]

@@ -35,9 +35,12 @@ func Redact(key, plaintext []byte) string {
 	return "<redacted hmac:" + hex.EncodeToString(mac.Sum(nil)[:redactedHashLen]) + ">"
 }
 
-// isSecret reports whether obj is a core v1 Secret.
-func isSecret(obj map[string]any) bool {
-	return obj["apiVersion"] == "v1" && obj["kind"] == "Secret"
+// IsSecret reports whether an object of apiVersion and kind, as objects spell them ("v1",
+// "Secret"), is a core v1 Secret: the kind whose values Compare masks. It is the one test of
+// "is this a Secret?" for the whole tree: callers with a key, an unstructured object or a
+// report entry all have an apiVersion and a kind.
+func IsSecret(apiVersion, kind string) bool {
+	return kind == "Secret" && apiVersion == "v1"
 }
 
 // secretData compares the desired field (data or stringData) of the Secret d with the live

@@ -32,7 +32,9 @@ func desiredBody(t *check.Target) map[string]any {
 
 // isSecret reports whether obj is a core v1 Secret.
 func isSecret(obj map[string]any) bool {
-	return obj["apiVersion"] == "v1" && obj["kind"] == "Secret"
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	return diff.IsSecret(apiVersion, kind)
 }
 
 // foldStringData moves a Secret's stringData into its data, base64-encoded; stringData wins
