@@ -116,10 +116,21 @@ func skipField(lv level, k string) bool {
 	case levelRoot:
 		return k == "status"
 	case levelMetadata:
-		switch k {
-		case "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink":
-			return true
-		}
+		return IsServerMetadata(k)
+	}
+	return false
+}
+
+// IsServerMetadata reports whether k, a field of an object's metadata, is one the API server
+// owns: it sets them itself and ignores what a client sends (resourceVersion, uid,
+// generation, creationTimestamp, managedFields, selfLink, deletionTimestamp,
+// deletionGracePeriodSeconds). Compare never compares them; a write of Git's object leaves
+// them out.
+func IsServerMetadata(k string) bool {
+	switch k {
+	case "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink",
+		"deletionTimestamp", "deletionGracePeriodSeconds":
+		return true
 	}
 	return false
 }
@@ -227,7 +238,7 @@ func Equal(desired, live any, s *Schema) bool {
 }
 
 // NeverCompared reports whether Compare never looks at p, a path from an object's root:
-// status, and the metadata the server owns (resourceVersion, uid, managedFields...).
+// status, and the metadata the server owns (IsServerMetadata).
 func NeverCompared(p Path) bool {
 	if len(p) == 0 || p[0].Kind != FieldSegment {
 		return false

@@ -6,8 +6,9 @@
 //
 // Compare walks the desired object. Every field present in desired is compared with live; fields
 // only in live (server defaults, status, server-owned metadata, injected sidecars) are not drift.
-// status and metadata.{resourceVersion,uid,generation,creationTimestamp,managedFields,selfLink}
-// are never compared. A desired null means "absent" and is never drift.
+// status and the metadata the server owns (metadata.{resourceVersion,uid,generation,
+// creationTimestamp,managedFields,selfLink,deletionTimestamp,deletionGracePeriodSeconds}, see
+// IsServerMetadata) are never compared. A desired null means "absent" and is never drift.
 //
 // Comparison is strict: a desired false, 0, "" or {} against an absent live field is drift
 // (removing allowPrivilegeEscalation: false changes what a container may do). The desired object

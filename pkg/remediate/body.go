@@ -10,9 +10,6 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
-// serverMetadata are the metadata fields the server owns; a desired object never sends them.
-var serverMetadata = []string{"resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"}
-
 // desiredBody returns a deep copy of the target's desired object ready to send: without the
 // metadata the server owns or a status, and, for a Secret, with stringData folded into data,
 // as the API server does (so ignored paths and live values meet under data).
@@ -20,8 +17,10 @@ func desiredBody(t *check.Target) map[string]any {
 	body := runtime.DeepCopyJSON(t.Obj.Object)
 	delete(body, "status")
 	if md, ok := body["metadata"].(map[string]any); ok {
-		for _, k := range serverMetadata {
-			delete(md, k)
+		for k := range md {
+			if diff.IsServerMetadata(k) {
+				delete(md, k)
+			}
 		}
 	}
 	if isSecret(body) {
