@@ -96,7 +96,9 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 	}
 	delete(out, "status") // never compared
 	dropNulls(out)
-	restrict(out, u)
+	// The zero values of fields without omitempty (strategy: {}, resources: {}) that the Go
+	// types add although Git never set them.
+	dropAdded(out, u, anyValue)
 	res.Object = out
 	return res, nil
 }
@@ -131,21 +133,21 @@ func unknownField(err error) string {
 	return msg
 }
 
-// restrict removes from out, recursively, the fields that in is without: the zero values of
-// fields without omitempty (strategy: {}, resources: {}) that the Go types add although Git
-// never set them. The round trip keeps field names and the items of lists, so out and in line
-// up field by field and item by item.
-func restrict(out, in any) {
+// dropAdded removes from out, recursively, the fields that in is without and whose value drop
+// selects: what a round trip through the Go types added to in. The round trip keeps field
+// names and the items of lists (defaulting never adds or removes items), so out and in line up
+// field by field and item by item; lists whose lengths differ are left alone.
+func dropAdded(out, in any, drop func(v any) bool) {
 	switch o := out.(type) {
 	case map[string]any:
 		i, _ := in.(map[string]any)
 		for k, v := range o {
 			iv, ok := i[k]
-			if !ok {
+			if !ok && drop(v) {
 				delete(o, k)
 				continue
 			}
-			restrict(v, iv)
+			dropAdded(v, iv, drop)
 		}
 	case []any:
 		i, _ := in.([]any)
@@ -153,9 +155,18 @@ func restrict(out, in any) {
 			return
 		}
 		for n := range o {
-			restrict(o[n], i[n])
+			dropAdded(o[n], i[n], drop)
 		}
 	}
+}
+
+// anyValue selects every value for dropAdded.
+func anyValue(any) bool { return true }
+
+// emptyObject selects the empty objects for dropAdded.
+func emptyObject(v any) bool {
+	m, ok := v.(map[string]any)
+	return ok && len(m) == 0
 }
 
 // dropNulls removes the null values of maps, recursively: null means absent.

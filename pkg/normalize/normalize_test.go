@@ -185,3 +185,86 @@ func TestCustom(t *testing.T) {
 		})
 	}
 }
+
+// TestDropAdded checks the one walk that removes what a round trip added: every value in
+// lacks (Normalize), or only its empty objects (Defaulted), lists lining up item by item.
+func TestDropAdded(t *testing.T) {
+	in := map[string]any{"a": int64(1), "l": []any{map[string]any{"x": int64(1)}}, "short": []any{}}
+	out := func() map[string]any {
+		return map[string]any{
+			"a": int64(1), "added": "v", "empty": map[string]any{},
+			"l":     []any{map[string]any{"x": int64(1), "y": map[string]any{}, "z": int64(2)}},
+			"short": []any{map[string]any{"q": map[string]any{}}},
+		}
+	}
+	tests := []struct {
+		name string
+		drop func(any) bool
+		want map[string]any
+	}{
+		{
+			name: "any value",
+			drop: anyValue,
+			want: map[string]any{"a": int64(1), "l": []any{map[string]any{"x": int64(1)}},
+				"short": []any{map[string]any{"q": map[string]any{}}}},
+		},
+		{
+			name: "empty objects only",
+			drop: emptyObject,
+			want: map[string]any{"a": int64(1), "added": "v", "l": []any{map[string]any{"x": int64(1), "z": int64(2)}},
+				"short": []any{map[string]any{"q": map[string]any{}}}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := out()
+			dropAdded(got, in, tc.drop)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("dropAdded (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestDefaulted checks that Defaulted adds the API server's defaults, not the empty objects
+// the Go types add (a pod's securityContext: {}, a container's resources: {}), and keeps the
+// empty objects Git sets (emptyDir: {}).
+func TestDefaulted(t *testing.T) {
+	n := newNormalizer(t, nil)
+	res, err := n.Normalize(parse(t, `{apiVersion: apps/v1, kind: Deployment, metadata: {name: d},
+  spec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}},
+    spec: {volumes: [{name: v, emptyDir: {}}], containers: [{name: c, image: "nginx:1.25"}]}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvk := k8sschema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}
+	got, err := n.Defaulted(res.Object, gvk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path  []string
+		want  any
+		found bool
+	}{
+		{[]string{"spec", "strategy", "type"}, "RollingUpdate", true},
+		{[]string{"spec", "template", "spec", "volumes"}, []any{map[string]any{"name": "v", "emptyDir": map[string]any{}}}, true},
+		{[]string{"spec", "template", "spec", "securityContext"}, nil, false},
+	}
+	for _, tc := range tests {
+		v, found, err := unstructured.NestedFieldNoCopy(got, tc.path...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found != tc.found || found && !cmp.Equal(tc.want, v) {
+			t.Errorf("%v = %v (found %v), want %v (found %v)", tc.path, v, found, tc.want, tc.found)
+		}
+	}
+	c, _, _ := unstructured.NestedSlice(got, "spec", "template", "spec", "containers")
+	if diff := cmp.Diff(map[string]any{
+		"name": "c", "image": "nginx:1.25", "imagePullPolicy": "IfNotPresent",
+		"terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
+	}, c[0]); diff != "" {
+		t.Errorf("container (-want +got):\n%s", diff)
+	}
+}
