@@ -58,8 +58,20 @@ func (d *defaults) get() map[string]any {
 //     label);
 //
 // and names, from live's managedFields, who owns each drifted value (Field.Owner).
+//
+// All of it works on Want's paths, as the API server stores the object; a Secret's key that
+// Git spells under stringData is then reported as stringData.K (see Target.StringData).
 func (t *Target) Compare(live map[string]any) []diff.Field {
 	fields := t.compareGit(live)
+	git := len(fields)
+	fields = t.withOwners(live, fields)
+	t.spellAsGit(fields[:git])
+	return fields
+}
+
+// withOwners adds to fields, the drift of the fields Git sets, the hand edits of live, and
+// names the owner of each.
+func (t *Target) withOwners(live map[string]any, fields []diff.Field) []diff.Field {
 	manual := len(t.manual) > 0 && t.mayHaveHandEdits(live)
 	if len(fields) == 0 && !manual {
 		return fields
@@ -87,6 +99,7 @@ func (t *Target) Compare(live map[string]any) []diff.Field {
 // managedFields already name the request's manager, and whose author the request names.
 func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
 	fields := t.compareGit(obj)
+	t.spellAsGit(fields)
 	if len(t.manual) == 0 || !t.mayHaveHandEdits(obj) {
 		return fields
 	}
@@ -127,12 +140,11 @@ func (t *Target) mayHaveHandEdits(live map[string]any) bool {
 func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff.Field {
 	var out []diff.Field
 	var done []diff.Path
-	want := t.secretView(t.Want)
+	want := t.Want
 	withDefaults := t.defaults.get()
 	if withDefaults == nil {
-		withDefaults = t.Want
+		withDefaults = want
 	}
-	withDefaults = t.secretView(withDefaults)
 	for f := range owners.Fields() {
 		if !f.Leaf || !t.manual[f.Owner.Manager] || f.Owner.Subresource == "status" || t.neverHandEdit(f.Path) {
 			continue
@@ -202,29 +214,6 @@ func (t *Target) isMap(live map[string]any, p diff.Path) bool {
 	v, _ := diff.Get(live, p, t.Schema)
 	_, ok := v.(map[string]any)
 	return ok
-}
-
-// secretView returns obj, or for a Secret whose stringData has keys, a shallow copy whose data
-// has those keys too: the server stores stringData in data, where managedFields name them.
-func (t *Target) secretView(obj map[string]any) map[string]any {
-	sd, ok := obj["stringData"].(map[string]any)
-	if !ok || !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) {
-		return obj
-	}
-	data, _ := obj["data"].(map[string]any)
-	merged := make(map[string]any, len(data)+len(sd))
-	for k, v := range data {
-		merged[k] = v
-	}
-	for k, v := range sd {
-		merged[k] = v
-	}
-	view := make(map[string]any, len(obj))
-	for k, v := range obj {
-		view[k] = v
-	}
-	view["data"] = merged
-	return view
 }
 
 // neverHandEdit reports the paths that are not the object's specification: what Compare

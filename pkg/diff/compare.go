@@ -96,7 +96,7 @@ func (w *walker) object(d, l map[string]any, s *Schema, lv level) {
 		}
 		w.push(frame{kind: FieldSegment, name: k})
 		if lv == levelRoot && w.secret && (k == "data" || k == "stringData") {
-			w.secretData(k, d, l["data"])
+			w.secretData(k, d[k], l[k])
 		} else {
 			next := levelNone
 			if lv == levelRoot && k == "metadata" {

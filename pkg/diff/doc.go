@@ -27,7 +27,9 @@
 // compare as resource.Quantity ("0.5" = "500m").
 //
 // Secret data is never returned in the clear: every value under a v1 Secret's data or stringData
-// is replaced by Redact of its decoded plaintext, and desired stringData compares with live data.
+// is replaced by Redact of its decoded plaintext (see IsSecret), and so is the last-applied
+// annotation, which holds a copy of them. The desired Secret comes in the form the server stores
+// it, its stringData folded into data by pkg/normalize; Compare compares data with data.
 //
 // # Paths
 //

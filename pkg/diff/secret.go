@@ -43,27 +43,21 @@ func IsSecret(apiVersion, kind string) bool {
 	return kind == "Secret" && apiVersion == "v1"
 }
 
-// secretData compares the desired field (data or stringData) of the Secret d with the live
-// data, key by key, and reports masked values. A key in both desired data and stringData is
-// compared once, as stringData, which the API server gives precedence.
-func (w *walker) secretData(field string, d map[string]any, liveData any) {
+// secretData compares the desired field (data or stringData) of a Secret with the live one,
+// key by key, and reports masked values. The desired object comes with its stringData folded
+// into data, as the server stores it (pkg/normalize); a stringData left in it compares with
+// live's, which the server never stores, so that its values are masked all the same.
+func (w *walker) secretData(field string, d, l any) {
 	encoded := field == "data"
-	dm, ok := d[field].(map[string]any)
+	dm, ok := d.(map[string]any)
 	if !ok {
-		w.secretValue(d[field], liveData, encoded)
+		w.secretValue(d, l, encoded)
 		return
 	}
-	lm, _ := liveData.(map[string]any)
-	var shadow map[string]any
-	if encoded {
-		shadow, _ = d["stringData"].(map[string]any)
-	}
+	lm, _ := l.(map[string]any)
 	start, end := w.sortKeys(dm)
 	for i := start; i < end; i++ {
 		k := w.keys[i]
-		if _, ok := shadow[k]; ok {
-			continue
-		}
 		w.push(frame{kind: FieldSegment, name: k})
 		w.secretValue(dm[k], lm[k], encoded)
 		w.pop()
@@ -71,9 +65,8 @@ func (w *walker) secretData(field string, d map[string]any, liveData any) {
 	w.keys = w.keys[:start]
 }
 
-// secretValue compares one desired Secret value with the live, base64-encoded one, by their
-// plaintext, and reports both masked. A desired value that is base64-encoded says so by
-// encoded.
+// secretValue compares one desired Secret value with the live one, by their plaintext, and
+// reports both masked. Values under data are base64-encoded, which encoded says of both.
 func (w *walker) secretValue(d, l any, encoded bool) {
 	if d == nil || isEmpty(d) && isEmpty(l) {
 		return
@@ -83,7 +76,7 @@ func (w *walker) secretValue(d, l any, encoded bool) {
 		w.report(Redact(w.key, dp), nil)
 		return
 	}
-	lp := plaintext(l, true)
+	lp := plaintext(l, encoded)
 	if !bytes.Equal(dp, lp) {
 		w.report(Redact(w.key, dp), Redact(w.key, lp))
 	}

@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -9,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
 // CRDSource returns the CustomResourceDefinition that defines the custom resources of a group
@@ -25,6 +29,11 @@ type Result struct {
 	// Dropped lists the fields of the object that its kind does not have, which the server
 	// drops, as the paths the server names them by (spec.template.spec.containers[0].imagePolicy).
 	Dropped []string
+	// StringData lists, sorted, the keys of a Secret's data that Git spells under stringData.
+	// Object has them in data, where the API server stores them, and has no stringData (see
+	// the package documentation); a reader of the object's drift finds them in Git under
+	// stringData. Nil for every other object.
+	StringData []string
 }
 
 // Normalizer normalises desired objects. It is safe for concurrent use if its CRDSource is.
@@ -99,8 +108,37 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 	// The zero values of fields without omitempty (strategy: {}, resources: {}) that the Go
 	// types add although Git never set them.
 	dropAdded(out, u, anyValue)
+	if diff.IsSecret(gvk.GroupVersion().String(), gvk.Kind) {
+		res.StringData = foldStringData(out)
+	}
 	res.Object = out
 	return res, nil
+}
+
+// foldStringData moves the stringData of a Secret, in the form the round trip gave it (every
+// value a string), into its data, as the API server does when it decodes a Secret
+// (Convert_v1_Secret_To_core_Secret in k8s.io/kubernetes): each value is stored as the bytes
+// of its string, base64-encoded in JSON, in place of a data value of the same key, and
+// stringData is not stored. It returns the keys it moved, sorted.
+func foldStringData(secret map[string]any) []string {
+	sd, _ := secret["stringData"].(map[string]any)
+	delete(secret, "stringData")
+	if len(sd) == 0 {
+		return nil
+	}
+	data, _ := secret["data"].(map[string]any)
+	if data == nil {
+		data = make(map[string]any, len(sd))
+		secret["data"] = data
+	}
+	keys := make([]string, 0, len(sd))
+	for k, v := range sd {
+		s, _ := v.(string)
+		data[k] = base64.StdEncoding.EncodeToString([]byte(s))
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // protoRoundTrip encodes p with protobuf and decodes it into a new object of kind gvk.
