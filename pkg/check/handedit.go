@@ -2,7 +2,6 @@ package check
 
 import (
 	"bytes"
-	"encoding/base64"
 	"slices"
 	"strings"
 	"sync"
@@ -159,7 +158,7 @@ func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff
 			if f.IsItem && !slices.ContainsFunc(listAt(t.Want, f.Path, t.Schema), func(v any) bool { return diff.Equal(v, f.Item, nil) }) {
 				lv, _ := diff.Get(live, f.Path, t.Schema)
 				wv, _ := diff.Get(t.Want, f.Path, t.Schema)
-				out = append(out, diff.Field{Path: f.Path.String(), Desired: wv, Live: lv, Owner: owner})
+				out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, wv), Live: t.mask(f.Path, lv), Owner: owner})
 				done = append(done, f.Path)
 			}
 			continue
@@ -169,7 +168,7 @@ func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff
 			if t.leftToOthers(f.Path) || diff.Equal(dv, lv, t.Schema.At(f.Path)) {
 				continue // a hand edit back to the default is no drift
 			}
-			out = append(out, diff.Field{Path: f.Path.String(), Desired: dv, Live: t.mask(f.Path, lv), Default: true, Owner: owner})
+			out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, dv), Live: t.mask(f.Path, lv), Default: true, Owner: owner})
 			done = append(done, f.Path)
 			continue
 		}
@@ -240,27 +239,9 @@ func (t *Target) leftToOthers(p diff.Path) bool {
 	return len(p) == 2 && p[0].Name == "spec" && p[1].Name == "replicas"
 }
 
-// mask hides the value of a hand-added Secret key (data.K or the whole data).
-func (t *Target) mask(p diff.Path, v any) any {
-	if len(p) == 0 || (p[0].Name != "data" && p[0].Name != "stringData") || !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) {
-		return v
-	}
-	switch x := v.(type) {
-	case string:
-		b, err := base64.StdEncoding.DecodeString(x)
-		if err != nil {
-			b = []byte(x)
-		}
-		return diff.Redact(t.SecretKey, b)
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = t.mask(append(slices.Clip(p), diff.Segment{Kind: diff.FieldSegment, Name: k}), e)
-		}
-		return m
-	}
-	return diff.Redact(t.SecretKey, nil)
-}
+// mask returns a value found at p in a copy of the target's object in the form a report may
+// show (diff.Mask): a Secret's values masked.
+func (t *Target) mask(p diff.Path, v any) any { return diff.Mask(t.Obj.Object, p, v, t.SecretKey) }
 
 // covered reports whether p is one of done or under one.
 func covered(done []diff.Path, p diff.Path) bool {

@@ -25,9 +25,7 @@ type Options struct {
 // Compare renders a path only for drift, so a diff without drift costs one allocation.
 func Compare(desired, live map[string]any, opts Options) []Field {
 	// The walker escapes (its stacks point into it): one allocation per Compare.
-	apiVersion, _ := desired["apiVersion"].(string)
-	kind, _ := desired["kind"].(string)
-	w := &walker{ignore: opts.Ignore, secret: IsSecret(apiVersion, kind), key: opts.SecretKey}
+	w := &walker{ignore: opts.Ignore, secret: isSecretObject(desired), key: opts.SecretKey}
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.ints = w.intBuf[:0]

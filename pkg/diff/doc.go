@@ -29,7 +29,9 @@
 // Secret data is never returned in the clear: every value under a v1 Secret's data or stringData
 // is replaced by Redact of its decoded plaintext (see IsSecret), and so is the last-applied
 // annotation, which holds a copy of them. The desired Secret comes in the form the server stores
-// it, its stringData folded into data by pkg/normalize; Compare compares data with data.
+// it, its stringData folded into data by pkg/normalize; Compare compares data with data. Mask
+// masks, by the same rules, a value read from a Secret otherwise (a hand-added key): this
+// package is the one place that decides what of a Secret may be shown.
 //
 // # Paths
 //

@@ -43,6 +43,42 @@ func IsSecret(apiVersion, kind string) bool {
 	return kind == "Secret" && apiVersion == "v1"
 }
 
+// isSecretObject reports whether obj, an unstructured object, is a Secret (IsSecret).
+func isSecretObject(obj map[string]any) bool {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	return IsSecret(apiVersion, kind)
+}
+
+// Mask returns v, the value at p of obj or of another copy of it, in the form in which it may
+// leave this package: for a Secret, a value under data or stringData is masked key by key as
+// Compare masks them (Redact of its plaintext, under key), and one that may hold the
+// last-applied annotation is masked whole; anything else is returned as it is. It is for values
+// read from an object other than by Compare (a hand-added field, say).
+func Mask(obj map[string]any, p Path, v any, key []byte) any {
+	if v == nil || len(p) == 0 || p[0].Kind != FieldSegment || !isSecretObject(obj) {
+		return v
+	}
+	switch p[0].Name {
+	case "data", "stringData":
+		return maskValues(key, v, p[0].Name == "data")
+	}
+	return scrubMetadata(key, p, v)
+}
+
+// maskValues masks a Secret value, or each value of a map of them, as secretValue does.
+func maskValues(key []byte, v any, encoded bool) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Redact(key, plaintext(v, encoded))
+	}
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		out[k] = maskValues(key, e, encoded)
+	}
+	return out
+}
+
 // secretData compares the desired field (data or stringData) of a Secret with the live one,
 // key by key, and reports masked values. The desired object comes with its stringData folded
 // into data, as the server stores it (pkg/normalize); a stringData left in it compares with

@@ -174,3 +174,42 @@ func TestCompareWithoutKeyShowsNoHash(t *testing.T) {
 		t.Errorf("Compare() (-want +got):\n%s", diff)
 	}
 }
+
+// TestMask checks the masking of values read outside Compare (a hand-added field): a Secret's
+// values under data and stringData as Compare masks them, key by key, and the last-applied
+// annotation; any other value, and any value of another kind, as it is.
+func TestMask(t *testing.T) {
+	cm := item("apiVersion", "v1", "kind", "ConfigMap")
+	tests := []struct {
+		name string
+		obj  map[string]any
+		path string
+		v    any
+		want any
+	}{
+		{"a data key", secret(), "data.pin", b64("pw-1"), redacted("pw-1")},
+		{"a data value that is not base64", secret(), "data.pin", "pw-1!", redacted("pw-1!")},
+		{"the whole data, key by key", secret(), "data", item("a", b64("pw-a"), "b", b64("pw-b")), item("a", redacted("pw-a"), "b", redacted("pw-b"))},
+		{"a stringData key", secret(), "stringData.pin", "pw-1", redacted("pw-1")},
+		{"the last-applied annotation", secret(), `metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`, "pw-x", redacted("pw-x")},
+		{"another annotation", secret(), "metadata.annotations.note", "hi", "hi"},
+		{"a Secret's type", secret(), "type", "Opaque", "Opaque"},
+		{"a ConfigMap's data", cm, "data.pin", "1234", "1234"},
+		{"nothing", secret(), "data.pin", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Mask(tt.obj, mustPath(t, tt.path), tt.v, testKey)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Mask() (-want +got):\n%s", diff)
+			}
+			// Compare masks a drifted value as Mask does.
+			if s, ok := tt.v.(string); ok && tt.path == "data.pin" && tt.obj["kind"] == "Secret" {
+				fields := Compare(secret("data", item("pin", b64("pw-git"))), secret("data", item("pin", s)), Options{SecretKey: testKey})
+				if len(fields) != 1 || fields[0].Live != got {
+					t.Errorf("Compare shows the live value as %v, Mask as %v", fields, got)
+				}
+			}
+		})
+	}
+}
