@@ -108,7 +108,7 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 	// The zero values of fields without omitempty (strategy: {}, resources: {}) that the Go
 	// types add although Git never set them.
 	dropAdded(out, u, anyValue)
-	if diff.IsSecret(gvk.GroupVersion().String(), gvk.Kind) {
+	if apiVersion, _ := u["apiVersion"].(string); diff.IsSecret(apiVersion, gvk.Kind) {
 		res.StringData = foldStringData(out)
 	}
 	res.Object = out
