@@ -135,7 +135,7 @@ func detectedNote(res *report.Resource, rev string) string {
 }
 
 func failedNote(res *report.Resource, rev string) string {
-	if res.APIVersion == "v1" && res.Kind == "Secret" {
+	if diff.IsSecret(res.APIVersion, res.Kind) {
 		// An API server's refusal may quote the object; the log has the reason.
 		return "could not restore Git's state (" + rev + "); the gitops-drift log has the reason"
 	}

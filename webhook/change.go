@@ -67,7 +67,7 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 		op:     req.Operation,
 		key:    t.Key,
 		fields: fields,
-		secret: t.Key.Group == "" && t.Key.Kind == "Secret",
+		secret: diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind),
 	}, nil
 }
 

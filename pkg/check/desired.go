@@ -32,6 +32,11 @@ type Target struct {
 	// compared with. Obj stays as Git has it, for writing. Compile sets it for every target
 	// that is not skipped; when it is nil, Compare uses Obj as it is.
 	Want map[string]any
+	// StringData are the keys, sorted, of a Secret's data that Git spells under stringData
+	// (normalize.Result.StringData). Want has them under data, as the API server stores them,
+	// and Ignore names them there; Compare compares them and looks up their owners there, and
+	// reports them as stringData.K, as Git spells them.
+	StringData []string
 	// Owned are the paths a controller fills by design (schema.ControllerOwned): never drift,
 	// never written by remediation.
 	Owned []diff.Path
@@ -50,7 +55,7 @@ func (t *Target) compareGit(live map[string]any) []diff.Field {
 		return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
 	}
 	fields := diff.Compare(t.Want, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
-	if t.Key.Group != "" || t.Key.Kind != "Secret" { // a Secret's values are masked
+	if !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) { // a Secret's values are masked
 		for i := range fields {
 			fields[i].Desired = t.asWritten(fields[i])
 		}
@@ -192,7 +197,8 @@ func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error
 	if err != nil {
 		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
 	}
-	t.Want = res.Object
+	t.Want, t.StringData = res.Object, res.StringData
+	t.Ignore = storedIgnore(t.Ignore, t.StringData)
 	if def, ok := c.Normalizer.(Defaulter); ok {
 		want, gvk := t.Want, obj.Obj.GroupVersionKind()
 		t.defaults = &defaults{fn: func() (map[string]any, error) { return def.Defaulted(want, gvk) }}

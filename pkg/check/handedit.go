@@ -2,7 +2,6 @@ package check
 
 import (
 	"bytes"
-	"encoding/base64"
 	"slices"
 	"strings"
 	"sync"
@@ -58,8 +57,20 @@ func (d *defaults) get() map[string]any {
 //     label);
 //
 // and names, from live's managedFields, who owns each drifted value (Field.Owner).
+//
+// All of it works on Want's paths, as the API server stores the object; a Secret's key that
+// Git spells under stringData is then reported as stringData.K (see Target.StringData).
 func (t *Target) Compare(live map[string]any) []diff.Field {
 	fields := t.compareGit(live)
+	git := len(fields)
+	fields = t.withOwners(live, fields)
+	t.spellAsGit(fields[:git])
+	return fields
+}
+
+// withOwners adds to fields, the drift of the fields Git sets, the hand edits of live, and
+// names the owner of each.
+func (t *Target) withOwners(live map[string]any, fields []diff.Field) []diff.Field {
 	manual := len(t.manual) > 0 && t.mayHaveHandEdits(live)
 	if len(fields) == 0 && !manual {
 		return fields
@@ -87,6 +98,7 @@ func (t *Target) Compare(live map[string]any) []diff.Field {
 // managedFields already name the request's manager, and whose author the request names.
 func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
 	fields := t.compareGit(obj)
+	t.spellAsGit(fields)
 	if len(t.manual) == 0 || !t.mayHaveHandEdits(obj) {
 		return fields
 	}
@@ -127,12 +139,11 @@ func (t *Target) mayHaveHandEdits(live map[string]any) bool {
 func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff.Field {
 	var out []diff.Field
 	var done []diff.Path
-	want := t.secretView(t.Want)
+	want := t.Want
 	withDefaults := t.defaults.get()
 	if withDefaults == nil {
-		withDefaults = t.Want
+		withDefaults = want
 	}
-	withDefaults = t.secretView(withDefaults)
 	for f := range owners.Fields() {
 		if !f.Leaf || !t.manual[f.Owner.Manager] || f.Owner.Subresource == "status" || t.neverHandEdit(f.Path) {
 			continue
@@ -147,7 +158,7 @@ func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff
 			if f.IsItem && !slices.ContainsFunc(listAt(t.Want, f.Path, t.Schema), func(v any) bool { return diff.Equal(v, f.Item, nil) }) {
 				lv, _ := diff.Get(live, f.Path, t.Schema)
 				wv, _ := diff.Get(t.Want, f.Path, t.Schema)
-				out = append(out, diff.Field{Path: f.Path.String(), Desired: wv, Live: lv, Owner: owner})
+				out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, wv), Live: t.mask(f.Path, lv), Owner: owner})
 				done = append(done, f.Path)
 			}
 			continue
@@ -157,7 +168,7 @@ func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff
 			if t.leftToOthers(f.Path) || diff.Equal(dv, lv, t.Schema.At(f.Path)) {
 				continue // a hand edit back to the default is no drift
 			}
-			out = append(out, diff.Field{Path: f.Path.String(), Desired: dv, Live: t.mask(f.Path, lv), Default: true, Owner: owner})
+			out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, dv), Live: t.mask(f.Path, lv), Default: true, Owner: owner})
 			done = append(done, f.Path)
 			continue
 		}
@@ -204,29 +215,6 @@ func (t *Target) isMap(live map[string]any, p diff.Path) bool {
 	return ok
 }
 
-// secretView returns obj, or for a Secret whose stringData has keys, a shallow copy whose data
-// has those keys too: the server stores stringData in data, where managedFields name them.
-func (t *Target) secretView(obj map[string]any) map[string]any {
-	sd, ok := obj["stringData"].(map[string]any)
-	if t.Key.Group != "" || t.Key.Kind != "Secret" || !ok {
-		return obj
-	}
-	data, _ := obj["data"].(map[string]any)
-	merged := make(map[string]any, len(data)+len(sd))
-	for k, v := range data {
-		merged[k] = v
-	}
-	for k, v := range sd {
-		merged[k] = v
-	}
-	view := make(map[string]any, len(obj))
-	for k, v := range obj {
-		view[k] = v
-	}
-	view["data"] = merged
-	return view
-}
-
 // neverHandEdit reports the paths that are not the object's specification: what Compare
 // never looks at (status, the metadata the server keeps), the annotation kubectl keeps a copy
 // of the object in (which kubectl edit rewrites), and ignored paths.
@@ -251,27 +239,9 @@ func (t *Target) leftToOthers(p diff.Path) bool {
 	return len(p) == 2 && p[0].Name == "spec" && p[1].Name == "replicas"
 }
 
-// mask hides the value of a hand-added Secret key (data.K or the whole data).
-func (t *Target) mask(p diff.Path, v any) any {
-	if t.Key.Group != "" || t.Key.Kind != "Secret" || len(p) == 0 || (p[0].Name != "data" && p[0].Name != "stringData") {
-		return v
-	}
-	switch x := v.(type) {
-	case string:
-		b, err := base64.StdEncoding.DecodeString(x)
-		if err != nil {
-			b = []byte(x)
-		}
-		return diff.Redact(t.SecretKey, b)
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = t.mask(append(slices.Clip(p), diff.Segment{Kind: diff.FieldSegment, Name: k}), e)
-		}
-		return m
-	}
-	return diff.Redact(t.SecretKey, nil)
-}
+// mask returns a value found at p in a copy of the target's object in the form a report may
+// show (diff.Mask): a Secret's values masked.
+func (t *Target) mask(p diff.Path, v any) any { return diff.Mask(t.Obj.Object, p, v, t.SecretKey) }
 
 // covered reports whether p is one of done or under one.
 func covered(done []diff.Path, p diff.Path) bool {

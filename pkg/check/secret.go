@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
 // secretKeyLen is the size of a Secret redaction key: that of an HMAC-SHA-256 block's hash.
@@ -39,15 +41,10 @@ type SecretSafe interface {
 	SecretSafe()
 }
 
-// isSecret reports whether t is a core v1 Secret.
-func isSecret(t *Target) bool {
-	return t.Key.Group == "" && t.Key.Kind == "Secret"
-}
-
 // errorText returns the text of err, about target t, that a report, a log or an Event may
 // show: err's text, or for a Secret, SecretErrorText(err).
 func errorText(t *Target, err error) string {
-	if !isSecret(t) {
+	if !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) {
 		return err.Error()
 	}
 	return SecretErrorText(err)

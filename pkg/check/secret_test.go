@@ -1,7 +1,9 @@
 package check_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,11 +15,14 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
 // pathsOnly is an error that names paths only.
@@ -86,5 +91,115 @@ data: {pin: "493817"}
 		if want := kind == "ConfigMap"; leaks != want {
 			t.Errorf("%s: errors %q and %q show the value: %v, want %v", kind, r.Error, read.Error, leaks, want)
 		}
+	}
+}
+
+// TestSecretHandEditOwner is the defect of issue 16: Git spells a Secret's key under
+// stringData, a person changes it with kubectl patch of data. Whichever way Git was applied
+// (client-side, whose applier owns data.K, or server-side, whose applier owns stringData.K), the
+// report names kubectl-patch as who changed the field, at the path Git spells, and shows no
+// value, neither in the clear nor base64-encoded.
+func TestSecretHandEditOwner(t *testing.T) {
+	if env == nil {
+		t.Skip("needs the API server (not under -short)")
+	}
+	const (
+		gitPlain  = "pw-git-7c41"
+		livePlain = "pw-live-93d2"
+	)
+	manifests := `
+apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+stringData: {password: ` + gitPlain + `, user: admin}
+`
+	patch := `{"data":{"password":"` + base64.StdEncoding.EncodeToString([]byte(livePlain)) + `"}}`
+	for _, mode := range []string{"client-side", "server-side"} {
+		t.Run(mode, func(t *testing.T) {
+			f := drifttest.New(t, env, manifests)
+			if mode == "server-side" {
+				f.Kubectl(t, "apply", "--server-side", "-f", f.Dir)
+			} else {
+				f.Kubectl(t, "apply", "-f", f.Dir)
+			}
+			if diff := cmp.Diff([]handDrift{}, handDrifts(f.Check(t))); diff != "" {
+				t.Fatalf("drift right after apply (-want +got):\n%s", diff)
+			}
+			f.Kubectl(t, "patch", "secret/creds", "-p", patch)
+			r := f.Check(t)
+			want := []handDrift{{"Secret/creds", "stringData.password", diff.Redacted, diff.Redacted, false, false, "kubectl-patch"}}
+			if d := cmp.Diff(want, handDrifts(r)); d != "" {
+				t.Errorf("drift after kubectl patch (-want +got):\n%s", d)
+			}
+			var out bytes.Buffer
+			if err := report.Text(&out, r); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), "changed by : kubectl-patch") {
+				t.Errorf("text report does not name kubectl-patch:\n%s", out.String())
+			}
+			if err := report.JSON(&out, r); err != nil {
+				t.Fatal(err)
+			}
+			for _, plain := range []string{gitPlain, livePlain} {
+				for _, form := range []string{plain, base64.StdEncoding.EncodeToString([]byte(plain))} {
+					if strings.Contains(out.String(), form) {
+						t.Errorf("report shows %q:\n%s", form, out.String())
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSecretFoldInSync applies Secrets whose stringData the API server folds in every way
+// pkg/normalize must fold it (only stringData, a key in both data and stringData, an empty
+// value, a key that needs quoting, an empty stringData), client-side and server-side: right
+// after, nothing drifts, and a change of each key Git spells under stringData drifts there.
+func TestSecretFoldInSync(t *testing.T) {
+	if env == nil {
+		t.Skip("needs the API server (not under -short)")
+	}
+	const manifests = `
+apiVersion: v1
+kind: Secret
+metadata: {name: only}
+stringData: {user: admin, password: pw-1}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: both}
+data: {user: b2xk, ca.crt: Y2E=}
+stringData: {user: admin, "tls.key": pw-2, empty: ""}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: none}
+data: {a: Yg==}
+stringData: {}
+`
+	for _, mode := range []string{"client-side", "server-side"} {
+		t.Run(mode, func(t *testing.T) {
+			f := drifttest.New(t, env, manifests)
+			if mode == "server-side" {
+				f.Kubectl(t, "apply", "--server-side", "-f", f.Dir)
+			} else {
+				f.Kubectl(t, "apply", "-f", f.Dir)
+			}
+			if diff := cmp.Diff([]string{}, drifttest.Drifted(f.Check(t))); diff != "" {
+				t.Fatalf("drift right after apply (-want +got):\n%s", diff)
+			}
+			x := base64.StdEncoding.EncodeToString([]byte("x"))
+			f.Kubectl(t, "patch", "secret/only", "-p", `{"data":{"user":"`+x+`"}}`)
+			f.Kubectl(t, "patch", "secret/both", "-p", `{"data":{"user":"`+x+`","tls.key":"`+x+`","empty":"`+x+`","ca.crt":"`+x+`"}}`)
+			f.Kubectl(t, "patch", "secret/none", "-p", `{"data":{"a":"`+x+`"}}`)
+			want := []string{
+				`Secret/both data["ca.crt"]`, "Secret/both stringData.empty", `Secret/both stringData["tls.key"]`, "Secret/both stringData.user",
+				"Secret/none data.a", "Secret/only stringData.user",
+			}
+			if diff := cmp.Diff(want, drifttest.Drifted(f.Check(t))); diff != "" {
+				t.Errorf("drift after kubectl patch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -291,12 +291,14 @@ func TestPointer(t *testing.T) {
 
 func TestNeverCompared(t *testing.T) {
 	for path, want := range map[string]bool{
-		"status.replicas":                   true,
-		"metadata.managedFields":            true,
-		"metadata.resourceVersion":          true,
-		"metadata.labels.app":               false,
-		"spec.template.metadata.generation": false,
-		"spec.replicas":                     false,
+		"status.replicas":                     true,
+		"metadata.managedFields":              true,
+		"metadata.resourceVersion":            true,
+		"metadata.deletionTimestamp":          true,
+		"metadata.deletionGracePeriodSeconds": true,
+		"metadata.labels.app":                 false,
+		"spec.template.metadata.generation":   false,
+		"spec.replicas":                       false,
 	} {
 		if got := NeverCompared(mustPath(t, path)); got != want {
 			t.Errorf("NeverCompared(%s) = %v, want %v", path, got, want)

@@ -30,7 +30,7 @@ func TestRedactResistsBruteForce(t *testing.T) {
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
 	}
-	desired := secret("stringData", item("pin", "493817"))
+	desired := secret("data", item("pin", b64("493817")))
 	live := secret("data", item("pin", b64("720394")))
 	out := fmt.Sprint(Compare(desired, live, Options{SecretKey: key}))
 	shown := secrettest.Digits(out)

@@ -25,7 +25,7 @@ type Options struct {
 // Compare renders a path only for drift, so a diff without drift costs one allocation.
 func Compare(desired, live map[string]any, opts Options) []Field {
 	// The walker escapes (its stacks point into it): one allocation per Compare.
-	w := &walker{ignore: opts.Ignore, secret: isSecret(desired), key: opts.SecretKey}
+	w := &walker{ignore: opts.Ignore, secret: isSecretObject(desired), key: opts.SecretKey}
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.ints = w.intBuf[:0]
@@ -94,7 +94,7 @@ func (w *walker) object(d, l map[string]any, s *Schema, lv level) {
 		}
 		w.push(frame{kind: FieldSegment, name: k})
 		if lv == levelRoot && w.secret && (k == "data" || k == "stringData") {
-			w.secretData(k, d, l["data"])
+			w.secretData(k, d[k], l[k])
 		} else {
 			next := levelNone
 			if lv == levelRoot && k == "metadata" {
@@ -114,10 +114,21 @@ func skipField(lv level, k string) bool {
 	case levelRoot:
 		return k == "status"
 	case levelMetadata:
-		switch k {
-		case "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink":
-			return true
-		}
+		return IsServerMetadata(k)
+	}
+	return false
+}
+
+// IsServerMetadata reports whether k, a field of an object's metadata, is one the API server
+// owns: it sets them itself and ignores what a client sends (resourceVersion, uid,
+// generation, creationTimestamp, managedFields, selfLink, deletionTimestamp,
+// deletionGracePeriodSeconds). Compare never compares them; a write of Git's object leaves
+// them out.
+func IsServerMetadata(k string) bool {
+	switch k {
+	case "resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink",
+		"deletionTimestamp", "deletionGracePeriodSeconds":
+		return true
 	}
 	return false
 }
@@ -225,7 +236,7 @@ func Equal(desired, live any, s *Schema) bool {
 }
 
 // NeverCompared reports whether Compare never looks at p, a path from an object's root:
-// status, and the metadata the server owns (resourceVersion, uid, managedFields...).
+// status, and the metadata the server owns (IsServerMetadata).
 func NeverCompared(p Path) bool {
 	if len(p) == 0 || p[0].Kind != FieldSegment {
 		return false

@@ -68,7 +68,7 @@ func TestCompareDeployment(t *testing.T) {
 			name: "status and server metadata in desired are never compared",
 			mutateDesired: func(t *testing.T, d map[string]any) {
 				d["status"] = map[string]any{"replicas": int64(7)}
-				for _, f := range []string{"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink"} {
+				for _, f := range []string{"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"} {
 					mustSet(t, d, "metadata."+f, schema, "from-git")
 				}
 			},

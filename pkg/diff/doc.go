@@ -6,8 +6,9 @@
 //
 // Compare walks the desired object. Every field present in desired is compared with live; fields
 // only in live (server defaults, status, server-owned metadata, injected sidecars) are not drift.
-// status and metadata.{resourceVersion,uid,generation,creationTimestamp,managedFields,selfLink}
-// are never compared. A desired null means "absent" and is never drift.
+// status and the metadata the server owns (metadata.{resourceVersion,uid,generation,
+// creationTimestamp,managedFields,selfLink,deletionTimestamp,deletionGracePeriodSeconds}, see
+// IsServerMetadata) are never compared. A desired null means "absent" and is never drift.
 //
 // Comparison is strict: a desired false, 0, "" or {} against an absent live field is drift
 // (removing allowPrivilegeEscalation: false changes what a container may do). The desired object
@@ -26,7 +27,11 @@
 // compare as resource.Quantity ("0.5" = "500m").
 //
 // Secret data is never returned in the clear: every value under a v1 Secret's data or stringData
-// is replaced by Redact of its decoded plaintext, and desired stringData compares with live data.
+// is replaced by Redact of its decoded plaintext (see IsSecret), and so is the last-applied
+// annotation, which holds a copy of them. The desired Secret comes in the form the server stores
+// it, its stringData folded into data by pkg/normalize; Compare compares data with data. Mask
+// masks, by the same rules, a value read from a Secret otherwise (a hand-added key): this
+// package is the one place that decides what of a Secret may be shown.
 //
 // # Paths
 //

@@ -35,32 +35,65 @@ func Redact(key, plaintext []byte) string {
 	return "<redacted hmac:" + hex.EncodeToString(mac.Sum(nil)[:redactedHashLen]) + ">"
 }
 
-// isSecret reports whether obj is a core v1 Secret.
-func isSecret(obj map[string]any) bool {
-	return obj["apiVersion"] == "v1" && obj["kind"] == "Secret"
+// IsSecret reports whether an object of apiVersion and kind, as objects spell them ("v1",
+// "Secret"), is a core v1 Secret: the kind whose values Compare masks. It is the one test of
+// "is this a Secret?" for the whole tree: callers with a key, an unstructured object or a
+// report entry all have an apiVersion and a kind.
+func IsSecret(apiVersion, kind string) bool {
+	return kind == "Secret" && apiVersion == "v1"
 }
 
-// secretData compares the desired field (data or stringData) of the Secret d with the live
-// data, key by key, and reports masked values. A key in both desired data and stringData is
-// compared once, as stringData, which the API server gives precedence.
-func (w *walker) secretData(field string, d map[string]any, liveData any) {
-	encoded := field == "data"
-	dm, ok := d[field].(map[string]any)
+// isSecretObject reports whether obj, an unstructured object, is a Secret (IsSecret).
+func isSecretObject(obj map[string]any) bool {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	return IsSecret(apiVersion, kind)
+}
+
+// Mask returns v, the value at p of obj or of another copy of it, in the form in which it may
+// leave this package: for a Secret, a value under data or stringData is masked key by key as
+// Compare masks them (Redact of its plaintext, under key), and one that may hold the
+// last-applied annotation is masked whole; anything else is returned as it is. It is for values
+// read from an object other than by Compare (a hand-added field, say).
+func Mask(obj map[string]any, p Path, v any, key []byte) any {
+	if v == nil || len(p) == 0 || p[0].Kind != FieldSegment || !isSecretObject(obj) {
+		return v
+	}
+	switch p[0].Name {
+	case "data", "stringData":
+		return maskValues(key, v, p[0].Name == "data")
+	}
+	return scrubMetadata(key, p, v)
+}
+
+// maskValues masks a Secret value, or each value of a map of them, as secretValue does.
+func maskValues(key []byte, v any, encoded bool) any {
+	m, ok := v.(map[string]any)
 	if !ok {
-		w.secretValue(d[field], liveData, encoded)
+		return Redact(key, plaintext(v, encoded))
+	}
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		out[k] = maskValues(key, e, encoded)
+	}
+	return out
+}
+
+// secretData compares the desired field (data or stringData) of a Secret with the live one,
+// key by key, and reports masked values. The desired object comes with its stringData folded
+// into data, as the server stores it (pkg/normalize); a stringData left in it compares with
+// live's, which the server never stores, so that its values are masked all the same.
+func (w *walker) secretData(field string, d, l any) {
+	encoded := field == "data"
+	dm, ok := d.(map[string]any)
+	if !ok {
+		w.secretValue(d, l, encoded)
 		return
 	}
-	lm, _ := liveData.(map[string]any)
-	var shadow map[string]any
-	if encoded {
-		shadow, _ = d["stringData"].(map[string]any)
-	}
+	lm, _ := l.(map[string]any)
 	start, end := w.sortKeys(dm)
 	for i := start; i < end; i++ {
 		k := w.keys[i]
-		if _, ok := shadow[k]; ok {
-			continue
-		}
 		w.push(frame{kind: FieldSegment, name: k})
 		w.secretValue(dm[k], lm[k], encoded)
 		w.pop()
@@ -68,9 +101,8 @@ func (w *walker) secretData(field string, d map[string]any, liveData any) {
 	w.keys = w.keys[:start]
 }
 
-// secretValue compares one desired Secret value with the live, base64-encoded one, by their
-// plaintext, and reports both masked. A desired value that is base64-encoded says so by
-// encoded.
+// secretValue compares one desired Secret value with the live one, by their plaintext, and
+// reports both masked. Values under data are base64-encoded, which encoded says of both.
 func (w *walker) secretValue(d, l any, encoded bool) {
 	if d == nil || isEmpty(d) && isEmpty(l) {
 		return
@@ -80,7 +112,7 @@ func (w *walker) secretValue(d, l any, encoded bool) {
 		w.report(Redact(w.key, dp), nil)
 		return
 	}
-	lp := plaintext(l, true)
+	lp := plaintext(l, encoded)
 	if !bytes.Equal(dp, lp) {
 		w.report(Redact(w.key, dp), Redact(w.key, lp))
 	}

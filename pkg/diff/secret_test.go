@@ -22,7 +22,8 @@ func redacted(s string) string { return Redact(testKey, []byte(s)) }
 
 // TestCompareSecret checks that Secret values are compared by plaintext and always masked.
 // Every plaintext in the table is a word starting with "pw-", and no "pw-", in the clear or
-// base64-encoded, may appear in the result.
+// base64-encoded, may appear in the result. Folding stringData into data is pkg/normalize's
+// work: pkg/check's TestCompareSecretStringData has those cases.
 func TestCompareSecret(t *testing.T) {
 	tests := []struct {
 		name          string
@@ -31,15 +32,9 @@ func TestCompareSecret(t *testing.T) {
 		want          []Field
 	}{
 		{
-			name:    "stringData and data with the same plaintext",
-			desired: secret("stringData", item("password", "pw-one")),
+			name:    "data and data with the same plaintext",
+			desired: secret("data", item("password", b64("pw-one"))),
 			live:    secret("data", item("password", b64("pw-one"))),
-		},
-		{
-			name:    "stringData and data with different plaintexts",
-			desired: secret("stringData", item("password", "pw-two")),
-			live:    secret("data", item("password", b64("pw-one"))),
-			want:    []Field{{Path: "stringData.password", Desired: redacted("pw-two"), Live: redacted("pw-one")}},
 		},
 		{
 			name:    "data and data",
@@ -58,9 +53,10 @@ func TestCompareSecret(t *testing.T) {
 			},
 		},
 		{
-			name:    "stringData wins over data for the same key",
-			desired: secret("data", item("k", b64("pw-old")), "stringData", item("k", "pw-new")),
-			live:    secret("data", item("k", b64("pw-new"))),
+			name:    "stringData left in desired compares with live's, masked",
+			desired: secret("stringData", item("k", "pw-new")),
+			live:    secret("data", item("k", b64("pw-new")), "stringData", item("k", "pw-old")),
+			want:    []Field{{Path: "stringData.k", Desired: redacted("pw-new"), Live: redacted("pw-old")}},
 		},
 		{
 			name:    "data that is not base64 compares as text",
@@ -171,10 +167,49 @@ func TestRedact(t *testing.T) {
 }
 
 func TestCompareWithoutKeyShowsNoHash(t *testing.T) {
-	desired := secret("stringData", item("pin", "pw-1"))
+	desired := secret("data", item("pin", b64("pw-1")))
 	live := secret("data", item("pin", b64("pw-2")))
-	want := []Field{{Path: "stringData.pin", Desired: Redacted, Live: Redacted}}
+	want := []Field{{Path: "data.pin", Desired: Redacted, Live: Redacted}}
 	if diff := cmp.Diff(want, Compare(desired, live, Options{})); diff != "" {
 		t.Errorf("Compare() (-want +got):\n%s", diff)
+	}
+}
+
+// TestMask checks the masking of values read outside Compare (a hand-added field): a Secret's
+// values under data and stringData as Compare masks them, key by key, and the last-applied
+// annotation; any other value, and any value of another kind, as it is.
+func TestMask(t *testing.T) {
+	cm := item("apiVersion", "v1", "kind", "ConfigMap")
+	tests := []struct {
+		name string
+		obj  map[string]any
+		path string
+		v    any
+		want any
+	}{
+		{"a data key", secret(), "data.pin", b64("pw-1"), redacted("pw-1")},
+		{"a data value that is not base64", secret(), "data.pin", "pw-1!", redacted("pw-1!")},
+		{"the whole data, key by key", secret(), "data", item("a", b64("pw-a"), "b", b64("pw-b")), item("a", redacted("pw-a"), "b", redacted("pw-b"))},
+		{"a stringData key", secret(), "stringData.pin", "pw-1", redacted("pw-1")},
+		{"the last-applied annotation", secret(), `metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`, "pw-x", redacted("pw-x")},
+		{"another annotation", secret(), "metadata.annotations.note", "hi", "hi"},
+		{"a Secret's type", secret(), "type", "Opaque", "Opaque"},
+		{"a ConfigMap's data", cm, "data.pin", "1234", "1234"},
+		{"nothing", secret(), "data.pin", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Mask(tt.obj, mustPath(t, tt.path), tt.v, testKey)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Mask() (-want +got):\n%s", diff)
+			}
+			// Compare masks a drifted value as Mask does.
+			if s, ok := tt.v.(string); ok && tt.path == "data.pin" && tt.obj["kind"] == "Secret" {
+				fields := Compare(secret("data", item("pin", b64("pw-git"))), secret("data", item("pin", s)), Options{SecretKey: testKey})
+				if len(fields) != 1 || fields[0].Live != got {
+					t.Errorf("Compare shows the live value as %v, Mask as %v", fields, got)
+				}
+			}
+		})
 	}
 }

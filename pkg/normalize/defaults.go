@@ -72,32 +72,8 @@ func (n *Normalizer) Defaulted(want map[string]any, gvk k8sschema.GroupVersionKi
 	}
 	delete(out, "status")
 	dropNulls(out)
-	dropAddedEmpty(out, want)
+	// The zero values of fields without omitempty (resources: {}) that the Go types add, which
+	// are not defaults.
+	dropAdded(out, want, emptyObject)
 	return out, nil
-}
-
-// dropAddedEmpty removes from out, recursively, the empty objects that in is without: the zero
-// values of fields without omitempty (resources: {}) that the Go types add, which are not
-// defaults. Lists line up item by item: defaulting never adds or removes items.
-func dropAddedEmpty(out, in any) {
-	switch o := out.(type) {
-	case map[string]any:
-		i, _ := in.(map[string]any)
-		for k, v := range o {
-			iv, ok := i[k]
-			if m, isMap := v.(map[string]any); !ok && isMap && len(m) == 0 {
-				delete(o, k)
-				continue
-			}
-			dropAddedEmpty(v, iv)
-		}
-	case []any:
-		i, _ := in.([]any)
-		if len(i) != len(o) {
-			return
-		}
-		for n := range o {
-			dropAddedEmpty(o[n], i[n])
-		}
-	}
 }

@@ -16,6 +16,12 @@
 // not nullable dropped, metadata coerced and schema defaults applied; everything else is kept
 // as sent. Kinds that are neither (aggregated APIs) are kept as sent, nulls aside.
 //
+// A Secret's stringData is folded into its data, as the API server does: each value
+// base64-encoded, in place of a data key of the same name, and stringData removed. This is the
+// one place a Secret's stringData is resolved: Result.StringData records which data keys Git
+// spells under stringData, so that drift can be reported where Git has it, while everything
+// downstream compares, and looks up owners, where the server stores it.
+//
 // Fields the server would drop because the kind does not have them are reported in
 // Result.Dropped, so that the loader can warn: kubectl apply refuses them (--validate=strict),
 // and they can never be drift.

@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -9,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
 // CRDSource returns the CustomResourceDefinition that defines the custom resources of a group
@@ -25,6 +29,11 @@ type Result struct {
 	// Dropped lists the fields of the object that its kind does not have, which the server
 	// drops, as the paths the server names them by (spec.template.spec.containers[0].imagePolicy).
 	Dropped []string
+	// StringData lists, sorted, the keys of a Secret's data that Git spells under stringData.
+	// Object has them in data, where the API server stores them, and has no stringData (see
+	// the package documentation); a reader of the object's drift finds them in Git under
+	// stringData. Nil for every other object.
+	StringData []string
 }
 
 // Normalizer normalises desired objects. It is safe for concurrent use if its CRDSource is.
@@ -96,9 +105,40 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 	}
 	delete(out, "status") // never compared
 	dropNulls(out)
-	restrict(out, u)
+	// The zero values of fields without omitempty (strategy: {}, resources: {}) that the Go
+	// types add although Git never set them.
+	dropAdded(out, u, anyValue)
+	if apiVersion, _ := u["apiVersion"].(string); diff.IsSecret(apiVersion, gvk.Kind) {
+		res.StringData = foldStringData(out)
+	}
 	res.Object = out
 	return res, nil
+}
+
+// foldStringData moves the stringData of a Secret, in the form the round trip gave it (every
+// value a string), into its data, as the API server does when it decodes a Secret
+// (Convert_v1_Secret_To_core_Secret in k8s.io/kubernetes): each value is stored as the bytes
+// of its string, base64-encoded in JSON, in place of a data value of the same key, and
+// stringData is not stored. It returns the keys it moved, sorted.
+func foldStringData(secret map[string]any) []string {
+	sd, _ := secret["stringData"].(map[string]any)
+	delete(secret, "stringData")
+	if len(sd) == 0 {
+		return nil
+	}
+	data, _ := secret["data"].(map[string]any)
+	if data == nil {
+		data = make(map[string]any, len(sd))
+		secret["data"] = data
+	}
+	keys := make([]string, 0, len(sd))
+	for k, v := range sd {
+		s, _ := v.(string)
+		data[k] = base64.StdEncoding.EncodeToString([]byte(s))
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // protoRoundTrip encodes p with protobuf and decodes it into a new object of kind gvk.
@@ -131,21 +171,21 @@ func unknownField(err error) string {
 	return msg
 }
 
-// restrict removes from out, recursively, the fields that in is without: the zero values of
-// fields without omitempty (strategy: {}, resources: {}) that the Go types add although Git
-// never set them. The round trip keeps field names and the items of lists, so out and in line
-// up field by field and item by item.
-func restrict(out, in any) {
+// dropAdded removes from out, recursively, the fields that in is without and whose value drop
+// selects: what a round trip through the Go types added to in. The round trip keeps field
+// names and the items of lists (defaulting never adds or removes items), so out and in line up
+// field by field and item by item; lists whose lengths differ are left alone.
+func dropAdded(out, in any, drop func(v any) bool) {
 	switch o := out.(type) {
 	case map[string]any:
 		i, _ := in.(map[string]any)
 		for k, v := range o {
 			iv, ok := i[k]
-			if !ok {
+			if !ok && drop(v) {
 				delete(o, k)
 				continue
 			}
-			restrict(v, iv)
+			dropAdded(v, iv, drop)
 		}
 	case []any:
 		i, _ := in.([]any)
@@ -153,9 +193,18 @@ func restrict(out, in any) {
 			return
 		}
 		for n := range o {
-			restrict(o[n], i[n])
+			dropAdded(o[n], i[n], drop)
 		}
 	}
+}
+
+// anyValue selects every value for dropAdded.
+func anyValue(any) bool { return true }
+
+// emptyObject selects the empty objects for dropAdded.
+func emptyObject(v any) bool {
+	m, ok := v.(map[string]any)
+	return ok && len(m) == 0
 }
 
 // dropNulls removes the null values of maps, recursively: null means absent.

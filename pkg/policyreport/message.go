@@ -76,7 +76,7 @@ func ownerOf(f diff.Field) string {
 }
 
 func isSecret(res *report.Resource) bool {
-	return res.APIVersion == "v1" && res.Kind == "Secret"
+	return diff.IsSecret(res.APIVersion, res.Kind)
 }
 
 // clip shortens s to at most n bytes, ending in "...", without cutting a character.

@@ -1,7 +1,6 @@
 package remediate
 
 import (
-	"encoding/base64"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -10,51 +9,26 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
-// serverMetadata are the metadata fields the server owns; a desired object never sends them.
-var serverMetadata = []string{"resourceVersion", "uid", "generation", "creationTimestamp", "managedFields", "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"}
-
-// desiredBody returns a deep copy of the target's desired object ready to send: without the
-// metadata the server owns or a status, and, for a Secret, with stringData folded into data,
-// as the API server does (so ignored paths and live values meet under data).
+// desiredBody returns a deep copy of the target's desired object ready to send: Git's object
+// as written, without the metadata the server owns or a status. When Git spells keys of a
+// Secret's data under stringData (Target.StringData), the body has Want's data instead, where
+// the API server stores them, so that the paths the target ignores and the live values meet
+// them where they are (kubectl sends stringData, and the server stores the same data).
 func desiredBody(t *check.Target) map[string]any {
 	body := runtime.DeepCopyJSON(t.Obj.Object)
 	delete(body, "status")
 	if md, ok := body["metadata"].(map[string]any); ok {
-		for _, k := range serverMetadata {
-			delete(md, k)
+		for k := range md {
+			if diff.IsServerMetadata(k) {
+				delete(md, k)
+			}
 		}
 	}
-	if isSecret(body) {
-		foldStringData(body)
+	if len(t.StringData) > 0 {
+		delete(body, "stringData")
+		body["data"] = runtime.DeepCopyJSONValue(t.Want["data"])
 	}
 	return body
-}
-
-// isSecret reports whether obj is a core v1 Secret.
-func isSecret(obj map[string]any) bool {
-	return obj["apiVersion"] == "v1" && obj["kind"] == "Secret"
-}
-
-// foldStringData moves a Secret's stringData into its data, base64-encoded; stringData wins
-// over a data key of the same name.
-func foldStringData(secret map[string]any) {
-	sd, ok := secret["stringData"].(map[string]any)
-	delete(secret, "stringData")
-	if !ok || len(sd) == 0 {
-		return
-	}
-	data, _ := secret["data"].(map[string]any)
-	if data == nil {
-		data = make(map[string]any, len(sd))
-		secret["data"] = data
-	}
-	for k, v := range sd {
-		s, ok := v.(string)
-		if !ok {
-			s = fmt.Sprint(v)
-		}
-		data[k] = base64.StdEncoding.EncodeToString([]byte(s))
-	}
 }
 
 // keepIgnored gives body the live value of every path the target ignores, so that a write
@@ -66,9 +40,6 @@ func foldStringData(secret map[string]any) {
 // fields is ignored.
 func keepIgnored(body, live map[string]any, t *check.Target) error {
 	for _, p := range t.Ignore {
-		if isSecret(body) && len(p) > 0 && p[0].Kind == diff.FieldSegment && p[0].Name == "stringData" {
-			p = append(diff.Path{{Kind: diff.FieldSegment, Name: "data"}}, p[1:]...)
-		}
 		// Backwards, so that removing an item does not move those still to be looked at.
 		cs := expand(body, p, t.Schema)
 		for i := len(cs) - 1; i >= 0; i-- {

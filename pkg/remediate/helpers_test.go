@@ -2,8 +2,10 @@ package remediate
 
 import (
 	"testing"
+	"testing/fstest"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
 
@@ -33,16 +35,25 @@ func data(t *testing.T, src string) map[string]any {
 	return m
 }
 
-// target builds the check target of a desired object with the built-in schema of its kind.
+// target compiles the check target of a desired object of a built-in kind, with the ignore
+// paths, as the CLI does; its namespace stays as desired writes it, none included.
 func target(t *testing.T, desired string, ignore ...string) *check.Target {
 	t.Helper()
-	u := object(t, desired)
-	s, _ := schema.BuiltIn(u.GroupVersionKind()) // nil for other kinds: nothing known
-	tg := &check.Target{Object: manifest.Object{Obj: u}, Key: manifest.KeyOf(u), Schema: s}
-	for _, raw := range ignore {
-		tg.Ignore = append(tg.Ignore, path(t, raw))
+	namespaced := object(t, desired).GetNamespace() != ""
+	asWritten := manifest.ScopeFunc(func(k8sschema.GroupVersionKind) (bool, error) { return namespaced, nil })
+	set, err := manifest.LoadFS(fstest.MapFS{"desired.yaml": {Data: []byte(desired)}}, manifest.Options{Scope: asWritten})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return tg
+	var paths []diff.Path
+	for _, raw := range ignore {
+		paths = append(paths, path(t, raw))
+	}
+	d, err := check.Compile(set, "test", schema.NewResolver(nil), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &d.Targets[0]
 }
 
 func path(t *testing.T, s string) diff.Path {
