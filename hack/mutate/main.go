@@ -15,6 +15,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -85,6 +86,7 @@ func main() {
 // document. It returns 1 when a survivor is not accounted for, 2 on an error.
 func run(ctx context.Context, o Options, dirs []string, out io.Writer) (int, error) {
 	started := time.Now()
+	var failed []error
 	f, err := os.Open(o.Targets)
 	if err != nil {
 		return 2, err
@@ -109,13 +111,25 @@ func run(ctx context.Context, o Options, dirs []string, out io.Writer) (int, err
 			if len(dirs) > 0 && !slices.Contains(dirs, t.Dir) {
 				continue
 			}
+			if ctx.Err() != nil {
+				break
+			}
+			// A target that fails (its tests fail unmutated, say) is reported at the end;
+			// the others still run: mutate is meant to run unattended.
 			if err := mutate(ctx, o, t, tool, out); err != nil {
-				return 2, err
+				failed = append(failed, err)
+				fmt.Fprintf(out, "mutate: %v\n", err)
 			}
 		}
 	}
 	code, err := renderDoc(o, targets, out)
 	fmt.Fprintf(out, "mutate: done in %s\n", time.Since(started).Round(time.Second))
+	switch {
+	case ctx.Err() != nil:
+		return 2, ctx.Err()
+	case len(failed) > 0:
+		return 2, errors.Join(fmt.Errorf("%d target(s) failed (see above)", len(failed)), err)
+	}
 	return code, err
 }
 
@@ -143,6 +157,11 @@ func mutate(ctx context.Context, o Options, t Target, tool string, out io.Writer
 	// runs the tests rather than reading a cached result.
 	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -short -count=1 -buildvcs=false"))
 	cmd.Stdout, cmd.Stderr = out, os.Stderr
+	// On an interrupt, gremlins and the go test it runs get SIGINT as a group: gremlins then
+	// stops its workers and removes its copies of the module.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
+	cmd.WaitDelay = time.Minute
 	fmt.Fprintf(out, "mutate: %s (%s): go %s\n", t.Dir, strings.Join(files, " "), strings.Join(args, " "))
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
