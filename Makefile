@@ -12,7 +12,7 @@ export KUBEBUILDER_ASSETS := $(KUBE_BINS)
 export KUBE_BINS_DIR := $(KUBE_BINS)
 export K8S_VERSION
 
-.PHONY: all build test test-short vet kube-bins dev-cluster demo bench bench-smoke fuzz clean
+.PHONY: all build test test-short vet kube-bins dev-cluster demo bench bench-smoke fuzz mutate clean
 
 all: build
 
@@ -70,6 +70,10 @@ fuzz:
 	go test -run XXX -fuzz FuzzCompare -fuzztime 20s ./pkg/diff
 	go test -run XXX -fuzz FuzzLoad -fuzztime 20s ./pkg/manifest
 	go test -run XXX -fuzz FuzzDecodeObject -fuzztime 20s ./webhook
+
+## mutate: mutation testing of the pure packages against their -short tests, rewriting TESTING.md's tables (not part of make test; run it alone on the machine; MUTATE_PKGS="pkg/policy pkg/report" limits it, MUTATE_FLAGS="-workers 1" tunes it)
+mutate:
+	go run ./hack/mutate $(MUTATE_FLAGS) $(MUTATE_PKGS)
 
 clean:
 	rm -rf $(BIN)
