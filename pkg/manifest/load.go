@@ -114,14 +114,11 @@ func (l *loader) readFile(fsys fs.FS, p, file string) {
 		l.errs = append(l.errs, fileError(file, err))
 		return
 	}
-	decode := decodeYAML
-	if strings.EqualFold(path.Ext(p), ".json") {
-		decode = decodeJSON
-	}
+	r := readFile(file, data, strings.EqualFold(path.Ext(p), ".json"))
 	start := len(l.errs)
-	docs, errs := decode(file, data)
-	l.errs = append(l.errs, errs...)
-	for _, d := range docs {
+	l.errs = append(l.errs, r.errs...)
+	l.warnings = append(l.warnings, r.warnings...)
+	for _, d := range r.docs {
 		l.addDocument(file, d)
 	}
 	slices.SortStableFunc(l.errs[start:], func(a, b *Error) int { // a file's, top to bottom

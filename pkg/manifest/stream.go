@@ -21,9 +21,10 @@ func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
 		seen:   make(map[Key]Object),
 		scopes: make(map[schema.GroupVersionKind]scopeAnswer),
 	}
-	docs, errs := decodeYAML(file, data)
-	l.errs = append(l.errs, errs...)
-	for _, d := range docs {
+	r := readStream(file, data)
+	l.errs = append(l.errs, r.errs...)
+	l.warnings = append(l.warnings, r.warnings...)
+	for _, d := range r.docs {
 		l.addDocument(file, d)
 	}
 	if len(l.errs) == 0 {
