@@ -44,8 +44,6 @@ func (r *reading) decodeYAML(text []byte, first int) {
 		e.Line += first - 1
 	}
 	r.errs = append(r.errs, errs...)
-	// One line reader for all the chunks; its default size, 4,096 bytes, is that of kubectl's.
-	lines := bufio.NewReader(nil)
 	var (
 		off  int  // where the separator before chunk i, then chunk i, starts in text
 		open bool // whether kubectl's reader holds lines when it reaches the next separator
@@ -66,7 +64,7 @@ func (r *reading) decodeYAML(text []byte, first int) {
 		off += len(c.data)
 		src.data = text[from:off]
 		open = len(src.data) > 0
-		r.decodeChunk(src, c, lines)
+		r.decodeChunk(src, c)
 	}
 }
 
@@ -79,8 +77,8 @@ func validSeparator(l []byte) bool {
 
 // decodeChunk decodes the document of chunk c. src is the text kubectl's reader reads for it:
 // c, or c after its separator line.
-func (r *reading) decodeChunk(src, c chunk, lines *bufio.Reader) {
-	text := documentText(src.data, lines)
+func (r *reading) decodeChunk(src, c chunk) {
+	text := documentText(src.data, r.lines)
 	if n := lineCount(src.data); n > bytes.Count(text, []byte("\n")) {
 		r.warn(src.first+n-1, "kubectl ignores this last line: its line reader drops some long lines "+
 			"that have no newline; end the file with a newline")
@@ -114,7 +112,8 @@ func (r *reading) decodeChunk(src, c chunk, lines *bufio.Reader) {
 // or nil if there is none: every line ends with "\n" (its LineReader cuts "\n" or "\r\n" and
 // appends "\n"). Reading src alone gives what reading the whole stream gives: src holds no
 // separator line but maybe its first, which the reader takes as the document's, and the reader
-// treats each line by itself. lines is the bufio.Reader to use.
+// treats each line by itself. lines is the bufio.Reader to use: of the default size, 4,096
+// bytes, as kubectl's, since a line that long is read in pieces.
 func documentText(data []byte, lines *bufio.Reader) []byte {
 	lines.Reset(bytes.NewReader(data))
 	text, err := utilyaml.NewYAMLReader(lines).Read()

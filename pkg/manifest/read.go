@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,9 @@ const sniffSize = 4096
 // reading is what reading one file or stream produced.
 type reading struct {
 	// file names the file in documents, errors and warnings.
-	file     string
+	file string
+	// lines is the buffered reader under kubectl's line reader, reused from file to file.
+	lines    *bufio.Reader
 	docs     []document
 	errs     []*Error
 	warnings []Warning
@@ -48,9 +51,10 @@ func (r *reading) warn(line int, format string, args ...any) {
 
 // readFile reads data, the contents of a manifest file, as kubectl reads a file. A file whose
 // name ends in .json and that kubectl takes for JSON is read as JSON only: where kubectl would
-// read the rest of it as YAML after a JSON syntax error, that error is reported instead.
-func readFile(file string, data []byte, jsonName bool) *reading {
-	r := &reading{file: file}
+// read the rest of it as YAML after a JSON syntax error, that error is reported instead. lines
+// is the buffered reader to read lines with; it needs the default size, kubectl's.
+func readFile(lines *bufio.Reader, file string, data []byte, jsonName bool) *reading {
+	r := &reading{file: file, lines: lines}
 	text := r.fileText(data)
 	if jsonName && isJSON(text) {
 		r.decodeJSON(text)
@@ -61,9 +65,9 @@ func readFile(file string, data []byte, jsonName bool) *reading {
 }
 
 // readStream reads text, an in-memory stream such as a Kustomize build's output, as kubectl's
-// StreamVisitor does.
-func readStream(file string, text []byte) *reading {
-	r := &reading{file: file}
+// StreamVisitor does, with lines as readFile.
+func readStream(lines *bufio.Reader, file string, text []byte) *reading {
+	r := &reading{file: file, lines: lines}
 	r.readStream(text)
 	return r
 }

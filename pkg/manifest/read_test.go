@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -99,14 +100,15 @@ func FuzzRead(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := bufio.NewReader(nil)
 		for _, mode := range []struct {
 			name string
 			read func() *reading
 			file bool
 		}{
-			{"a.yaml", func() *reading { return readFile("a.yaml", data, false) }, true},
-			{"a.json", func() *reading { return readFile("a.json", data, true) }, true},
-			{"stream", func() *reading { return readStream("stream", data) }, false},
+			{"a.yaml", func() *reading { return readFile(lines, "a.yaml", data, false) }, true},
+			{"a.json", func() *reading { return readFile(lines, "a.json", data, true) }, true},
+			{"stream", func() *reading { return readStream(lines, "stream", data) }, false},
 		} {
 			want, kubectlErr := kubectlRead(data, mode.file)
 			r := mode.read()

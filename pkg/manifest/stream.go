@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"cmp"
 	"errors"
 	"slices"
@@ -20,8 +21,9 @@ func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
 		opts:   opts.withDefaults(),
 		seen:   make(map[Key]Object),
 		scopes: make(map[schema.GroupVersionKind]scopeAnswer),
+		lines:  bufio.NewReader(nil),
 	}
-	r := readStream(file, data)
+	r := readStream(l.lines, file, data)
 	l.errs = append(l.errs, r.errs...)
 	l.warnings = append(l.warnings, r.warnings...)
 	for _, d := range r.docs {
