@@ -86,9 +86,17 @@ func readCases() []readCase {
 		data: configMap("strip") + "  expr: |-\n    up == 0",
 		want: []loaded{{"strip", 1, map[string]string{"expr": "up == 0"}}},
 	}, {
+		file: "strip-newline.yaml",
+		data: configMap("strip-newline") + "  expr: |-\n    up == 0\n",
+		want: []loaded{{"strip-newline", 1, map[string]string{"expr": "up == 0"}}},
+	}, {
 		file: "keep.yaml",
 		data: configMap("keep") + "  expr: |+\n    up == 0",
 		want: []loaded{{"keep", 1, map[string]string{"expr": "up == 0\n"}}},
+	}, {
+		file: "keep-newline.yaml",
+		data: configMap("keep-newline") + "  expr: |+\n    up == 0\n",
+		want: []loaded{{"keep-newline", 1, map[string]string{"expr": "up == 0\n"}}},
 	}, {
 		file: "keep-blank-lines.yaml",
 		data: configMap("keep-blank-lines") + "  expr: |+\n    up == 0\n\n",
@@ -97,6 +105,18 @@ func readCases() []readCase {
 		file: "fold.yaml",
 		data: configMap("fold") + "  expr: >\n    up\n    == 0",
 		want: []loaded{{"fold", 1, map[string]string{"expr": "up == 0\n"}}},
+	}, {
+		file: "fold-newline.yaml",
+		data: configMap("fold-newline") + "  expr: >\n    up\n    == 0\n",
+		want: []loaded{{"fold-newline", 1, map[string]string{"expr": "up == 0\n"}}},
+	}, {
+		file: "list.yaml", // items share the List's line
+		data: "apiVersion: v1\nkind: List\nitems:\n- " + strings.ReplaceAll(configMap("list-a")+"  a: x\n", "\n", "\n  ") +
+			"\n- " + strings.ReplaceAll(configMap("list-b")+"  a: |\n    z", "\n", "\n  "),
+		want: []loaded{
+			{"list-a", 1, map[string]string{"a": "x"}},
+			{"list-b", 1, map[string]string{"a": "z\n"}},
+		},
 	}, {
 		file: "crlf.yaml", // CRLF everywhere, separators included, and no final newline
 		data: crlf("---\n" + configMap("crlf-a") + "  expr: |\n    up == 0\n  keep: |+\n    x\n\n---\n" +
