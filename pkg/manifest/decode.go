@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	utiljson "k8s.io/apimachinery/pkg/util/json"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
 
@@ -27,31 +29,107 @@ type chunk struct {
 	data  []byte
 }
 
-// decodeYAML splits data, the contents of file, into documents and decodes them. Duplicate
-// mapping keys are syntax errors: which of the two values was meant is anybody's guess.
-func decodeYAML(file string, data []byte) ([]document, []*Error) {
-	chunks, errs := splitYAML(file, data)
-	var docs []document
-	for _, c := range chunks {
-		line, ok := contentLine(c)
-		if !ok {
-			continue // empty or comment-only
-		}
-		j, err := yaml.YAMLToJSONStrict(c.data)
-		if err != nil {
-			errs = append(errs, yamlErrors(file, c.first, err)...)
-			continue
-		}
-		obj, err := decodeObject(j)
-		if err != nil {
-			errs = append(errs, &Error{File: file, Line: line, Err: err})
-			continue
-		}
-		if obj != nil {
-			docs = append(docs, document{line: line, obj: obj})
-		}
+// decodeYAML decodes the YAML documents of text, whose first line is line first of the file, as
+// kubectl's YAMLReader and YAMLToJSONDecoder do, but strictly: a duplicate mapping key is a
+// syntax error, where kubectl keeps the last value: which of the two was meant is anybody's
+// guess. YAMLToJSONStrict differs from the YAMLToJSON kubectl uses only by those errors.
+//
+// YAMLReader ends a document at a separator line only if the document has a line: a separator
+// that starts a document (the stream's first line, or one right after the separator that ended
+// the previous document) is the document's first line, which the YAML parser then reads,
+// usually as a document start marker.
+func (r *reading) decodeYAML(text []byte, first int) {
+	chunks, errs := splitYAML(r.file, text)
+	for _, e := range errs {
+		e.Line += first - 1
 	}
-	return docs, errs
+	r.errs = append(r.errs, errs...)
+	var (
+		off  int  // where the separator before chunk i, then chunk i, starts in text
+		open bool // whether kubectl's reader holds lines when it reaches the next separator
+	)
+	for i, c := range chunks {
+		c.first += first - 1
+		src := chunk{first: c.first, data: c.data} // what kubectl's reader reads: c, or more
+		from := off
+		if i > 0 {
+			sep, _, _ := bytes.Cut(text[off:], []byte("\n"))
+			off = min(off+len(sep)+1, len(text))
+			if open || !validSeparator(sep) {
+				from = off // the separator ended a document, or is an error
+			} else {
+				src.first-- // the separator is the document's first line
+			}
+		}
+		off += len(c.data)
+		src.data = text[from:off]
+		open = len(src.data) > 0
+		r.decodeChunk(src, c)
+	}
+}
+
+// validSeparator reports whether l, a line starting with "---", is a valid separator: only a
+// comment may follow the three dashes.
+func validSeparator(l []byte) bool {
+	rest := bytes.TrimSpace(l[len("---"):])
+	return len(rest) == 0 || rest[0] == '#'
+}
+
+// decodeChunk decodes the document of chunk c. src is the text kubectl's reader reads for it:
+// c, or c after its separator line.
+func (r *reading) decodeChunk(src, c chunk) {
+	text := documentText(src.data, r.lines)
+	if n := lineCount(src.data); n > bytes.Count(text, []byte("\n")) {
+		r.warn(src.first+n-1, "kubectl ignores this last line: its line reader drops some long lines "+
+			"that have no newline; end the file with a newline")
+	}
+	if text == nil {
+		return
+	}
+	j, err := yaml.YAMLToJSONStrict(text)
+	if err != nil {
+		r.errs = append(r.errs, yamlErrors(r.file, src.first, err)...)
+		return
+	}
+	if line, ok := afterEnd(c); ok {
+		r.warn(line, `kubectl ignores this line and the rest of its document: it follows a document end marker ("..."); start a new document with "---"`)
+	}
+	line, ok := contentLine(c)
+	if !ok {
+		line = c.first
+	}
+	obj, err := decodeObject(j)
+	if err != nil {
+		r.fail(line, err)
+		return
+	}
+	if obj != nil {
+		r.docs = append(r.docs, document{line: line, obj: obj})
+	}
+}
+
+// documentText returns the text kubectl's YAMLReader returns for the document read from src,
+// or nil if there is none: every line ends with "\n" (its LineReader cuts "\n" or "\r\n" and
+// appends "\n"). Reading src alone gives what reading the whole stream gives: src holds no
+// separator line but maybe its first, which the reader takes as the document's, and the reader
+// treats each line by itself. lines is the bufio.Reader to use: of the default size, 4,096
+// bytes, as kubectl's, since a line that long is read in pieces.
+func documentText(data []byte, lines *bufio.Reader) []byte {
+	lines.Reset(bytes.NewReader(data))
+	text, err := utilyaml.NewYAMLReader(lines).Read()
+	if err != nil { // io.EOF, for no line: a bytes.Reader fails with nothing else
+		return nil
+	}
+	return text
+}
+
+// lineCount returns the number of lines of data, the last one ended by "\n" or not.
+func lineCount(data []byte) int {
+	n := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		n++
+	}
+	return n
 }
 
 // splitYAML cuts data at "---" lines, as k8s.io/apimachinery's YAMLReader does: only a comment
@@ -97,6 +175,31 @@ func contentLine(c chunk) (int, bool) {
 	return 0, false
 }
 
+// afterEnd returns the file line of the first content that follows a document end marker
+// ("...") in c, which kubectl ignores: its YAML parser reads one document. Only a chunk that
+// parses is asked, and in one, every "..." at the start of a line is such a marker.
+func afterEnd(c chunk) (int, bool) {
+	data, ended := c.data, false
+	for line := c.first; len(data) > 0; line++ {
+		l, rest, _ := bytes.Cut(data, []byte("\n"))
+		data = rest
+		if isDocumentEnd(l) {
+			ended = true
+			continue
+		}
+		if l = bytes.Trim(l, " \t\r"); ended && len(l) > 0 && l[0] != '#' {
+			return line, true
+		}
+	}
+	return 0, false
+}
+
+// isDocumentEnd reports whether l, a line without its "\n", is a document end marker.
+func isDocumentEnd(l []byte) bool {
+	rest, ok := bytes.CutPrefix(l, []byte("..."))
+	return ok && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r')
+}
+
 // yamlErrors turns err, the parser's error for the chunk starting at file line first, into
 // Errors whose lines are file lines. The parser numbers lines from the chunk's start and leaves
 // the number out on the chunk's first line.
@@ -128,30 +231,6 @@ func cutLineNumber(msg string) (int, string) {
 		return 1, msg
 	}
 	return n, text
-}
-
-// decodeJSON decodes data, the contents of file, as a stream of JSON values.
-func decodeJSON(file string, data []byte) ([]document, []*Error) {
-	var docs []document
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, []*Error{jsonError(file, data, err)}
-		}
-		line := lineAt(data, dec.InputOffset()-int64(len(raw)))
-		obj, err := decodeObject(raw)
-		if err != nil {
-			return nil, []*Error{{File: file, Line: line, Err: err}}
-		}
-		if obj != nil {
-			docs = append(docs, document{line: line, obj: obj})
-		}
-	}
 }
 
 // jsonError places err, a JSON decoder's error for data, at its file line.

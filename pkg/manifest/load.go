@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"cmp"
 	"errors"
 	"io/fs"
@@ -67,6 +68,8 @@ type loader struct {
 	entries  []entry
 	seen     map[Key]Object
 	scopes   map[schema.GroupVersionKind]scopeAnswer
+	// lines is the buffered reader that reading files uses, one for the load.
+	lines *bufio.Reader
 }
 
 // scopeAnswer is a remembered answer of Options.Scope.
@@ -80,6 +83,7 @@ func load(fsys fs.FS, opts Options, name func(string) string) (*Set, error) {
 		opts:   opts.withDefaults(),
 		seen:   make(map[Key]Object),
 		scopes: make(map[schema.GroupVersionKind]scopeAnswer),
+		lines:  bufio.NewReader(nil),
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		switch {
@@ -114,14 +118,11 @@ func (l *loader) readFile(fsys fs.FS, p, file string) {
 		l.errs = append(l.errs, fileError(file, err))
 		return
 	}
-	decode := decodeYAML
-	if strings.EqualFold(path.Ext(p), ".json") {
-		decode = decodeJSON
-	}
+	r := readFile(l.lines, file, data, strings.EqualFold(path.Ext(p), ".json"))
 	start := len(l.errs)
-	docs, errs := decode(file, data)
-	l.errs = append(l.errs, errs...)
-	for _, d := range docs {
+	l.errs = append(l.errs, r.errs...)
+	l.warnings = append(l.warnings, r.warnings...)
+	for _, d := range r.docs {
 		l.addDocument(file, d)
 	}
 	slices.SortStableFunc(l.errs[start:], func(a, b *Error) int { // a file's, top to bottom

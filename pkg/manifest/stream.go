@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bufio"
 	"cmp"
 	"errors"
 	"slices"
@@ -20,10 +21,12 @@ func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
 		opts:   opts.withDefaults(),
 		seen:   make(map[Key]Object),
 		scopes: make(map[schema.GroupVersionKind]scopeAnswer),
+		lines:  bufio.NewReader(nil),
 	}
-	docs, errs := decodeYAML(file, data)
-	l.errs = append(l.errs, errs...)
-	for _, d := range docs {
+	r := readStream(l.lines, file, data)
+	l.errs = append(l.errs, r.errs...)
+	l.warnings = append(l.warnings, r.warnings...)
+	for _, d := range r.docs {
 		l.addDocument(file, d)
 	}
 	if len(l.errs) == 0 {
