@@ -235,7 +235,7 @@ func TestDropAdded(t *testing.T) {
 // TestDefaulted checks that Defaulted adds the API server's defaults, not the empty objects
 // the Go types add (a pod's securityContext: {}, a container's resources: {}), and keeps the
 // empty objects Git sets (emptyDir: {}).
-func TestDefaulted(t *testing.T) {
+func TestDefaultedKeepsWhatGitSets(t *testing.T) {
 	n := newNormalizer(t, nil)
 	res, err := n.Normalize(parse(t, `{apiVersion: apps/v1, kind: Deployment, metadata: {name: d},
   spec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}},
