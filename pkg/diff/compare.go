@@ -24,13 +24,19 @@ type Options struct {
 //
 // Compare renders a path only for drift, so a diff without drift costs one allocation.
 func Compare(desired, live map[string]any, opts Options) []Field {
-	// The walker escapes (its stacks point into it): one allocation per Compare.
+	w := newWalker(desired, opts)
+	w.object(desired, live, opts.Schema, levelRoot, nil)
+	return w.out
+}
+
+// newWalker returns the walker of one comparison of desired. The walker escapes (its stacks
+// point into it): one allocation per comparison.
+func newWalker(desired map[string]any, opts Options) *walker {
 	w := &walker{ignore: opts.Ignore, secret: isSecretObject(desired), key: opts.SecretKey}
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.ints = w.intBuf[:0]
-	w.object(desired, live, opts.Schema, levelRoot)
-	return w.out
+	return w
 }
 
 // level tells the walker where a map sits, for the fields it never compares.
@@ -53,6 +59,7 @@ type walker struct {
 	keys     []string
 	ints     []int
 	out      []Field
+	extras   []extra // CompareExtra's finds
 	frameBuf [16]frame
 	keyBuf   [48]string
 	intBuf   [32]int
@@ -84,27 +91,51 @@ func (w *walker) sortKeys(m map[string]any) (start, end int) {
 	return start, end
 }
 
-// object compares each field of d with the one of l. l may be nil.
-func (w *walker) object(d, l map[string]any, s *Schema, lv level) {
+// object compares each field of d with the one of l. l may be nil. n, when not nil, is the
+// node of CompareExtra's set at this map: its paths are followed too (see owned).
+func (w *walker) object(d, l map[string]any, s *Schema, lv level, n *pathNode) {
 	start, end := w.sortKeys(d)
 	for i := start; i < end; i++ {
 		k := w.keys[i]
+		c := n.field(k)
 		if skipField(lv, k) {
+			if c != nil {
+				w.owned(d[k], l[k], s.Field(k), c)
+			}
 			continue
 		}
 		w.push(frame{kind: FieldSegment, name: k})
 		if lv == levelRoot && w.secret && (k == "data" || k == "stringData") {
 			w.secretData(k, d[k], l[k])
+			if c != nil {
+				w.owned(d[k], l[k], s.Field(k), c)
+			}
 		} else {
 			next := levelNone
 			if lv == levelRoot && k == "metadata" {
 				next = levelMetadata
 			}
-			w.value(d[k], l[k], s.Field(k), next)
+			w.value(d[k], l[k], s.Field(k), next, c)
 		}
 		w.pop()
 	}
 	w.keys = w.keys[:start]
+	if n != nil {
+		w.absent(d, l, s, n)
+	}
+}
+
+// absent records the extras of the map keys under n that d, a map, lacks, and follows the
+// list items under n (none, unless the set says the map is a list).
+func (w *walker) absent(d, l map[string]any, s *Schema, n *pathNode) {
+	for _, c := range n.fields {
+		if _, ok := d[c.seg.Name]; !ok {
+			lv, inLive := l[c.seg.Name]
+			w.extras = append(w.extras, extra{node: c, live: lv, inLive: inLive})
+		}
+	}
+	w.ownedItems(d, l, s, n)
+	w.ownedValues(d, l, n)
 }
 
 // skipField reports whether the field k of a map at level lv is never compared: status and
@@ -137,12 +168,16 @@ func IsServerMetadata(k string) bool {
 // strict: a desired false, 0, "" or {} that live lacks is drift. The desired object is expected
 // in the form the API server stores it (see the package documentation), which has already lost
 // the zero values the server drops.
-func (w *walker) value(d, l any, s *Schema, lv level) {
+//
+// n, when not nil, is the node of CompareExtra's set at this value: maps pass it on to their
+// fields, and every other value follows its paths from here (see owned).
+func (w *walker) value(d, l any, s *Schema, lv level, n *pathNode) {
 	switch dv := d.(type) {
 	case nil:
 		// A desired null means "absent": there is nothing to compare.
 	case map[string]any:
-		w.mapValue(dv, l, s, lv)
+		w.mapValue(dv, l, s, lv, n)
+		return
 	case []any:
 		w.list(dv, l, s)
 	default:
@@ -150,12 +185,15 @@ func (w *walker) value(d, l any, s *Schema, lv level) {
 			w.report(d, l)
 		}
 	}
+	if n != nil {
+		w.owned(d, l, s, n)
+	}
 }
 
 // mapValue compares a desired object or map with the live value. Inside an atomic value, maps
 // compare whole (a key only live has is drift); structs still compare field by field over the
 // fields desired sets, since the server may have defaulted the others.
-func (w *walker) mapValue(d map[string]any, l any, s *Schema, lv level) {
+func (w *walker) mapValue(d map[string]any, l any, s *Schema, lv level, n *pathNode) {
 	lm, ok := l.(map[string]any)
 	atomic := w.atomic || s != nil && s.Atomic
 	switch {
@@ -171,8 +209,12 @@ func (w *walker) mapValue(d map[string]any, l any, s *Schema, lv level) {
 	default:
 		outer := w.atomic
 		w.atomic = atomic
-		w.object(d, lm, s, lv)
+		w.object(d, lm, s, lv, n)
 		w.atomic = outer
+		return
+	}
+	if n != nil {
+		w.owned(d, l, s, n)
 	}
 }
 
@@ -231,7 +273,7 @@ func Equal(desired, live any, s *Schema) bool {
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.ints = w.intBuf[:0]
-	w.value(desired, live, s, levelNone)
+	w.value(desired, live, s, levelNone, nil)
 	return len(w.out) == 0
 }
 
