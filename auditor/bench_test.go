@@ -129,7 +129,7 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 	}
 	if ownership {
 		t := &d.Targets[7] // ConfigMaps sort first: the eighth is drifted
-		l := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
+		l := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Identity()})[0]
 		if l.Err != nil || l.Object == nil {
 			b.Fatalf("live copy of %s: %v", t.Key, l.Err)
 		}
@@ -241,7 +241,7 @@ func benchCache(d *check.Desired, ownership bool) cache.Options {
 	lists := map[schema.GroupVersionKind][]*check.Target{}
 	for i := range d.Targets {
 		t := &d.Targets[i]
-		gvk := t.Obj.GroupVersionKind()
+		gvk := t.GVK
 		mapper.Add(gvk, meta.RESTScopeNamespace)
 		lists[gvk] = append(lists[gvk], t)
 	}
@@ -273,7 +273,7 @@ func liveList(mf *managedFieldsMaker, gvk schema.GroupVersionKind, targets []*ch
 	list.SetKind(gvk.Kind + "List")
 	list.SetResourceVersion("1")
 	for i, t := range targets {
-		obj := t.Obj.DeepCopy()
+		obj := &unstructured.Unstructured{Object: t.Written()}
 		obj.SetUID(types.UID(fmt.Sprintf("00000000-0000-0000-0000-%012d", i)))
 		obj.SetResourceVersion(fmt.Sprint(i + 1))
 		obj.SetGeneration(1)

@@ -92,7 +92,7 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	}
 	start := time.Now()
 	opts := a.checkOptions()
-	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
+	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Identity()})[0]
 	res := check.Evaluate(t, live, opts)
 	prev := a.ledger[key]
 	if driftHash(&res) == prev.drift && res.Status == prev.status && !a.contests.due(key, a.opts.Clock.Now()) {
@@ -168,7 +168,7 @@ func (a *Auditor) watchOnly(d *check.Desired) {
 	keep := make(map[scope]bool, len(a.scopes))
 	for i := range d.Targets {
 		if !d.Targets[i].Policy.Skip {
-			keep[scopeOf(d.Targets[i].Obj)] = true
+			keep[scopeOf(d.Targets[i].Identity())] = true
 		}
 	}
 	if maps.Equal(keep, a.scopes) {

@@ -67,7 +67,7 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 		op:     req.Operation,
 		key:    t.Key,
 		fields: fields,
-		secret: diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind),
+		secret: diff.IsSecret(t.APIVersion(), t.Key.Kind),
 	}, nil
 }
 
@@ -116,11 +116,8 @@ func decode(raw []byte, name string, t *check.Target) (map[string]any, error) {
 	return obj, nil
 }
 
-// compared returns the desired object t.Compare walks: its normalised form (Want) when it has
-// one, which may set fields Git does not (a Secret's default type), else Git's.
+// compared returns the desired object t.Compare walks: its normalised form (Want), which may
+// set fields Git does not (a Secret's default type).
 func compared(t *check.Target) map[string]any {
-	if t.Want != nil {
-		return t.Want
-	}
-	return t.Obj.Object
+	return t.Want
 }

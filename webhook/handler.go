@@ -116,7 +116,7 @@ func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.R
 	if mode == policy.EnforcementOff {
 		return h.allow(DecisionOff)
 	}
-	if v := t.Obj.GroupVersionKind().Version; req.SubResource == "" && req.Kind.Version != v {
+	if v := t.GVK.Version; req.SubResource == "" && req.Kind.Version != v {
 		// Comparing objects of two versions would report their differences of shape as drift.
 		// A Scale is compared by its replicas alone, the same in every version.
 		logr.FromContextOrDiscard(ctx).Info("cannot judge: the request is in another version than Git's; register the webhook for Git's version alone, with matchPolicy Equivalent",

@@ -27,20 +27,23 @@ func DefaultManualManagers() []string {
 }
 
 // defaults is a target's desired object with the API server's defaults, computed on first use:
-// only objects with hand edits need it.
+// only objects with hand edits need it. Once computed, it stays as long as the target: a second
+// tree, but only for the objects someone edited by hand.
 type defaults struct {
 	once sync.Once
-	fn   func() (map[string]any, error)
+	by   Defaulter
 	obj  map[string]any
 }
 
-// get returns the defaulted object, or nil when it could not be computed.
-func (d *defaults) get() map[string]any {
+// withDefaults returns Want with the API server's defaults, or nil when they could not be
+// computed.
+func (t *Target) withDefaults() map[string]any {
+	d := t.defaults
 	if d == nil {
 		return nil
 	}
 	d.once.Do(func() {
-		obj, err := d.fn()
+		obj, err := d.by.Defaulted(t.Want, t.GVK)
 		if err == nil {
 			d.obj = obj
 		}
@@ -61,7 +64,7 @@ func (d *defaults) get() map[string]any {
 // All of it works on Want's paths, as the API server stores the object; a Secret's key that
 // Git spells under stringData is then reported as stringData.K (see Target.StringData).
 func (t *Target) Compare(live map[string]any) []diff.Field {
-	fields := t.compareGit(live)
+	fields, _ := t.compareGit(live, nil)
 	git := len(fields)
 	fields = t.withOwners(live, fields)
 	t.spellAsGit(fields[:git])
@@ -97,7 +100,7 @@ func (t *Target) withOwners(live map[string]any, fields []diff.Field) []diff.Fie
 // CompareRequest is Compare without owners: for an object in an admission request, whose
 // managedFields already name the request's manager, and whose author the request names.
 func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
-	fields := t.compareGit(obj)
+	fields, _ := t.compareGit(obj, nil)
 	t.spellAsGit(fields)
 	if len(t.manual) == 0 || !t.mayHaveHandEdits(obj) {
 		return fields
@@ -140,7 +143,7 @@ func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff
 	var out []diff.Field
 	var done []diff.Path
 	want := t.Want
-	withDefaults := t.defaults.get()
+	withDefaults := t.withDefaults()
 	if withDefaults == nil {
 		withDefaults = want
 	}
@@ -241,7 +244,7 @@ func (t *Target) leftToOthers(p diff.Path) bool {
 
 // mask returns a value found at p in a copy of the target's object in the form a report may
 // show (diff.Mask): a Secret's values masked.
-func (t *Target) mask(p diff.Path, v any) any { return diff.Mask(t.Obj.Object, p, v, t.SecretKey) }
+func (t *Target) mask(p diff.Path, v any) any { return diff.Mask(t.Want, p, v, t.SecretKey) }
 
 // covered reports whether p is one of done or under one.
 func covered(done []diff.Path, p diff.Path) bool {
