@@ -175,16 +175,18 @@ func (t *Target) handEdits(h *handEditSearch, extras []diff.Extra) []diff.Field 
 	if len(extras) == 0 {
 		return nil
 	}
-	under := make([]int, len(h.leaves)) // the extra each leaf is under, or -1
-	for i := range under {
-		under[i] = -1
+	var buf [16]int
+	under := buf[:0] // the extra each leaf is under, or -1
+	for range h.leaves {
+		under = append(under, -1)
 	}
 	for i, e := range extras {
 		for _, id := range e.IDs {
 			under[id] = i
 		}
 	}
-	defaults := t.defaultsAt(extras)
+	var defaultsBuf [4]found
+	defaults := t.defaultsAt(extras, defaultsBuf[:0])
 	var out []diff.Field
 	var done []diff.Path
 	for id, f := range h.leaves {
@@ -245,18 +247,19 @@ type found struct {
 	ok bool
 }
 
-// defaultsAt returns, for each extra, the value at its path in Want with the API server's
-// defaults (Want itself when they could not be computed).
-func (t *Target) defaultsAt(extras []diff.Extra) []found {
+// defaultsAt appends to out, for each extra, the value at its path in Want with the API
+// server's defaults (Want itself when they could not be computed).
+func (t *Target) defaultsAt(extras []diff.Extra, out []found) []found {
 	obj := t.withDefaults()
 	if obj == nil {
 		obj = t.Want
 	}
-	out := make([]found, len(extras))
-	for i, e := range extras {
+	for _, e := range extras {
+		var f found
 		if !e.Items {
-			out[i].v, out[i].ok = diff.Get(obj, e.Path, t.Schema)
+			f.v, f.ok = diff.Get(obj, e.Path, t.Schema)
 		}
+		out = append(out, f)
 	}
 	return out
 }

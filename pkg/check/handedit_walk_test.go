@@ -12,6 +12,8 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
 // everyManager makes every manager of the captured objects a hand-edit manager, the applier
@@ -154,4 +156,49 @@ func driftKind(f diff.Field) string {
 		return "added"
 	}
 	return "git"
+}
+
+// BenchmarkCompareRequestHandEdit compares the webhook's test Deployment with its live copy as
+// kubectl apply and a kubectl rollout restart by hand (kubectl-edit) left it on a real API
+// server, by the one walk and by the search it replaced: with kubectl's hand-edit managers
+// (one hand-edited field), and with the applier among them (its every field, defaults
+// included, goes through the search, as after a kubectl replace).
+func BenchmarkCompareRequestHandEdit(b *testing.B) {
+	set, err := manifest.Load("../../webhook/testdata/bench/desired", manifest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ignore, err := diff.ParsePaths("metadata.annotations")
+	if err != nil {
+		b.Fatal(err)
+	}
+	live := readJSON(b, "../../webhook/testdata/bench/live-applied.json")
+	for _, managers := range []struct {
+		name   string
+		manual []string
+	}{
+		{"kubectl", check.DefaultManualManagers()},
+		{"applier", append(check.DefaultManualManagers(), "kubectl-client-side-apply")},
+	} {
+		d, err := check.Compiler{Schemas: schema.NewResolver(nil), Ignore: ignore, Manual: managers.manual}.Compile(set, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		tg := &d.Targets[0]
+		want := tg.LegacyCompareRequest(live)
+		if diff := cmp.Diff(want, tg.CompareRequest(live)); diff != "" || len(want) == 0 {
+			b.Fatalf("CompareRequest (-legacy +one walk), want some drift:\n%s", diff)
+		}
+		for _, bc := range []struct {
+			name    string
+			compare func(map[string]any) []diff.Field
+		}{{"one-walk", tg.CompareRequest}, {"legacy", tg.LegacyCompareRequest}} {
+			b.Run(managers.name+"/"+bc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					bc.compare(live)
+				}
+			})
+		}
+	}
 }

@@ -59,10 +59,12 @@ type walker struct {
 	keys     []string
 	ints     []int
 	out      []Field
-	extras   []extra // CompareExtra's finds
+	set      *PathSet // CompareExtra's paths
+	extras   []Extra  // and what it found on the way to them
 	frameBuf [16]frame
 	keyBuf   [48]string
 	intBuf   [32]int
+	idBuf    [8]int // the ids of CompareExtra's extras, when few
 }
 
 // frame is one path segment as the walker sees it. A keyed item keeps its desired item, keys
@@ -97,7 +99,7 @@ func (w *walker) object(d, l map[string]any, s *Schema, lv level, n *pathNode) {
 	start, end := w.sortKeys(d)
 	for i := start; i < end; i++ {
 		k := w.keys[i]
-		c := n.field(k)
+		c := w.set.field(n, k)
 		if skipField(lv, k) {
 			if c != nil {
 				w.owned(d[k], l[k], s.Field(k), c)
@@ -128,10 +130,11 @@ func (w *walker) object(d, l map[string]any, s *Schema, lv level, n *pathNode) {
 // absent records the extras of the map keys under n that d, a map, lacks, and follows the
 // list items under n (none, unless the set says the map is a list).
 func (w *walker) absent(d, l map[string]any, s *Schema, n *pathNode) {
-	for _, c := range n.fields {
-		if _, ok := d[c.seg.Name]; !ok {
-			lv, inLive := l[c.seg.Name]
-			w.extras = append(w.extras, extra{node: c, live: lv, inLive: inLive})
+	for i := n.fields; i != 0; i = w.set.nodes[i].next {
+		c := &w.set.nodes[i]
+		if _, ok := d[c.seg().Name]; !ok {
+			lv, inLive := l[c.seg().Name]
+			w.addExtra(c, lv, inLive)
 		}
 	}
 	w.ownedItems(d, l, s, n)

@@ -20,15 +20,8 @@ type Extra struct {
 	// IDs are the ids of the paths and items of the set at or under Path (sorted), or, when
 	// Items is true, of the items desired lacks.
 	IDs []int
-}
-
-// extra is an Extra as the walker finds it: the node of the set, not yet its ids.
-type extra struct {
-	node    *pathNode
-	live    any
-	inLive  bool
-	items   []int // the ids of the missing items when desired has the set list
-	desired any
+	// node is the node of the set at Path.
+	node *pathNode
 }
 
 // CompareExtra is Compare (same fields, same order) that also returns, from the same walk, the
@@ -44,25 +37,27 @@ type extra struct {
 // what hand-edit managers own), without walking live again from the root for each path.
 func CompareExtra(desired, live map[string]any, opts Options, set *PathSet) ([]Field, []Extra) {
 	w := newWalker(desired, opts)
+	w.set = set
 	w.object(desired, live, opts.Schema, levelRoot, set.top())
-	return w.out, w.exportExtras()
+	w.collectIDs()
+	return w.out, w.extras
 }
 
-// exportExtras returns what the walk found, in the order it found it.
-func (w *walker) exportExtras() []Extra {
-	if len(w.extras) == 0 {
-		return nil
-	}
-	out := make([]Extra, len(w.extras))
-	for i, e := range w.extras {
-		out[i] = Extra{Path: e.node.path, Live: e.live, InLive: e.inLive, Desired: e.desired}
-		if e.items != nil {
-			out[i].Items, out[i].IDs = true, e.items
-		} else {
-			out[i].IDs = e.node.collect(nil)
+// addExtra records that desired stops at n, where live has lv (inLive).
+func (w *walker) addExtra(n *pathNode, lv any, inLive bool) {
+	w.extras = append(w.extras, Extra{Path: n.path, Live: lv, InLive: inLive, node: n})
+}
+
+// collectIDs gives each extra the ids under it, all in one array.
+func (w *walker) collectIDs() {
+	ids := w.idBuf[:0]
+	for i := range w.extras {
+		if e := &w.extras[i]; !e.Items {
+			start := len(ids)
+			ids = w.set.collect(e.node, ids)
+			e.IDs = ids[start:len(ids):len(ids)]
 		}
 	}
-	return out
 }
 
 // owned follows the paths of the set under n into d, the desired value at n's path, which
@@ -76,55 +71,60 @@ func (w *walker) owned(d, l any, s *Schema, n *pathNode) {
 
 // ownedFields is owned for the map keys under n; d and l may be maps or not.
 func (w *walker) ownedFields(d, l any, s *Schema, n *pathNode) {
-	if len(n.fields) == 0 {
+	if n.fields == 0 {
 		return
 	}
 	dm, _ := d.(map[string]any)
 	lm, _ := l.(map[string]any)
-	for _, c := range n.fields {
-		lv, inLive := lm[c.seg.Name]
-		if dv, ok := dm[c.seg.Name]; ok {
-			w.owned(dv, lv, s.Field(c.seg.Name), c)
+	for i := n.fields; i != 0; i = w.set.nodes[i].next {
+		c := &w.set.nodes[i]
+		name := c.seg().Name
+		lv, inLive := lm[name]
+		if dv, ok := dm[name]; ok {
+			w.owned(dv, lv, s.Field(name), c)
 		} else {
-			w.extras = append(w.extras, extra{node: c, live: lv, inLive: inLive})
+			w.addExtra(c, lv, inLive)
 		}
 	}
 }
 
 // ownedItems is owned for the list items under n; d and l may be lists or not.
 func (w *walker) ownedItems(d, l any, s *Schema, n *pathNode) {
-	if len(n.items) == 0 {
+	if n.items == 0 {
 		return
 	}
 	dl, _ := d.([]any)
 	ll, _ := l.([]any)
-	for _, c := range n.items {
+	for i := n.items; i != 0; i = w.set.nodes[i].next {
+		c := &w.set.nodes[i]
 		var lv any
-		k := find(ll, &c.seg, s)
+		k := find(ll, c.seg(), s)
 		if k >= 0 {
 			lv = ll[k]
 		}
-		if j := find(dl, &c.seg, s); j >= 0 {
+		if j := find(dl, c.seg(), s); j >= 0 {
 			w.owned(dl[j], lv, s.Item(), c)
 		} else {
-			w.extras = append(w.extras, extra{node: c, live: lv, inLive: k >= 0})
+			w.addExtra(c, lv, k >= 0)
 		}
 	}
 }
 
 // ownedValues records the items of the set list at n that d, which desired has, lacks.
 func (w *walker) ownedValues(d, l any, n *pathNode) {
-	if len(n.values) == 0 {
+	if n.values == 0 {
 		return
 	}
 	dl, _ := d.([]any)
 	var missing []int
-	for _, v := range n.values {
+	for i := n.values; i != 0; i = w.set.values[i].next {
+		v := &w.set.values[i]
 		if !slices.ContainsFunc(dl, func(x any) bool { return Equal(x, v.v, nil) }) {
 			missing = append(missing, v.id)
 		}
 	}
+	slices.Sort(missing)
 	if missing != nil {
-		w.extras = append(w.extras, extra{node: n, live: l, inLive: true, items: missing, desired: d})
+		w.extras = append(w.extras, Extra{Path: n.path, Live: l, InLive: true, Items: true, Desired: d, IDs: missing, node: n})
 	}
 }

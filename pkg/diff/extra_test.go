@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // TestCompareExtra checks what CompareExtra finds on the way to the paths of a set: where
@@ -96,7 +97,7 @@ func TestCompareExtra(t *testing.T) {
 			if diff := cmp.Diff(Compare(d, l, opts), fields); diff != "" {
 				t.Errorf("fields (-Compare +CompareExtra):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.want, extras); diff != "" {
+			if diff := cmp.Diff(tt.want, extras, cmpopts.IgnoreUnexported(Extra{})); diff != "" {
 				t.Errorf("extras (-want +got):\n%s", diff)
 			}
 		})
@@ -113,7 +114,7 @@ func TestPathSetSegments(t *testing.T) {
 	set.Add(Path{field("spec"), field("ports"), {Kind: KeyedSegment, Keys: []KeyValue{{"protocol", "TCP"}, {"port", "80"}}}, field("targetPort")}, 7)
 	_, extras := CompareExtra(d, l, Options{Schema: schema}, set)
 	want := []Extra{{Path: mustPath(t, "spec.ports[protocol=TCP,port=80].targetPort"), Live: int64(8080), InLive: true, IDs: []int{7}}}
-	if diff := cmp.Diff(want, extras); diff != "" {
+	if diff := cmp.Diff(want, extras, cmpopts.IgnoreUnexported(Extra{})); diff != "" {
 		t.Errorf("extras (-want +got):\n%s", diff)
 	}
 	if got := set.Len(); got != 1 {

@@ -27,9 +27,10 @@ func Project(desired, live map[string]any, s *Schema, set *PathSet) map[string]a
 	out := p.object(desired, live, s, levelRoot)
 	if root := set.top(); root != nil {
 		w := newWalker(desired, Options{Schema: s})
+		w.set = set
 		w.owned(desired, live, s, root)
-		for _, e := range w.extras {
-			keepExtra(out, e, s)
+		for i := range w.extras {
+			keepExtra(out, set, &w.extras[i], s)
 		}
 	}
 	return out
@@ -175,15 +176,16 @@ func secretData(d, l any) any {
 
 // keepExtra puts into out, a projection, the live value of e, found where desired stops on
 // the way to the paths of a set.
-func keepExtra(out map[string]any, e extra, s *Schema) {
-	if !e.inLive || e.items != nil && e.live == nil || len(e.node.path) == 0 {
+func keepExtra(out map[string]any, set *PathSet, e *Extra, s *Schema) {
+	if !e.InLive || e.Items && e.Live == nil || len(e.node.path) == 0 {
 		return // nothing there; or only a list's value matters, and nil is as good as none
 	}
 	n := e.node
-	if lm, ok := e.live.(map[string]any); ok && e.items == nil && !n.leaf() && len(n.items) == 0 {
+	if lm, ok := e.Live.(map[string]any); ok && !e.Items && !n.leaf() && n.items == 0 {
 		if ks := s.At(n.path); ks == nil || len(ks.Fields) == 0 { // a map with arbitrary keys
-			for _, c := range n.fields {
-				if v, ok := lm[c.seg.Name]; ok {
+			for i := n.fields; i != 0; i = set.nodes[i].next {
+				c := &set.nodes[i]
+				if v, ok := lm[c.seg().Name]; ok {
 					_ = Set(out, c.path, s, copyValue(v))
 				}
 			}
@@ -193,7 +195,7 @@ func keepExtra(out map[string]any, e extra, s *Schema) {
 	// out has every list item of live at its place, each with its key values, so Set finds
 	// the same items as Get does in live; it only fails where out has another value in the way,
 	// which never happens.
-	_ = Set(out, n.path, s, copyValue(e.live))
+	_ = Set(out, n.path, s, copyValue(e.Live))
 }
 
 // copyValue returns a deep copy of a JSON-like value.
