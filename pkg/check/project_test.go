@@ -9,6 +9,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
+	"github.com/gitops-drift/gitops-drift/test/drifttest"
 )
 
 // TestProjectOffline checks that a projected live object gives the same answers as the object:
@@ -165,5 +166,45 @@ func TestStub(t *testing.T) {
 	}
 	if check.Stub(nil) != nil {
 		t.Error("Stub(nil) is not nil")
+	}
+}
+
+// TestProjectKinds checks, on the real API server, for each kind of test/drifttest's table,
+// that the projection of each live object gives the same answers as the object, right after
+// kubectl apply and after the table's kubectl change: Compare (fields, paths, values,
+// owners) and CompareRequest, with kubectl's hand-edit managers. A projection holds no status.
+func TestProjectKinds(t *testing.T) {
+	for _, tc := range drifttest.KindCases() {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel()
+			f := drifttest.Apply(t, env, tc.Manifests)
+			for _, step := range []string{"applied", "changed"} {
+				if step == "changed" {
+					for _, args := range tc.Change {
+						f.Kubectl(t, args...)
+					}
+				}
+				d := f.Desired(t)
+				d.SetSecretKey(check.NewSecretKey())
+				live := f.Live(t)
+				for i := range d.Targets {
+					tg := &d.Targets[i]
+					obj, ok := live[tg.Key.Kind+"/"+tg.Key.Name]
+					if !ok {
+						continue
+					}
+					projected := tg.Project(obj.Object)
+					if _, ok := projected["status"]; ok {
+						t.Errorf("%s: %s: the projection holds a status", step, tg.Key)
+					}
+					if diff := cmp.Diff(tg.Compare(obj.Object), tg.Compare(projected)); diff != "" {
+						t.Errorf("%s: %s: Compare (-object +projection):\n%s", step, tg.Key, diff)
+					}
+					if diff := cmp.Diff(tg.CompareRequest(obj.Object), tg.CompareRequest(projected)); diff != "" {
+						t.Errorf("%s: %s: CompareRequest (-object +projection):\n%s", step, tg.Key, diff)
+					}
+				}
+			}
+		})
 	}
 }
