@@ -12,6 +12,11 @@ const (
 	// logWebhookConfiguration names the ValidatingWebhookConfiguration serve checks its
 	// manifests against (--webhook-configuration).
 	logWebhookConfiguration = "webhookConfiguration"
+	// logLease names the leader election's Lease (namespace/name), logIdentity this
+	// replica's identity in it, and logLeader the identity of the replica seen holding it.
+	logLease    = "lease"
+	logIdentity = "identity"
+	logLeader   = "leader"
 )
 
 // msgManifestWarning is the message of a manifest warning's log line.
