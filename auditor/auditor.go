@@ -3,6 +3,7 @@ package auditor
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -129,6 +130,11 @@ var fullAudit = item{full: true}
 // object changes, from informers. It logs drift, records Events and metrics, and, with a
 // Remediator, repairs drift. It is a controller-runtime Runnable that needs leader election:
 // with several replicas, only the leader audits.
+//
+// Start may be called again once it has returned, never twice at once: serve runs the same
+// Auditor at each term of leadership. Each run starts informer caches of its own, which list
+// again before anything is judged; what earlier runs reported and wrote (the ledger, the
+// contests) carries over.
 type Auditor struct {
 	cfg   *rest.Config
 	store DesiredStore
@@ -167,21 +173,27 @@ func (a *Auditor) NeedLeaderElection() bool { return true }
 
 // Start audits until ctx ends: at once, every Interval, when the desired state changes, and for
 // each watch event on a tracked object. An audit in progress when ctx ends stops without
-// reporting. Start returns nil.
+// reporting. Every run watches through new informer caches: the first audit waits for them to
+// list (at most SyncTimeout), so that nothing is judged, or repaired, from what an earlier run
+// saw. Start returns nil once its goroutines and caches have stopped, with the drift gauges
+// removed: a replica that does not audit exports none.
 func (a *Auditor) Start(ctx context.Context) error {
 	if a.log.GetSink() == nil {
 		a.log = logr.FromContextOrDiscard(ctx)
 	}
 	ctx = logr.NewContext(ctx, a.log)
-	a.queue = workqueue.NewTypedDelayingQueue[item]()
+	q := workqueue.NewTypedDelayingQueue[item]()
+	a.queue = q
+	a.scopes, a.scoped = nil, nil // the new caches watch nothing yet
+	a.contests.unqueue()          // the checks the last run queued went with its queue
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.opts.FieldManager, a.changed)
+	defer a.opts.Metrics.ClearAudit()
 	defer a.live.stop()
 	defer a.startReports(ctx)()
-	go a.schedule(ctx)
-	go func() {
-		<-ctx.Done()
-		a.queue.ShutDown()
-	}()
+	var scheduler sync.WaitGroup
+	defer scheduler.Wait()
+	scheduler.Go(func() { a.schedule(ctx, q) })
+	defer context.AfterFunc(ctx, q.ShutDown)()
 	a.log.Info("auditor started", "interval", a.opts.Interval.String(), "remediation", a.opts.Remediator != nil)
 	for a.next(ctx) {
 	}
@@ -205,10 +217,10 @@ func (a *Auditor) startReports(ctx context.Context) (wait func()) {
 	return p.wait
 }
 
-// schedule queues a full audit now, every Interval, and when the desired state changes (it is
-// looked at every second).
-func (a *Auditor) schedule(ctx context.Context) {
-	a.queue.Add(fullAudit)
+// schedule queues a full audit on q now, every Interval, and when the desired state changes
+// (it is looked at every second), until ctx ends.
+func (a *Auditor) schedule(ctx context.Context, q workqueue.TypedDelayingInterface[item]) {
+	q.Add(fullAudit)
 	every := time.NewTicker(a.opts.Interval)
 	defer every.Stop()
 	poll := time.NewTicker(min(time.Second, a.opts.Interval))
@@ -219,11 +231,11 @@ func (a *Auditor) schedule(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-every.C:
-			a.queue.Add(fullAudit)
+			q.Add(fullAudit)
 		case <-poll.C:
 			if d := a.store.Load(); d != seen {
 				seen = d
-				a.queue.Add(fullAudit)
+				q.Add(fullAudit)
 			}
 		}
 	}
@@ -273,7 +285,8 @@ func (a *Auditor) recheckAt(key manifest.Key, at time.Time) {
 		return
 	}
 	c.queued = at
-	a.opts.Clock.AfterFunc(at.Sub(a.opts.Clock.Now()), func() { a.queue.Add(item{key: key}) })
+	q := a.queue // this run's: a later run queues its own checks (see contests.unqueue)
+	a.opts.Clock.AfterFunc(at.Sub(a.opts.Clock.Now()), func() { q.Add(item{key: key}) })
 }
 
 // newID returns the ID of a new audit: its start time and a sequence number.

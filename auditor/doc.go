@@ -9,7 +9,9 @@
 //     an audit makes no API call.
 //   - auditor.go: the Auditor, a leader-elected Runnable. It audits every object at start,
 //     every interval and when the desired state changes (through check.Runner, as the CLI
-//     does), and checks one object again ~200ms after a watch event on it.
+//     does), and checks one object again ~200ms after a watch event on it. serve starts the
+//     same Auditor again at each term of leadership: every run watches through new caches,
+//     which list before its first audit.
 //   - reports.go: with PolicyReports, the policy report objects of each full audit (built by
 //     pkg/policyreport), written by server-side apply on a goroutine of its own, so that the
 //     audit never waits for them; unchanged reports are not written again.

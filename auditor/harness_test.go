@@ -146,3 +146,23 @@ func (f *fixture) gauge(t *testing.T, state string) float64 {
 	}
 	return -1
 }
+
+// counter returns the sample of counter name whose one label has value, or 0.
+func (f *fixture) counter(t *testing.T, name, value string) float64 {
+	t.Helper()
+	mfs, err := f.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if m.GetLabel()[0].GetValue() == value {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}

@@ -21,6 +21,7 @@ type Metrics struct {
 	auditDuration prometheus.Histogram
 	remediations  *prometheus.CounterVec
 	contested     *prometheus.GaugeVec // no labels: absent until the first audit, like resources
+	leader        *prometheus.GaugeVec // no labels: absent without leader election (leader.go)
 	source        sourceMetrics        // the desired state's source (source.go)
 }
 
@@ -81,11 +82,12 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Tracked resources the auditor backs off from because another writer reverts their remediation; exported by the replica that audits (the leader).",
 		}, nil),
 	}
+	m.leader = newLeader()
 	m.source = newSourceMetrics()
 	m.reports = newReportMetrics()
 	var errs []error
 	for _, c := range append([]prometheus.Collector{
-		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested,
+		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested, m.leader,
 	}, append(m.source.collectors(), m.reports.collectors()...)...) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)

@@ -281,6 +281,13 @@ func (w *webhook) review(t *testing.T, ns string) *admissionv1.AdmissionResponse
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w.reviewOf(t, ns, old)
+}
+
+// reviewOf is review with Deployment frontend as old (JSON, with image nginx:1.25): it makes
+// no API call.
+func (w *webhook) reviewOf(t *testing.T, ns, old string) *admissionv1.AdmissionResponse {
+	t.Helper()
 	review := admissionv1.AdmissionReview{
 		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
 		Request: &admissionv1.AdmissionRequest{

@@ -128,6 +128,7 @@ func (w *webhook) launch(sourceArgs []string, args ...string) {
 		"--cert-dir", shared.certDir,
 		"--webhook-port", strconv.Itoa(w.port),
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", w.metrics),
+		"--metrics-secure=false", // scraped over plain HTTP; a test may pass --metrics-secure
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", w.health),
 		"--reload-interval", "200ms",
 		"--log-format", "json",

@@ -7,4 +7,12 @@ const (
 	// logWebhookConfiguration names the ValidatingWebhookConfiguration serve checks its
 	// manifests against (--webhook-configuration).
 	logWebhookConfiguration = "webhookConfiguration"
+	// logLease names the leader election's Lease (namespace/name), logIdentity this
+	// replica's identity in it, and logLeader the identity of the replica seen holding it.
+	logLease    = "lease"
+	logIdentity = "identity"
+	logLeader   = "leader"
+	// logFile names a file serve was given but does not use (--git-refresh-secret-file with
+	// secure metrics).
+	logFile = "file"
 )

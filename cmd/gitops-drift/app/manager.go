@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,7 +17,6 @@ import (
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/gitops-drift/gitops-drift/auditor"
@@ -82,19 +82,21 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 	if err != nil {
 		return nil, err
 	}
+	metricsOpts, err := o.metricsServer(refreshHandlers(o, reloader, log))
+	if err != nil {
+		return nil, err
+	}
+	// No LeaderElection: the Manager would exit on a lost Lease, webhook and all; serve
+	// campaigns itself, for the auditor alone (addAuditor, leader.go).
 	opts := manager.Options{
-		Logger:                        log,
-		BaseContext:                   func() context.Context { return logr.NewContext(context.Background(), log) },
-		Metrics:                       metricsserver.Options{BindAddress: o.MetricsBindAddress, ExtraHandlers: refreshHandlers(o, reloader, log)},
-		HealthProbeBindAddress:        o.HealthProbeBindAddress,
-		LeaderElection:                o.LeaderElect,
-		LeaderElectionID:              leaderElectionID,
-		LeaderElectionNamespace:       leaderElectionNamespace(o.LeaderElectionNamespace),
-		LeaderElectionReleaseOnCancel: true, // the process ends right after: hand over at once
-		GracefulShutdownTimeout:       new(gracefulShutdownTimeout),
+		Logger:                  log,
+		BaseContext:             func() context.Context { return logr.NewContext(context.Background(), log) },
+		Metrics:                 metricsOpts,
+		HealthProbeBindAddress:  o.HealthProbeBindAddress,
+		GracefulShutdownTimeout: new(gracefulShutdownTimeout),
 	}
 	if !o.NoWebhook {
-		opts.WebhookServer = ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.WebhookPort, CertDir: o.CertDir})
+		opts.WebhookServer = ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.WebhookPort, CertDir: o.CertDir, TLSOpts: []func(*tls.Config){hardenTLS(o.EnableHTTP2)}})
 	}
 	mgr, err := manager.New(cfg, opts)
 	if err != nil {
@@ -147,15 +149,25 @@ func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *
 	return store, reloader, nil
 }
 
-// refreshHandlers returns POST /git/refresh when --git-refresh-secret-file is set. It is
-// served by the metrics server: plain HTTP (or HTTPS) reachable by in-cluster callers such
-// as a GitOps controller's notifications, unlike the webhook server, whose only client is
-// the API server, and the probe server, which is the kubelet's.
+// refreshHandlers returns POST /git/refresh, served by the metrics server: reachable by
+// in-cluster callers such as a GitOps controller's notifications, unlike the webhook server,
+// whose only client is the API server, and the probe server, which is the kubelet's. With
+// secure metrics it is served for any Git source, the metrics server's filter letting through
+// the callers allowed to post to /git/refresh (RBAC); with plain metrics, only with
+// --git-refresh-secret-file, for callers sending its content as a bearer token.
 func refreshHandlers(o *ServeOptions, r *desired.Reloader, log logr.Logger) map[string]http.Handler {
-	if o.GitRefreshSecretFile == "" {
+	log = log.WithName("refresh")
+	secret := o.GitRefreshSecretFile
+	switch {
+	case o.Git.URL == "":
+		return nil
+	case o.MetricsSecure && secret != "":
+		log.Info("git refresh secret file ignored: with secure metrics, callers of /git/refresh are authorized by RBAC", logFile, secret)
+		secret = ""
+	case !o.MetricsSecure && secret == "":
 		return nil
 	}
-	return map[string]http.Handler{desired.RefreshPath: desired.RefreshHandler(r, o.GitRefreshSecretFile, log.WithName("refresh"))}
+	return map[string]http.Handler{desired.RefreshPath: desired.RefreshHandler(r, secret, log)}
 }
 
 // addWebhook finds the webhook's own identity (always exempt, so that remediation is never
@@ -206,7 +218,14 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 		Log:            log.WithName("auditor"),
 	})
 	log.Info("auditor configured", "interval", o.AuditInterval.String(), "remediate", o.Remediate, "strategy", o.RemediationStrategy, "remediationQPS", o.RemediationQPS, "leaderElect", o.LeaderElect, "policyReports", string(o.policyReports()))
-	return mgr.Add(a)
+	if !o.LeaderElect {
+		return mgr.Add(a)
+	}
+	c, err := newCampaign(mgr.GetConfig(), mgr, leaderElectionNamespace(o.LeaderElectionNamespace), defaultLeaseTiming(), a.Start, m)
+	if err != nil {
+		return err
+	}
+	return mgr.Add(c)
 }
 
 // leaderElectionNamespace returns ns, or else the namespace this Pod runs in, or else
