@@ -99,17 +99,21 @@ func introduced(now, before []diff.Field) []diff.Field {
 const smallDiff = 16
 
 // decode parses the raw JSON of an object in an admission request, as far as comparing it
-// with the target t needs (see decodeObject): whole when its managedFields name a hand-edit
-// manager, whose fields Git does not set are compared too (check.Target.CompareRequest).
+// with the target t needs: pruned to what Compare reads (decodeObject), or, when its
+// managedFields name a hand-edit manager, whose fields Git does not set are compared too
+// (check.Target.CompareRequest), to what the hand-edit search reads as well
+// (decodeForHandEdits).
 func decode(raw []byte, name string, t *check.Target) (map[string]any, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("request has no %s", name)
 	}
-	want := compared(t)
+	var obj map[string]any
+	var err error
 	if t.HandEditManagers(raw) {
-		want = nil
+		obj, err = decodeForHandEdits(raw)
+	} else {
+		obj, err = decodeObject(raw, compared(t))
 	}
-	obj, err := decodeObject(raw, want)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}

@@ -31,6 +31,26 @@ import (
 // copied: they share raw's memory, so raw must not change while the values are in use (the
 // webhook never changes a request's bytes).
 func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
+	lv := levelFull
+	if want != nil {
+		lv = levelRoot
+	}
+	return decodeAt(raw, want, lv)
+}
+
+// decodeForHandEdits parses the raw JSON of an object whose managedFields name a hand-edit
+// manager, as decodeObject does, keeping what check.Target.CompareRequest reads: what Compare
+// reads, and what the hand-edit search does, which may be any field Git leaves out. It leaves
+// out only what neither ever reads: what diff.NeverCompared names but managedFields, and the
+// annotation kubectl apply keeps a copy of the object in (diff.IsLastApplied). Each
+// managedFields entry's fieldsV1 is kept as its JSON text, which pkg/ownership parses as it is,
+// rather than as maps it would encode back to JSON.
+func decodeForHandEdits(raw []byte) (map[string]any, error) {
+	return decodeAt(raw, nil, levelEditsRoot)
+}
+
+// decodeAt decodes raw, its top-level object at level lv.
+func decodeAt(raw []byte, want map[string]any, lv level) (map[string]any, error) {
 	d := newDecoder(raw)
 	var obj map[string]any
 	switch d.dec.PeekKind() {
@@ -39,10 +59,6 @@ func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
 			return nil, d.syntax(err)
 		}
 	case '{':
-		lv := levelFull
-		if want != nil {
-			lv = levelRoot
-		}
 		m, err := d.object(want, lv)
 		if err != nil {
 			return nil, err
@@ -67,24 +83,51 @@ type level uint8
 const (
 	// levelFull keeps every key.
 	levelFull level = iota
-	// levelRoot: the object itself.
+	// levelRoot: the object itself, pruned to what Compare reads.
 	levelRoot
 	// levelMetadata: its metadata.
 	levelMetadata
 	// levelKeys: metadata's labels and annotations, maps whose keys compare one by one.
 	levelKeys
+	// levelEditsRoot: the object itself, pruned to what Compare and the hand-edit search read.
+	levelEditsRoot
+	// levelEditsMetadata: its metadata.
+	levelEditsMetadata
+	// levelEditsAnnotations: its annotations.
+	levelEditsAnnotations
+	// levelManagedFields: the managedFields list, whose entries are at levelManagedEntry.
+	levelManagedFields
+	// levelManagedEntry: a managedFields entry, whose fieldsV1 is kept as JSON text.
+	levelManagedEntry
 )
 
 // keep reports whether the decoder keeps the key k of an object at level lv whose desired
 // counterpart is want, and at which level it decodes k's value. pkg/diff walks an object's
 // fields by the desired keys, and never what diff.NeverCompared names, so a key the desired
 // object lacks is never read, with one exception: a Secret's desired stringData is compared
-// with the live data, which is always kept.
+// with the live data, which is always kept. The hand-edit search reads any field but those
+// and kubectl's last-applied annotation, and the managedFields.
 func keep(want map[string]any, lv level, k string) (bool, level) {
-	switch {
-	case lv == levelFull:
+	switch lv {
+	case levelFull, levelManagedFields, levelManagedEntry:
 		return true, levelFull
-	case neverCompared(lv, k):
+	case levelEditsRoot:
+		if k == "metadata" {
+			return true, levelEditsMetadata
+		}
+		return !neverCompared(levelRoot, k), levelFull
+	case levelEditsMetadata:
+		switch k {
+		case "managedFields":
+			return true, levelManagedFields
+		case "annotations":
+			return true, levelEditsAnnotations
+		}
+		return !neverCompared(levelMetadata, k), levelFull
+	case levelEditsAnnotations:
+		return !diff.IsLastApplied(diff.Path{field("metadata"), field("annotations"), field(k)}), levelFull
+	}
+	if neverCompared(lv, k) {
 		return false, levelFull
 	}
 	if _, ok := want[k]; !ok && !(lv == levelRoot && k == "data") {
@@ -103,12 +146,14 @@ func keep(want map[string]any, lv level, k string) (bool, level) {
 func neverCompared(lv level, k string) bool {
 	switch lv {
 	case levelRoot:
-		return diff.NeverCompared(diff.Path{{Kind: diff.FieldSegment, Name: k}})
+		return diff.NeverCompared(diff.Path{field(k)})
 	case levelMetadata:
-		return diff.NeverCompared(diff.Path{{Kind: diff.FieldSegment, Name: "metadata"}, {Kind: diff.FieldSegment, Name: k}})
+		return diff.NeverCompared(diff.Path{field("metadata"), field(k)})
 	}
 	return false
 }
+
+func field(name string) diff.Segment { return diff.Segment{Kind: diff.FieldSegment, Name: name} }
 
 // decoder builds values from jsontext's tokens. src is the input as a string that shares its
 // memory, for strings without escapes.
@@ -164,7 +209,10 @@ func (d *decoder) value(want map[string]any, lv level) (any, error) {
 	case '{':
 		return d.object(want, lv)
 	case '[':
-		return d.list()
+		if lv == levelManagedFields {
+			return d.list(levelManagedEntry)
+		}
+		return d.list(levelFull)
 	case '"':
 		return d.str()
 	case '0':
@@ -195,15 +243,18 @@ func (d *decoder) object(want map[string]any, lv level) (map[string]any, error) 
 		if err != nil {
 			return nil, err
 		}
-		if ok, next := keep(want, lv, k); ok {
+		if ok, next := keep(want, lv, k); !ok {
+			err = d.skip()
+		} else if lv == levelManagedEntry && k == "fieldsV1" {
+			m[k], err = d.jsonText()
+		} else {
 			sub, _ := want[k].(map[string]any)
-			if sub == nil && next != levelFull {
+			if sub == nil && next >= levelRoot && next <= levelKeys {
 				next = levelFull // Git's value is not an object: nothing to prune by
 			}
-			if m[k], err = d.value(sub, next); err != nil {
-				return nil, err
-			}
-		} else if err := d.skip(); err != nil {
+			m[k], err = d.value(sub, next)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -213,14 +264,14 @@ func (d *decoder) object(want map[string]any, lv level) (map[string]any, error) 
 	return m, nil
 }
 
-// list reads a list. Its items collect on d.items, so the list is allocated once, at its
-// final length.
-func (d *decoder) list() ([]any, error) {
+// list reads a list, its objects at level lv. Its items collect on d.items, so the list is
+// allocated once, at its final length.
+func (d *decoder) list(lv level) ([]any, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
 		return nil, d.syntax(err)
 	}
 	start := len(d.items)
-	err := d.listItems()
+	err := d.listItems(lv)
 	var out []any
 	if err == nil {
 		out = append(make([]any, 0, len(d.items)-start), d.items[start:]...)
@@ -230,9 +281,9 @@ func (d *decoder) list() ([]any, error) {
 	return out, err
 }
 
-func (d *decoder) listItems() error {
+func (d *decoder) listItems(lv level) error {
 	for d.dec.PeekKind() != ']' {
-		v, err := d.value(nil, levelFull)
+		v, err := d.value(nil, lv)
 		if err != nil {
 			return err
 		}
@@ -260,6 +311,12 @@ func (d *decoder) span() ([]byte, error) {
 	}
 	end := int(d.dec.InputOffset())
 	return unsafe.Slice(unsafe.StringData(d.src), len(d.src))[end-len(v) : end : end], nil
+}
+
+// jsonText reads a value and returns its JSON as a string that shares the input's memory.
+func (d *decoder) jsonText() (string, error) {
+	b, err := d.span()
+	return unsafe.String(unsafe.SliceData(b), len(b)), err
 }
 
 // str reads a string. One without escapes and in valid UTF-8 is a substring of the input, not
