@@ -104,7 +104,7 @@ func BenchmarkHandleDeploymentUpdateApplied(b *testing.B) {
 }
 
 // BenchmarkDecode decodes the live Deployment as util/json does (the decoder before), and
-// with decodeObject, whole and pruned to what Git sets.
+// with decodeObject, whole and pruned to what Git sets, and with decodeForHandEdits.
 func BenchmarkDecode(b *testing.B) {
 	for _, file := range []string{benchLiveFile, benchAppliedFile} {
 		_, live, t := benchFixtureOf(b, file)
@@ -119,6 +119,7 @@ func BenchmarkDecode(b *testing.B) {
 			{"util-json", func() error { var m map[string]any; return utiljson.Unmarshal(raw, &m) }},
 			{"whole", func() error { _, err := decodeObject(raw, nil); return err }},
 			{"pruned", func() error { _, err := decodeObject(raw, compared(t)); return err }},
+			{"hand-edits", func() error { _, err := decodeForHandEdits(raw); return err }},
 		} {
 			b.Run(filepath.Base(file)+"/"+dec.name, func(b *testing.B) {
 				b.ReportAllocs()
