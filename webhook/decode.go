@@ -35,7 +35,7 @@ func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
 	if want != nil {
 		lv = levelRoot
 	}
-	return decodeAt(raw, want, lv)
+	return new(decoder).decode(raw, want, lv)
 }
 
 // decodeForHandEdits parses the raw JSON of an object whose managedFields name a hand-edit
@@ -46,12 +46,13 @@ func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
 // managedFields entry's fieldsV1 is kept as its JSON text, which pkg/ownership parses as it is,
 // rather than as maps it would encode back to JSON.
 func decodeForHandEdits(raw []byte) (map[string]any, error) {
-	return decodeAt(raw, nil, levelEditsRoot)
+	return new(decoder).decode(raw, nil, levelEditsRoot)
 }
 
-// decodeAt decodes raw, its top-level object at level lv.
-func decodeAt(raw []byte, want map[string]any, lv level) (map[string]any, error) {
-	d := newDecoder(raw)
+// decode decodes raw, its top-level object at level lv. A decoder decodes one input at a
+// time; reusing it for the next saves jsontext's buffers.
+func (d *decoder) decode(raw []byte, want map[string]any, lv level) (map[string]any, error) {
+	d.reset(raw)
 	var obj map[string]any
 	switch d.dec.PeekKind() {
 	case 'n':
@@ -159,17 +160,21 @@ func field(name string) diff.Segment { return diff.Segment{Kind: diff.FieldSegme
 // memory, for strings without escapes.
 type decoder struct {
 	src   string
+	buf   bytes.Buffer // holds the input, for dec
 	dec   *jsontext.Decoder
 	items []any // the items of the lists being read, innermost last
 }
 
-// newDecoder returns a decoder of raw. It accepts what encoding/json accepts: duplicate keys
-// (the last wins) and invalid UTF-8 (replaced).
-func newDecoder(raw []byte) *decoder {
-	return &decoder{
-		src: unsafe.String(unsafe.SliceData(raw), len(raw)),
-		dec: jsontext.NewDecoder(bytes.NewBuffer(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)),
+// reset makes d read raw. It accepts what encoding/json accepts: duplicate keys (the last
+// wins) and invalid UTF-8 (replaced).
+func (d *decoder) reset(raw []byte) {
+	d.src = unsafe.String(unsafe.SliceData(raw), len(raw))
+	d.buf = *bytes.NewBuffer(raw) // jsontext reads a bytes.Buffer's bytes in place
+	if d.dec == nil {
+		d.dec = jsontext.NewDecoder(&d.buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		return
 	}
+	d.dec.Reset(&d.buf, d.dec.Options())
 }
 
 // errInvalid is the error of input that is not valid JSON.

@@ -33,7 +33,8 @@ type review struct {
 // was read before it: the uid, if it comes first, as the API server writes it.
 func decodeReview(body []byte) (*review, error) {
 	rv := &review{}
-	d := newDecoder(body)
+	d := new(decoder)
+	d.reset(body)
 	var kind string
 	seen := false
 	err := d.fields(func(k string) error {
