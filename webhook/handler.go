@@ -135,11 +135,11 @@ func (h *Handler) judge(ctx context.Context, req *admissionv1.AdmissionRequest) 
 		}
 		h.opts.Metrics.Decision(string(v.decision))
 	}()
-	return h.verdict(ctx, req)
+	return h.verdictOn(ctx, req)
 }
 
-// verdict judges one request.
-func (h *Handler) verdict(ctx context.Context, req *admissionv1.AdmissionRequest) verdict {
+// verdictOn judges one request.
+func (h *Handler) verdictOn(ctx context.Context, req *admissionv1.AdmissionRequest) verdict {
 	if h.exempt(&req.UserInfo) {
 		return allowed(DecisionExempt)
 	}
