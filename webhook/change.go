@@ -35,10 +35,11 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 		return evaluateScale(req, t)
 	}
 	var fields []diff.Field
+	d := new(decoder) // for both objects
 	switch req.Operation {
 	case admissionv1.Delete:
 	case admissionv1.Create:
-		obj, err := decode(req.Object.Raw, "object", t)
+		obj, err := decode(d, req.Object.Raw, "object", t)
 		if err != nil {
 			return nil, err
 		}
@@ -46,14 +47,14 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 			return nil, nil
 		}
 	case admissionv1.Update:
-		obj, err := decode(req.Object.Raw, "object", t)
+		obj, err := decode(d, req.Object.Raw, "object", t)
 		if err != nil {
 			return nil, err
 		}
 		if fields = t.CompareRequest(obj); len(fields) == 0 {
 			return nil, nil
 		}
-		old, err := decode(req.OldObject.Raw, "oldObject", t)
+		old, err := decode(d, req.OldObject.Raw, "oldObject", t)
 		if err != nil {
 			return nil, err
 		}
@@ -99,17 +100,21 @@ func introduced(now, before []diff.Field) []diff.Field {
 const smallDiff = 16
 
 // decode parses the raw JSON of an object in an admission request, as far as comparing it
-// with the target t needs (see decodeObject): whole when its managedFields name a hand-edit
-// manager, whose fields Git does not set are compared too (check.Target.CompareRequest).
-func decode(raw []byte, name string, t *check.Target) (map[string]any, error) {
+// with the target t needs: pruned to what Compare reads (decodeObject), or, when its
+// managedFields name a hand-edit manager, whose fields Git does not set are compared too
+// (check.Target.CompareRequest), to what the hand-edit search reads as well
+// (decodeForHandEdits).
+func decode(d *decoder, raw []byte, name string, t *check.Target) (map[string]any, error) {
 	if len(raw) == 0 {
 		return nil, fmt.Errorf("request has no %s", name)
 	}
-	want := compared(t)
+	var obj map[string]any
+	var err error
 	if t.HandEditManagers(raw) {
-		want = nil
+		obj, err = d.decode(raw, nil, levelEditsRoot) // decodeForHandEdits
+	} else {
+		obj, err = d.decode(raw, compared(t), levelRoot) // decodeObject
 	}
-	obj, err := decodeObject(raw, want)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}

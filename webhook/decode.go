@@ -1,10 +1,18 @@
 package webhook
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
 // decodeObject parses the raw JSON of an object in an admission request into the values that
@@ -15,38 +23,59 @@ import (
 //
 // With want, the desired object, it decodes only the fields Compare can read: at the top
 // level, in metadata, and in metadata's labels and annotations, a key the desired map does not
-// have is checked for syntax and skipped (managedFields, mostly), and so is the status; see keep. Lists,
-// and maps elsewhere, are decoded whole. With want nil it decodes everything.
+// have is checked for syntax and skipped (managedFields, mostly), and so is what Compare never
+// reads (diff.NeverCompared: the status, the metadata the server owns); see keep. Lists, and
+// maps elsewhere, are decoded whole. With want nil it decodes everything.
 //
-// It is single-pass and builds values directly, where util/json validates, then decodes
-// through reflection; strings without escapes share one copy of raw.
+// The tokenizer is jsontext's (the encoding/json/v2 one); strings without escapes are not
+// copied: they share raw's memory, so raw must not change while the values are in use (the
+// webhook never changes a request's bytes).
 func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
-	d := &decoder{src: string(raw)}
-	d.space()
+	lv := levelFull
+	if want != nil {
+		lv = levelRoot
+	}
+	return new(decoder).decode(raw, want, lv)
+}
+
+// decodeForHandEdits parses the raw JSON of an object whose managedFields name a hand-edit
+// manager, as decodeObject does, keeping what check.Target.CompareRequest reads: what Compare
+// reads, and what the hand-edit search does, which may be any field Git leaves out. It leaves
+// out only what neither ever reads: what diff.NeverCompared names but managedFields, and the
+// annotation kubectl apply keeps a copy of the object in (diff.IsLastApplied). Each
+// managedFields entry's fieldsV1 is kept as its JSON text, which pkg/ownership parses as it is,
+// rather than as maps it would encode back to JSON.
+func decodeForHandEdits(raw []byte) (map[string]any, error) {
+	return new(decoder).decode(raw, nil, levelEditsRoot)
+}
+
+// decode decodes raw, its top-level object at level lv. A decoder decodes one input at a
+// time; reusing it for the next saves jsontext's buffers.
+func (d *decoder) decode(raw []byte, want map[string]any, lv level) (map[string]any, error) {
+	d.reset(raw)
 	var obj map[string]any
-	switch {
-	case d.literal("null"):
-	case d.peek() == '{':
-		lv := levelFull
-		if want != nil {
-			lv = levelRoot
+	switch d.dec.PeekKind() {
+	case 'n':
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, d.syntax(err)
 		}
+	case '{':
 		m, err := d.object(want, lv)
 		if err != nil {
 			return nil, err
 		}
 		obj = m
 	default:
-		return nil, d.errorf("want a JSON object")
+		return nil, d.wrong("a JSON object")
 	}
-	d.space()
-	if d.pos < len(d.src) {
-		return nil, d.errorf("unexpected data after the object")
+	if err := d.end(); err != nil {
+		return nil, err
 	}
 	return obj, nil
 }
 
-// maxDepth bounds the nesting of objects and lists, as encoding/json does.
+// maxDepth is the deepest nesting of objects and lists the decoder accepts: jsontext's limit,
+// the same as encoding/json's.
 const maxDepth = 10000
 
 // level says which keys of an object the decoder keeps.
@@ -55,24 +84,51 @@ type level uint8
 const (
 	// levelFull keeps every key.
 	levelFull level = iota
-	// levelRoot: the object itself.
+	// levelRoot: the object itself, pruned to what Compare reads.
 	levelRoot
 	// levelMetadata: its metadata.
 	levelMetadata
 	// levelKeys: metadata's labels and annotations, maps whose keys compare one by one.
 	levelKeys
+	// levelEditsRoot: the object itself, pruned to what Compare and the hand-edit search read.
+	levelEditsRoot
+	// levelEditsMetadata: its metadata.
+	levelEditsMetadata
+	// levelEditsAnnotations: its annotations.
+	levelEditsAnnotations
+	// levelManagedFields: the managedFields list, whose entries are at levelManagedEntry.
+	levelManagedFields
+	// levelManagedEntry: a managedFields entry, whose fieldsV1 is kept as JSON text.
+	levelManagedEntry
 )
 
 // keep reports whether the decoder keeps the key k of an object at level lv whose desired
 // counterpart is want, and at which level it decodes k's value. pkg/diff walks an object's
-// fields by the desired keys, and never the status, so a key the desired object lacks is never
-// read, with one exception: a Secret's desired stringData is compared with the live data,
-// which is always kept.
+// fields by the desired keys, and never what diff.NeverCompared names, so a key the desired
+// object lacks is never read, with one exception: a Secret's desired stringData is compared
+// with the live data, which is always kept. The hand-edit search reads any field but those
+// and kubectl's last-applied annotation, and the managedFields.
 func keep(want map[string]any, lv level, k string) (bool, level) {
-	switch {
-	case lv == levelFull:
+	switch lv {
+	case levelFull, levelManagedFields, levelManagedEntry:
 		return true, levelFull
-	case lv == levelRoot && k == "status":
+	case levelEditsRoot:
+		if k == "metadata" {
+			return true, levelEditsMetadata
+		}
+		return !neverCompared(levelRoot, k), levelFull
+	case levelEditsMetadata:
+		switch k {
+		case "managedFields":
+			return true, levelManagedFields
+		case "annotations":
+			return true, levelEditsAnnotations
+		}
+		return !neverCompared(levelMetadata, k), levelFull
+	case levelEditsAnnotations:
+		return !diff.IsLastApplied(diff.Path{field("metadata"), field("annotations"), field(k)}), levelFull
+	}
+	if neverCompared(lv, k) {
 		return false, levelFull
 	}
 	if _, ok := want[k]; !ok && !(lv == levelRoot && k == "data") {
@@ -87,153 +143,140 @@ func keep(want map[string]any, lv level, k string) (bool, level) {
 	return true, levelFull
 }
 
-// decoder reads one JSON document. src is the whole input; pos the next byte to read.
-type decoder struct {
-	src   string
-	pos   int
-	depth int
-	items []any // the items of the lists being read, innermost last
-}
-
-func (d *decoder) errorf(format string, args ...any) error {
-	return fmt.Errorf("invalid JSON at offset %d: %s", d.pos, fmt.Sprintf(format, args...))
-}
-
-// space skips JSON whitespace.
-func (d *decoder) space() {
-	for d.pos < len(d.src) {
-		switch d.src[d.pos] {
-		case ' ', '\t', '\n', '\r':
-			d.pos++
-		default:
-			return
-		}
-	}
-}
-
-// peek returns the next byte, or 0 at the end.
-func (d *decoder) peek() byte {
-	if d.pos < len(d.src) {
-		return d.src[d.pos]
-	}
-	return 0
-}
-
-// literal consumes lit if it comes next.
-func (d *decoder) literal(lit string) bool {
-	if strings.HasPrefix(d.src[d.pos:], lit) {
-		d.pos += len(lit)
-		return true
+// neverCompared reports whether Compare never reads the key k of an object at level lv.
+func neverCompared(lv level, k string) bool {
+	switch lv {
+	case levelRoot:
+		return diff.NeverCompared(diff.Path{field(k)})
+	case levelMetadata:
+		return diff.NeverCompared(diff.Path{field("metadata"), field(k)})
 	}
 	return false
 }
 
-// value reads any value; want and lv apply if it is an object.
-func (d *decoder) value(want map[string]any, lv level) (any, error) {
-	switch c := d.peek(); {
-	case c == '{':
-		return d.object(want, lv)
-	case c == '[':
-		return d.list()
-	case c == '"':
-		return d.str()
-	case c == '-' || c >= '0' && c <= '9':
-		return d.number()
-	case d.literal("true"):
-		return true, nil
-	case d.literal("false"):
-		return false, nil
-	case d.literal("null"):
-		return nil, nil
-	}
-	return nil, d.errorf("want a value")
+func field(name string) diff.Segment { return diff.Segment{Kind: diff.FieldSegment, Name: name} }
+
+// decoder builds values from jsontext's tokens. src is the input as a string that shares its
+// memory, for strings without escapes.
+type decoder struct {
+	src   string
+	buf   bytes.Buffer // holds the input, for dec
+	dec   *jsontext.Decoder
+	items []any // the items of the lists being read, innermost last
 }
 
-// enter and leave track the nesting depth.
-func (d *decoder) enter() error {
-	if d.depth++; d.depth > maxDepth {
-		return d.errorf("nested deeper than %d", maxDepth)
+// reset makes d read raw. It accepts what encoding/json accepts: duplicate keys (the last
+// wins) and invalid UTF-8 (replaced).
+func (d *decoder) reset(raw []byte) {
+	d.src = unsafe.String(unsafe.SliceData(raw), len(raw))
+	d.buf = *bytes.NewBuffer(raw) // jsontext reads a bytes.Buffer's bytes in place
+	if d.dec == nil {
+		d.dec = jsontext.NewDecoder(&d.buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		return
 	}
-	d.pos++ // the opening { or [
-	d.space()
+	d.dec.Reset(&d.buf, d.dec.Options())
+}
+
+// errInvalid is the error of input that is not valid JSON.
+var errInvalid = errors.New("invalid JSON")
+
+// syntax returns err as an error of the decoder's input: its offset, without jsontext's
+// message, which may quote the input (a Secret's value).
+func (d *decoder) syntax(err error) error {
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%w at offset %d", errInvalid, se.ByteOffset)
+	}
+	return fmt.Errorf("%w: unexpected end of input", errInvalid)
+}
+
+// wrong returns the error of a value other than the one wanted next.
+func (d *decoder) wrong(want string) error {
+	if _, err := d.dec.ReadToken(); err != nil {
+		return d.syntax(err)
+	}
+	return fmt.Errorf("%w at offset %d: want %s", errInvalid, d.dec.InputOffset(), want)
+}
+
+// end checks that nothing but whitespace follows the value read.
+func (d *decoder) end() error {
+	if _, err := d.dec.ReadToken(); err == nil {
+		return fmt.Errorf("%w at offset %d: unexpected data after the value", errInvalid, d.dec.InputOffset())
+	} else if !errors.Is(err, io.EOF) {
+		return d.syntax(err)
+	}
 	return nil
 }
 
-func (d *decoder) leave() { d.depth--; d.pos++ }
+// value reads any value; want and lv apply if it is an object.
+func (d *decoder) value(want map[string]any, lv level) (any, error) {
+	switch d.dec.PeekKind() {
+	case '{':
+		return d.object(want, lv)
+	case '[':
+		if lv == levelManagedFields {
+			return d.list(levelManagedEntry)
+		}
+		return d.list(levelFull)
+	case '"':
+		return d.str()
+	case '0':
+		return d.number()
+	case 't', 'f':
+		t, err := d.dec.ReadToken()
+		if err != nil {
+			return nil, d.syntax(err)
+		}
+		return t.Bool(), nil
+	case 'n':
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, d.syntax(err)
+		}
+		return nil, nil
+	}
+	return nil, d.wrong("a value")
+}
 
 // object reads an object, keeping the keys keep allows.
 func (d *decoder) object(want map[string]any, lv level) (map[string]any, error) {
-	if err := d.enter(); err != nil {
-		return nil, err
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, d.syntax(err)
 	}
 	m := make(map[string]any)
-	if d.peek() == '}' {
-		d.leave()
-		return m, nil
-	}
-	for {
-		k, err := d.key()
+	for d.dec.PeekKind() != '}' {
+		k, err := d.str()
 		if err != nil {
 			return nil, err
 		}
-		if ok, next := keep(want, lv, k); ok {
+		if ok, next := keep(want, lv, k); !ok {
+			err = d.skip()
+		} else if lv == levelManagedEntry && k == "fieldsV1" {
+			m[k], err = d.jsonText()
+		} else {
 			sub, _ := want[k].(map[string]any)
-			if sub == nil && next != levelFull {
+			if sub == nil && next >= levelRoot && next <= levelKeys {
 				next = levelFull // Git's value is not an object: nothing to prune by
 			}
-			if m[k], err = d.value(sub, next); err != nil {
-				return nil, err
-			}
-		} else if err := d.skip(); err != nil {
+			m[k], err = d.value(sub, next)
+		}
+		if err != nil {
 			return nil, err
 		}
-		if done, err := d.next('}'); done || err != nil {
-			return m, err
-		}
 	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, d.syntax(err)
+	}
+	return m, nil
 }
 
-// key reads an object's key and the colon after it.
-func (d *decoder) key() (string, error) {
-	if d.peek() != '"' {
-		return "", d.errorf("want a string key")
-	}
-	k, err := d.str()
-	if err != nil {
-		return "", err
-	}
-	d.space()
-	if d.peek() != ':' {
-		return "", d.errorf("want ':' after a key")
-	}
-	d.pos++
-	d.space()
-	return k, nil
-}
-
-// next reads the ',' between items, or the closing byte, which it reports as done.
-func (d *decoder) next(closing byte) (done bool, err error) {
-	d.space()
-	switch d.peek() {
-	case ',':
-		d.pos++
-		d.space()
-		return false, nil
-	case closing:
-		d.leave()
-		return true, nil
-	}
-	return false, d.errorf("want ',' or %q", closing)
-}
-
-// list reads a list. Its items collect on d.items, so the list is allocated once, at its
-// final length.
-func (d *decoder) list() ([]any, error) {
-	if err := d.enter(); err != nil {
-		return nil, err
+// list reads a list, its objects at level lv. Its items collect on d.items, so the list is
+// allocated once, at its final length.
+func (d *decoder) list(lv level) ([]any, error) {
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, d.syntax(err)
 	}
 	start := len(d.items)
-	err := d.listItems()
+	err := d.listItems(lv)
 	var out []any
 	if err == nil {
 		out = append(make([]any, 0, len(d.items)-start), d.items[start:]...)
@@ -243,30 +286,70 @@ func (d *decoder) list() ([]any, error) {
 	return out, err
 }
 
-func (d *decoder) listItems() error {
-	if d.peek() == ']' {
-		d.leave()
-		return nil
-	}
-	for {
-		v, err := d.value(nil, levelFull)
+func (d *decoder) listItems(lv level) error {
+	for d.dec.PeekKind() != ']' {
+		v, err := d.value(nil, lv)
 		if err != nil {
 			return err
 		}
 		d.items = append(d.items, v)
-		if done, err := d.next(']'); done || err != nil {
-			return err
-		}
 	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return d.syntax(err)
+	}
+	return nil
+}
+
+// skip moves past a value, checking its syntax, without building it.
+func (d *decoder) skip() error {
+	if _, err := d.dec.ReadValue(); err != nil {
+		return d.syntax(err)
+	}
+	return nil
+}
+
+// span reads a value and returns its JSON, a slice of the input.
+func (d *decoder) span() ([]byte, error) {
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		return nil, d.syntax(err)
+	}
+	end := int(d.dec.InputOffset())
+	return unsafe.Slice(unsafe.StringData(d.src), len(d.src))[end-len(v) : end : end], nil
+}
+
+// jsonText reads a value and returns its JSON as a string that shares the input's memory.
+func (d *decoder) jsonText() (string, error) {
+	b, err := d.span()
+	return unsafe.String(unsafe.SliceData(b), len(b)), err
+}
+
+// str reads a string. One without escapes and in valid UTF-8 is a substring of the input, not
+// a copy.
+func (d *decoder) str() (string, error) {
+	if d.dec.PeekKind() != '"' {
+		return "", d.wrong("a string")
+	}
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		return "", d.syntax(err)
+	}
+	if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+		end := int(d.dec.InputOffset())
+		return d.src[end-len(v)+1 : end-1], nil
+	}
+	b, _ := jsontext.AppendUnquote(make([]byte, 0, len(v)), v) // invalid UTF-8 is replaced, as encoding/json does
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
 // number reads a number: an int64 if it has no '.' and fits, else a float64.
 func (d *decoder) number() (any, error) {
-	start := d.pos
-	if err := d.scanNumber(); err != nil {
-		return nil, err
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		return nil, d.syntax(err)
 	}
-	s := d.src[start:d.pos]
+	end := int(d.dec.InputOffset())
+	s := d.src[end-len(v) : end]
 	if !strings.Contains(s, ".") {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return i, nil
@@ -274,7 +357,7 @@ func (d *decoder) number() (any, error) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return nil, fmt.Errorf("number %s at offset %d: %w", s, start, errors.Unwrap(err))
+		return nil, fmt.Errorf("number at offset %d: %w", end-len(v), errors.Unwrap(err))
 	}
 	return f, nil
 }

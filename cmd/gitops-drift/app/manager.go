@@ -189,7 +189,7 @@ func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store
 	})
 	log.Info("webhook configured", "manifests", o.where(), "enforcement", enforcement, "webhookPort", o.WebhookPort, "exemptUsers", exemptUsers, "exemptGroups", o.ExemptGroups)
 	srv := mgr.GetWebhookServer()
-	srv.Register(webhook.Path, h.Webhook())
+	srv.Register(webhook.Path, h)
 	return mgr.AddReadyzCheck("webhook", srv.StartedChecker())
 }
 
