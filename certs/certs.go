@@ -35,7 +35,7 @@ type Options struct {
 	// Validity is how long the CA and the certificate are valid. Defaults to one year.
 	Validity time.Duration
 	// Now is the start of validity. Defaults to time.Now; the certificates are valid from an
-	// hour before it, to allow for clock skew.
+	// hour before it (a tenth of Validity, when shorter), to allow for clock skew.
 	Now func() time.Time
 }
 
@@ -79,9 +79,10 @@ type Authority struct {
 	Key  []byte
 }
 
-// NewAuthority creates a self-signed CA valid for validity from an hour before now.
+// NewAuthority creates a self-signed CA valid for validity from an hour before now (a tenth
+// of validity, when shorter).
 func NewAuthority(validity time.Duration, now time.Time) (*Authority, error) {
-	notBefore := now.Add(-time.Hour)
+	notBefore := now.Add(-skew(validity))
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generate CA key: %w", err)
@@ -107,7 +108,8 @@ func NewAuthority(validity time.Duration, now time.Time) (*Authority, error) {
 }
 
 // Issue signs a serving certificate for opts' names, valid for opts.Validity from an hour
-// before opts.Now (but never beyond the CA's own validity). The Bundle's CA is a's
+// before opts.Now (a tenth of Validity, when shorter), but never beyond the CA's own
+// validity. The Bundle's CA is a's
 // certificate.
 func (a *Authority) Issue(opts Options) (*Bundle, error) {
 	if len(opts.DNSNames) == 0 && len(opts.IPs) == 0 {
@@ -118,7 +120,7 @@ func (a *Authority) Issue(opts Options) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	notBefore := opts.Now().Add(-time.Hour)
+	notBefore := opts.Now().Add(-skew(opts.Validity))
 	notAfter := notBefore.Add(opts.Validity)
 	if notAfter.After(caCert.NotAfter) {
 		notAfter = caCert.NotAfter
@@ -149,6 +151,12 @@ func (a *Authority) Issue(opts Options) (*Bundle, error) {
 		return nil, fmt.Errorf("encode serving key: %w", err)
 	}
 	return &Bundle{CA: a.Cert, Cert: encodeCert(certDER), Key: keyPEM}, nil
+}
+
+// skew is how long before now a certificate of this validity starts: an hour, for clocks
+// that are behind, or a tenth of the validity if that is shorter.
+func skew(validity time.Duration) time.Duration {
+	return min(time.Hour, validity/10)
 }
 
 // parse returns the CA's certificate and key.
