@@ -105,7 +105,13 @@ type rendered struct {
 // drift-system` does with the values docs (YAML), strict about undefined values.
 func renderChart(t *testing.T, docs ...string) *rendered {
 	t.Helper()
-	out, err := tryRenderChart(t, docs...)
+	return renderChartIn(t, releaseNamespace, docs...)
+}
+
+// renderChartIn renders the chart as renderChart does, in namespace ns.
+func renderChartIn(t *testing.T, ns string, docs ...string) *rendered {
+	t.Helper()
+	out, err := tryRenderChartIn(t, ns, docs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,13 +120,18 @@ func renderChart(t *testing.T, docs ...string) *rendered {
 
 func tryRenderChart(t *testing.T, docs ...string) (*rendered, error) {
 	t.Helper()
+	return tryRenderChartIn(t, releaseNamespace, docs...)
+}
+
+func tryRenderChartIn(t *testing.T, ns string, docs ...string) (*rendered, error) {
+	t.Helper()
 	ch, err := loader.Load(chartDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	caps := common.DefaultCapabilities.Copy()
 	caps.KubeVersion = common.KubeVersion{Version: kubeenv.Version, Major: "1", Minor: "37"}
-	vals, err := util.ToRenderValues(ch, values(t, docs...), common.ReleaseOptions{Name: releaseName, Namespace: releaseNamespace, IsInstall: true, Revision: 1}, caps)
+	vals, err := util.ToRenderValues(ch, values(t, docs...), common.ReleaseOptions{Name: releaseName, Namespace: ns, IsInstall: true, Revision: 1}, caps)
 	if err != nil {
 		return nil, err
 	}
@@ -229,11 +240,12 @@ func key(u *unstructured.Unstructured) string {
 	return u.GroupVersionKind().GroupKind().String() + " " + u.GetNamespace() + "/" + u.GetName()
 }
 
-// find returns the object of kind (Kind or Kind.group) and name, failing the test if absent.
+// find returns the object of kind (Kind or Kind.group) and name (any name if ""), failing
+// the test if absent.
 func find(t *testing.T, objs []*unstructured.Unstructured, kind, name string) *unstructured.Unstructured {
 	t.Helper()
 	for _, o := range objs {
-		if gk := o.GroupVersionKind().GroupKind(); (gk.String() == kind || gk.Kind == kind) && o.GetName() == name {
+		if gk := o.GroupVersionKind().GroupKind(); (gk.String() == kind || gk.Kind == kind) && (name == "" || o.GetName() == name) {
 			return o
 		}
 	}
