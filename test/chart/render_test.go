@@ -252,3 +252,17 @@ func find(t *testing.T, objs []*unstructured.Unstructured, kind, name string) *u
 	t.Fatalf("no %s %s among the objects", kind, name)
 	return nil
 }
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// unstructuredStringMap returns the string map at path of obj.
+func unstructuredStringMap(obj map[string]any, path ...string) (map[string]string, bool, error) {
+	return unstructured.NestedStringMap(obj, path...)
+}

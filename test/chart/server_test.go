@@ -105,6 +105,20 @@ func (a *applier) install(t *testing.T, r *rendered) {
 	}
 }
 
+// unregisterAtEnd deletes the chart's webhook configurations when the test ends, so that the
+// API server does not call a webhook that is gone in the tests that follow.
+func unregisterAtEnd(t *testing.T, e *kubeenv.Env) {
+	t.Helper()
+	admin := e.Clientset(t)
+	t.Cleanup(func() {
+		err := admin.AdmissionregistrationV1().ValidatingWebhookConfigurations().DeleteCollection(context.Background(),
+			metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: "app.kubernetes.io/name=gitops-drift"})
+		if err != nil {
+			t.Errorf("delete the webhook configurations: %v", err)
+		}
+	})
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -118,6 +132,7 @@ func boolInt(b bool) int {
 // namespace the chart creates.
 func TestAPIServerAcceptsChart(t *testing.T) {
 	e := kubeenv.Require(t, env)
+	unregisterAtEnd(t, e)
 	a := newApplier(t, e)
 	for _, name := range slices.Sorted(mapsKeys(valueSets)) {
 		t.Run(name, func(t *testing.T) {
@@ -178,6 +193,7 @@ type installed struct {
 func installAndServe(t *testing.T, e *kubeenv.Env, releaseNS string, replace map[string]string, caBundle []byte, docs ...string) *installed {
 	t.Helper()
 	admin := e.Clientset(t)
+	unregisterAtEnd(t, e)
 	_, err := admin.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: releaseNS}}, metav1.CreateOptions{})
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		t.Fatal(err)
