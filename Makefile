@@ -12,7 +12,7 @@ export KUBEBUILDER_ASSETS := $(KUBE_BINS)
 export KUBE_BINS_DIR := $(KUBE_BINS)
 export K8S_VERSION
 
-.PHONY: all build test test-short vet kube-bins dev-cluster demo bench bench-smoke fuzz mutate clean
+.PHONY: all build test test-short vet chart-docs kube-bins dev-cluster demo bench bench-smoke fuzz mutate clean
 
 all: build
 
@@ -36,14 +36,21 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
+	cd test/chart && go vet ./...
 
 ## test: every test, including the ones against a real API server and the kubectl e2e
 test: kube-bins vet
 	go test $(GO_TEST_FLAGS) ./...
+	cd test/chart && go test $(GO_TEST_FLAGS) ./...
 
 ## test-short: the tests that need no API server
 test-short:
 	go test -short -count=1 ./...
+	cd test/chart && go test -short -count=1 ./...
+
+## chart-docs: rewrite the values table of charts/gitops-drift/README.md from values.yaml's comments
+chart-docs:
+	cd test/chart && go run ./cmd/valuesdoc ../../charts/gitops-drift
 
 ## dev-cluster: run a local API server until Ctrl-C (kubeconfig in ./bin/dev.kubeconfig)
 dev-cluster: kube-bins

@@ -106,6 +106,7 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 		mgr.AddHealthzCheck("ping", healthz.Ping),
 		mgr.AddReadyzCheck("desired-state", store.Ready),
 		mgr.Add(reloader),
+		addCertRotation(ctx, mgr, o, log),
 	}
 	if o.Git.URL != "" {
 		// Fails while the staleness guard is on, for /readyz?verbose and /readyz/git-fresh;

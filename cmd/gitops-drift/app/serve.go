@@ -94,6 +94,9 @@ type ServeOptions struct {
 	// LeaderElectionNamespace is where the Lease is. Defaults to the namespace serve runs in,
 	// in a cluster, else drift-system.
 	LeaderElectionNamespace string
+	// CertRotationOptions are --cert-rotation and its flags: serve manages the webhook's
+	// certificates itself (certrotation.go).
+	CertRotationOptions
 	// Log configures logging.
 	Log LogOptions
 }
@@ -155,6 +158,7 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.PolicyReportAPI, "policy-report-api", o.PolicyReportAPI, "with --policy-reports: the reports' API, "+string(policyreport.OpenReports)+" (Report, ClusterReport) or "+string(policyreport.WGPolicy)+" (PolicyReport, ClusterPolicyReport)")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (Lease gitops-drift) to audit and remediate; every replica serves the webhook, and a lost Lease stops only the auditor")
 	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", o.LeaderElectionNamespace, "namespace of the Lease (default: the namespace serve runs in, else "+defaultLeaderElectionNamespace+")")
+	o.CertRotationOptions.BindFlags(fs)
 	o.Log.BindFlags(fs)
 }
 
@@ -203,6 +207,7 @@ func (o *ServeOptions) Validate() error {
 	if err := o.RemediationOptions.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, o.CertRotationOptions.Validate(o.NoWebhook, o.WebhookConfiguration))
 	return errors.Join(append(errs, o.Log.Validate())...)
 }
 
