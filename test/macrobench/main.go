@@ -13,10 +13,17 @@
 //  3. `gitops-drift serve --no-audit` registered as the validating webhook, under --rate
 //     requests a second for --duration, and the same load without it.
 //
-// It writes the results as Markdown to --out. The smoke test (go test ./test/macrobench) runs it
+// It writes the results as Markdown to --out, with, for each N, where gitops-drift's time went
+// (its `phase done` debug lines, pkg/timing). The smoke test (go test ./test/macrobench) runs it
 // at N = 50 in seconds.
 //
+// To work on gitops-drift alone: --tools gitops-drift times it without kubectl diff,
+// --baseline-binary times another build (main's, say) in the same alternating rounds, and
+// --hold keeps the API server and the corpus up afterwards for runs by hand.
+//
 //	go run ./test/macrobench --binary bin/gitops-drift --out /tmp/macro.md
+//	go run ./test/macrobench --binary bin/gitops-drift --baseline-binary /tmp/gitops-drift-main \
+//	  --tools gitops-drift --sizes 1000 --reps 12 --audit-sizes 0 --memory-audit-sizes 0 --rate 0
 package main
 
 import (
@@ -62,6 +69,9 @@ type options struct {
 	warmup          time.Duration
 	loadDeployments int
 	dryRunLoad      bool
+	tools           []string
+	baseline        string
+	hold            bool
 }
 
 func parse(args []string) (*options, error) {
@@ -72,6 +82,9 @@ func parse(args []string) (*options, error) {
 	fs.StringVar(&o.out, "out", "", "file to write the Markdown results to (default: stdout)")
 	fs.IntSliceVar(&o.sizes, "sizes", []int{1000, 10000}, "numbers of tracked objects compared with kubectl diff; 0 for none")
 	fs.IntSliceVar(&o.reps, "reps", []int{5, 2}, "timed rounds at each of --sizes (the last one repeats)")
+	fs.StringSliceVar(&o.tools, "tools", toolNames, "the tools compared at each of --sizes, gitops-drift among them (only gitops-drift: iterate on it alone)")
+	fs.StringVar(&o.baseline, "baseline-binary", "", "another gitops-drift binary (one built from main, say) timed in the same rounds, right after --binary; its last column is then the speed-up")
+	fs.BoolVar(&o.hold, "hold", false, "after the rounds at the first of --sizes, print the API server's kubeconfig and the corpus' directory and keep them until interrupted; nothing else runs")
 	fs.IntVar(&o.driftEvery, "drift-every", 50, "one object in this many drifts (a multiple of 5, so every kind drifts)")
 	fs.IntSliceVar(&o.auditSizes, "audit-sizes", []int{10000}, "sizes (among --sizes) at which serve audits the real API server; 0 for none")
 	fs.IntSliceVar(&o.memorySizes, "memory-audit-sizes", []int{10000, 100000}, "sizes at which auditor's BenchmarkAuditCycle runs, informers fed from memory; 0 for none")
@@ -89,6 +102,9 @@ func parse(args []string) (*options, error) {
 	o.sizes, o.auditSizes, o.memorySizes = positive(o.sizes), positive(o.auditSizes), positive(o.memorySizes)
 	if len(o.reps) == 0 || o.driftEvery < 5 || o.driftEvery%5 != 0 || o.audits < 1 {
 		return nil, fmt.Errorf("--reps needs a value, --drift-every a multiple of 5, --audits at least 1")
+	}
+	if err := checkTools(o.tools); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
