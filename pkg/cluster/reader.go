@@ -171,7 +171,11 @@ func (r *Reader) read(ctx context.Context, req request) *reading {
 		}
 		start := time.Now()
 		r.do(ctx, req, rd)
-		timing.Done(ctx, timing.List, start, "kind", req.gvk.Kind, "namespace", req.namespace, "name", req.name)
+		if req.name != "" {
+			timing.Done(ctx, timing.List, start, "kind", req.gvk.Kind, "namespace", req.namespace, "name", req.name)
+		} else {
+			timing.Done(ctx, timing.List, start, "kind", req.gvk.Kind, "namespace", req.namespace)
+		}
 	}()
 	return rd
 }

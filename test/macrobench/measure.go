@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
@@ -109,7 +110,9 @@ func measureSize(ctx context.Context, o *options, env *kubeenv.Env, dir string, 
 	cmp.n = n
 	res.comparisons = append(res.comparisons, cmp)
 	if o.hold {
-		fmt.Fprintf(progress, "N = %d: holding until interrupted; the corpus is in %s\nexport KUBECONFIG=%s\n", n, dir, env.Kubeconfig)
+		var b strings.Builder
+		writeComparisons(&b, o, []comparison{cmp})
+		fmt.Fprintf(progress, "%s\nN = %d: holding until interrupted; the corpus is in %s\nexport KUBECONFIG=%s\n", b.String(), n, dir, env.Kubeconfig)
 		<-ctx.Done()
 		return nil
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -40,7 +41,10 @@ func writeComparisons(b *strings.Builder, o *options, cs []comparison) {
 				mb(medianRSS(c.runs[i])), float64(median(ws))/float64(base))
 		}
 	}
-	b.WriteString("\nkubectl diff --server-side runs with --force-conflicts: the drifted fields belong to another field manager.\n\n")
+	b.WriteString("\n")
+	if slices.ContainsFunc(cs[0].tools, func(t tool) bool { return strings.Contains(t.name, "--server-side") }) {
+		b.WriteString("kubectl diff --server-side runs with --force-conflicts: the drifted fields belong to another field manager.\n\n")
+	}
 	for _, c := range cs {
 		writePhases(b, c)
 	}
