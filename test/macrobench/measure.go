@@ -116,6 +116,14 @@ func measureSize(ctx context.Context, o *options, env *kubeenv.Env, dir string, 
 		<-ctx.Done()
 		return nil
 	}
+	if slices.Contains(o.footprintSizes, n) {
+		fmt.Fprintf(progress, "N = %d: a webhook-only replica's memory\n", n)
+		fs, err := footprints(ctx, o, filepath.Dir(dir), dir, env.Kubeconfig, n)
+		res.footprints = append(res.footprints, fs...)
+		if err != nil {
+			return err
+		}
+	}
 	if !slices.Contains(o.auditSizes, n) {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 func writeReport(w io.Writer, o *options, res *results) error {
 	var b strings.Builder
 	writeComparisons(&b, o, res.comparisons)
+	writeFootprints(&b, o, res.footprints)
 	writeAudits(&b, o, res.audits)
 	if res.admission != nil {
 		writeAdmission(&b, res.admission)
