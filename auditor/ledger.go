@@ -23,21 +23,26 @@ type record struct {
 // ledger holds the record of every object checked.
 type ledger map[manifest.Key]record
 
-// counts returns the drift gauges' values.
+// counts returns the drift gauges' values, by namespace and kind too.
 func (l ledger) counts() metrics.Resources {
-	var c metrics.Resources
-	for _, r := range l {
+	c := metrics.Resources{ByScope: map[metrics.Scope]metrics.ScopeCounts{}}
+	for k, r := range l {
+		scope := metrics.Scope{Namespace: k.Namespace, Kind: k.Kind}
+		sc := c.ByScope[scope]
 		switch r.status {
 		case report.StatusInSync:
 			c.InSync++
 		case report.StatusDrifted:
 			c.Drifted++
 			c.DriftedFields += r.fields
+			sc.Drifted++
 		case report.StatusMissing:
 			c.Missing++
+			sc.Missing++
 		case report.StatusError:
 			c.Error++
 		}
+		c.ByScope[scope] = sc
 	}
 	return c
 }

@@ -227,7 +227,8 @@ func TestLedgerCounts(t *testing.T) {
 		res.Name = string(rune('a' + i))
 		l[keyOf(&res)] = recordOf(&res, driftHash(&res))
 	}
-	want := metrics.Resources{InSync: 2, Drifted: 1, Missing: 1, Error: 1, DriftedFields: 1}
+	want := metrics.Resources{InSync: 2, Drifted: 1, Missing: 1, Error: 1, DriftedFields: 1,
+		ByScope: map[metrics.Scope]metrics.ScopeCounts{{Namespace: "app", Kind: "ConfigMap"}: {Drifted: 1, Missing: 1}}}
 	if diff := cmp.Diff(want, l.counts()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -16,6 +16,7 @@ type Metrics struct {
 	loadErrors    prometheus.Counter
 	revision      *prometheus.GaugeVec
 	resources     *prometheus.GaugeVec
+	drifted       *scopeGauge          // by namespace and kind (scope.go); absent until the first audit
 	driftedFields *prometheus.GaugeVec // no labels: absent until the first audit, like resources
 	lastAudit     *prometheus.GaugeVec // no labels: absent until the first audit
 	auditDuration prometheus.Histogram
@@ -83,6 +84,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	}
 	m.source = newSourceMetrics()
 	m.reports = newReportMetrics()
+	m.drifted = newScopeGauge()
 	var errs []error
 	for _, c := range append([]prometheus.Collector{
 		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested,
@@ -90,6 +92,9 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := reg.Register(m.drifted); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("register metrics: %w", err)
@@ -124,10 +129,14 @@ type Resources struct {
 	InSync, Drifted, Missing, Error int
 	// DriftedFields is the number of drifted fields over all drifted resources.
 	DriftedFields int
+	// ByScope counts the drifted and missing resources of every namespace and kind that has
+	// tracked resources, zeros included (gitops_drift_drifted_resources); nil exports none.
+	ByScope map[Scope]ScopeCounts
 }
 
 // SetResources sets the drift gauges. Every state is set, zeros included, so that a query
-// sees a drifted count of 0 rather than no series once an audit has run.
+// sees a drifted count of 0 rather than no series once an audit has run; the counts by
+// namespace and kind replace the previous ones whole.
 func (m *Metrics) SetResources(r Resources) {
 	if m == nil {
 		return
@@ -137,6 +146,7 @@ func (m *Metrics) SetResources(r Resources) {
 	m.resources.WithLabelValues("missing").Set(float64(r.Missing))
 	m.resources.WithLabelValues("error").Set(float64(r.Error))
 	m.driftedFields.WithLabelValues().Set(float64(r.DriftedFields))
+	m.drifted.set(r.ByScope)
 }
 
 // Audited records a full audit cycle that ended at end after d.
