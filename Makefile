@@ -16,9 +16,16 @@ export K8S_VERSION
 
 all: build
 
-## build: the gitops-drift binary into ./bin
+# What `gitops-drift version` prints, stamped at build time from the checkout. The date is the
+# commit's (UTC), not the clock's, so that the same commit builds the same binary.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE ?= $(shell TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+
+## build: the gitops-drift binary into ./bin, stamped with VERSION, COMMIT and DATE
 build:
-	go build -o $(BIN)/gitops-drift ./cmd/gitops-drift
+	go build -ldflags '$(LDFLAGS)' -o $(BIN)/gitops-drift ./cmd/gitops-drift
 
 ## kube-bins: build kube-apiserver, etcd and kubectl from source once (prints their folder last)
 kube-bins:
