@@ -23,28 +23,49 @@ type record struct {
 // ledger holds the record of every object checked.
 type ledger map[manifest.Key]record
 
-// counts returns the drift gauges' values, by namespace and kind too.
+// counts returns the drift gauges' values.
 func (l ledger) counts() metrics.Resources {
-	c := metrics.Resources{ByScope: map[metrics.Scope]metrics.ScopeCounts{}}
-	for k, r := range l {
-		scope := metrics.Scope{Namespace: k.Namespace, Kind: k.Kind}
-		sc := c.ByScope[scope]
+	var c metrics.Resources
+	for _, r := range l {
 		switch r.status {
 		case report.StatusInSync:
 			c.InSync++
 		case report.StatusDrifted:
 			c.Drifted++
 			c.DriftedFields += r.fields
-			sc.Drifted++
 		case report.StatusMissing:
 			c.Missing++
-			sc.Missing++
 		case report.StatusError:
 			c.Error++
 		}
-		c.ByScope[scope] = sc
 	}
 	return c
+}
+
+// scopes returns the drifted and missing resources of every namespace and kind it holds
+// records of, zeros included (gitops_drift_drifted_resources). Full audits alone set them:
+// it walks the whole ledger, too slow to repeat at every watch event of a large cluster.
+func (l ledger) scopes() map[metrics.Scope]metrics.ScopeCounts {
+	by := map[metrics.Scope]*metrics.ScopeCounts{}
+	for k, r := range l {
+		s := metrics.Scope{Namespace: k.Namespace, Kind: k.Kind}
+		c := by[s]
+		if c == nil {
+			c = &metrics.ScopeCounts{}
+			by[s] = c
+		}
+		switch r.status {
+		case report.StatusDrifted:
+			c.Drifted++
+		case report.StatusMissing:
+			c.Missing++
+		}
+	}
+	out := make(map[metrics.Scope]metrics.ScopeCounts, len(by))
+	for s, c := range by {
+		out[s] = *c
+	}
+	return out
 }
 
 // recordOf returns the record of a checked resource whose drift hashes to drift. A remediated

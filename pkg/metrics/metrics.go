@@ -129,14 +129,10 @@ type Resources struct {
 	InSync, Drifted, Missing, Error int
 	// DriftedFields is the number of drifted fields over all drifted resources.
 	DriftedFields int
-	// ByScope counts the drifted and missing resources of every namespace and kind that has
-	// tracked resources, zeros included (gitops_drift_drifted_resources); nil exports none.
-	ByScope map[Scope]ScopeCounts
 }
 
 // SetResources sets the drift gauges. Every state is set, zeros included, so that a query
-// sees a drifted count of 0 rather than no series once an audit has run; the counts by
-// namespace and kind replace the previous ones whole.
+// sees a drifted count of 0 rather than no series once an audit has run.
 func (m *Metrics) SetResources(r Resources) {
 	if m == nil {
 		return
@@ -146,7 +142,6 @@ func (m *Metrics) SetResources(r Resources) {
 	m.resources.WithLabelValues("missing").Set(float64(r.Missing))
 	m.resources.WithLabelValues("error").Set(float64(r.Error))
 	m.driftedFields.WithLabelValues().Set(float64(r.DriftedFields))
-	m.drifted.set(r.ByScope)
 }
 
 // Audited records a full audit cycle that ended at end after d.

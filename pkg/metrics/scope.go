@@ -23,7 +23,7 @@ type ScopeCounts struct {
 
 // scopeGauge is gitops_drift_drifted_resources{resource_namespace, resource_kind, state}: the
 // drifted and missing resources of every namespace and kind that has tracked resources, zeros
-// included, as of the last check. It exports the counts it was last given whole, so that a
+// included, as of the last full audit. It exports the counts it was last given whole, so that a
 // scrape never sees some scopes of one audit and some of the next, and scopes that left Git
 // go with them. Absent until the first audit, like the other drift gauges: a replica that does
 // not audit (not the leader) exports none. Its cardinality is bounded by Git: at most two
@@ -44,6 +44,15 @@ func newScopeGauge() *scopeGauge {
 		"Drifted and missing tracked resources by namespace (empty for cluster-scoped resources), kind and state (drifted, missing) after the last audit, zeros included for every namespace and kind Git defines; exported by the replica that audits (the leader).",
 		[]string{"resource_namespace", "resource_kind", "state"}, nil,
 	)}
+}
+
+// SetDriftedByScope sets gitops_drift_drifted_resources: the drifted and missing resources of
+// every namespace and kind that has tracked resources, zeros included. The counts replace the
+// previous ones whole; nil exports none.
+func (m *Metrics) SetDriftedByScope(counts map[Scope]ScopeCounts) {
+	if m != nil {
+		m.drifted.set(counts)
+	}
 }
 
 // set replaces the counts exported; nil exports none.

@@ -28,7 +28,7 @@ func TestDriftedResourcesByScope(t *testing.T) {
 	cluster := metrics.Scope{Kind: "ClusterRole"}
 	tests := []struct {
 		name string
-		set  []map[metrics.Scope]metrics.ScopeCounts // SetResources' ByScope, in order
+		set  []map[metrics.Scope]metrics.ScopeCounts // SetDriftedByScope's calls, in order
 		want map[string]float64
 	}{
 		{
@@ -63,7 +63,7 @@ func TestDriftedResourcesByScope(t *testing.T) {
 			},
 		},
 		{
-			name: "no counts by scope export none",
+			name: "nil exports none",
 			set:  []map[metrics.Scope]metrics.ScopeCounts{{web: {Drifted: 2}}, nil},
 			want: map[string]float64{},
 		},
@@ -76,7 +76,7 @@ func TestDriftedResourcesByScope(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, by := range tt.set {
-				m.SetResources(metrics.Resources{Drifted: 1, ByScope: by})
+				m.SetDriftedByScope(by)
 			}
 			if diff := cmp.Diff(tt.want, scopeValues(t, reg)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -85,8 +85,8 @@ func TestDriftedResourcesByScope(t *testing.T) {
 	}
 }
 
-// TestDriftedResourcesKeepsItsCopy: the counts a scrape sees are those given to SetResources,
-// not what the caller does with its map afterwards.
+// TestDriftedResourcesKeepsItsCopy: the counts a scrape sees are those given to
+// SetDriftedByScope, not what the caller does with its map afterwards.
 func TestDriftedResourcesKeepsItsCopy(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg)
@@ -95,7 +95,7 @@ func TestDriftedResourcesKeepsItsCopy(t *testing.T) {
 	}
 	web := metrics.Scope{Namespace: "web", Kind: "Deployment"}
 	by := map[metrics.Scope]metrics.ScopeCounts{web: {Drifted: 1}}
-	m.SetResources(metrics.Resources{ByScope: by})
+	m.SetDriftedByScope(by)
 	by[web] = metrics.ScopeCounts{Drifted: 5}
 	want := map[string]float64{
 		"gitops_drift_drifted_resources{resource_kind=Deployment,resource_namespace=web,state=drifted}": 1,
@@ -104,4 +104,9 @@ func TestDriftedResourcesKeepsItsCopy(t *testing.T) {
 	if diff := cmp.Diff(want, scopeValues(t, reg)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+func TestDriftedResourcesNil(t *testing.T) {
+	var none *metrics.Metrics
+	none.SetDriftedByScope(map[metrics.Scope]metrics.ScopeCounts{{Kind: "Deployment"}: {Drifted: 1}}) // records nothing, as elsewhere
 }
