@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -31,6 +32,9 @@ func Build(o Options) ([]string, error) {
 	tag, err := o.tag()
 	if err != nil {
 		return nil, err
+	}
+	if o.Created.IsZero() {
+		o.Created = time.Unix(0, 0)
 	}
 	base, err := openBase(o.Base)
 	if err != nil {

@@ -337,3 +337,21 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildDatesTheEpochByDefault: without a creation time, the image is dated 1970, not the
+// build's time, so that digests stay reproducible.
+func TestBuildDatesTheEpochByDefault(t *testing.T) {
+	o := Options{Binaries: fakeBinaries(t, "linux/amd64"), Version: "v1", Repository: "example.com/x", Layout: filepath.Join(t.TempDir(), "oci")}
+	if _, err := Build(o); err != nil {
+		t.Fatal(err)
+	}
+	_, imgs := images(t, o.Layout)
+	cf, err := imgs["linux/amd64"].ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{cf.Created.UTC().Format(time.RFC3339), cf.Config.Labels["org.opencontainers.image.created"]}
+	if diff := cmp.Diff([]string{"1970-01-01T00:00:00Z", "1970-01-01T00:00:00Z"}, got); diff != "" {
+		t.Errorf("created, label (-want +got):\n%s", diff)
+	}
+}
