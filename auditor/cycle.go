@@ -70,6 +70,7 @@ func (a *Auditor) audit(ctx context.Context) {
 	counts := next.counts()
 	end := time.Now()
 	a.opts.Metrics.SetResources(counts)
+	a.opts.Metrics.SetDriftedByScope(next.scopes())
 	a.opts.Metrics.SetContested(a.contests.count())
 	a.opts.Metrics.Audited(end, end.Sub(start))
 	a.summary(ru, r, counts, end.Sub(start), stale)

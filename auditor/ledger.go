@@ -42,6 +42,32 @@ func (l ledger) counts() metrics.Resources {
 	return c
 }
 
+// scopes returns the drifted and missing resources of every namespace and kind it holds
+// records of, zeros included (gitops_drift_drifted_resources). Full audits alone set them:
+// it walks the whole ledger, too slow to repeat at every watch event of a large cluster.
+func (l ledger) scopes() map[metrics.Scope]metrics.ScopeCounts {
+	by := map[metrics.Scope]*metrics.ScopeCounts{}
+	for k, r := range l {
+		s := metrics.Scope{Namespace: k.Namespace, Kind: k.Kind}
+		c := by[s]
+		if c == nil {
+			c = &metrics.ScopeCounts{}
+			by[s] = c
+		}
+		switch r.status {
+		case report.StatusDrifted:
+			c.Drifted++
+		case report.StatusMissing:
+			c.Missing++
+		}
+	}
+	out := make(map[metrics.Scope]metrics.ScopeCounts, len(by))
+	for s, c := range by {
+		out[s] = *c
+	}
+	return out
+}
+
 // recordOf returns the record of a checked resource whose drift hashes to drift. A remediated
 // or created object counts as in sync, but its drift is remembered: the same drift coming back
 // is not new (it makes the object contested, see contests).

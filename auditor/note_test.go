@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/test/capture"
@@ -229,6 +230,32 @@ func TestLedgerCounts(t *testing.T) {
 	}
 	want := metrics.Resources{InSync: 2, Drifted: 1, Missing: 1, Error: 1, DriftedFields: 1}
 	if diff := cmp.Diff(want, l.counts()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestLedgerScopes(t *testing.T) {
+	l := ledger{}
+	for _, r := range []struct {
+		namespace, kind, name string
+		status                report.Status
+	}{
+		{"app", "ConfigMap", "a", report.StatusDrifted},
+		{"app", "ConfigMap", "b", report.StatusMissing},
+		{"app", "ConfigMap", "c", report.StatusDrifted},
+		{"app", "Deployment", "d", report.StatusInSync},
+		{"", "ClusterRole", "e", report.StatusError},
+		{"web", "ConfigMap", "a", report.StatusMissing},
+	} {
+		l[manifest.Key{Kind: r.kind, Namespace: r.namespace, Name: r.name}] = record{status: r.status}
+	}
+	want := map[metrics.Scope]metrics.ScopeCounts{
+		{Namespace: "app", Kind: "ConfigMap"}:  {Drifted: 2, Missing: 1},
+		{Namespace: "app", Kind: "Deployment"}: {},
+		{Kind: "ClusterRole"}:                  {},
+		{Namespace: "web", Kind: "ConfigMap"}:  {Missing: 1},
+	}
+	if diff := cmp.Diff(want, l.scopes()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

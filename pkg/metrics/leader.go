@@ -24,7 +24,7 @@ func (m *Metrics) SetLeader(leading bool) {
 }
 
 // ClearAudit removes the gauges of the last audit (resources by state, drifted fields,
-// contested resources, the last audit's time): the auditor has stopped, and a replica that
+// drifted resources by namespace and kind, contested resources, the last audit's time): the auditor has stopped, and a replica that
 // does not audit exports none of them. Counters and the duration histogram stay.
 func (m *Metrics) ClearAudit() {
 	if m == nil {
@@ -34,4 +34,5 @@ func (m *Metrics) ClearAudit() {
 	m.driftedFields.Reset()
 	m.contested.Reset()
 	m.lastAudit.Reset()
+	m.drifted.set(nil)
 }

@@ -53,6 +53,7 @@ func TestClearAudit(t *testing.T) {
 	m.SetResources(metrics.Resources{InSync: 3, Drifted: 1, DriftedFields: 2})
 	m.Audited(time.Unix(1700000000, 0), 250*time.Millisecond)
 	m.SetContested(1)
+	m.SetDriftedByScope(map[metrics.Scope]metrics.ScopeCounts{{Namespace: "prod", Kind: "Deployment"}: {Drifted: 1}})
 	m.Remediation(metrics.ResultRemediated)
 	m.ClearAudit()
 	want := map[string]float64{

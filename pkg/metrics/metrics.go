@@ -16,6 +16,7 @@ type Metrics struct {
 	loadErrors    prometheus.Counter
 	revision      *prometheus.GaugeVec
 	resources     *prometheus.GaugeVec
+	drifted       *scopeGauge          // by namespace and kind (scope.go); absent until the first audit
 	driftedFields *prometheus.GaugeVec // no labels: absent until the first audit, like resources
 	lastAudit     *prometheus.GaugeVec // no labels: absent until the first audit
 	auditDuration prometheus.Histogram
@@ -85,6 +86,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	m.leader = newLeader()
 	m.source = newSourceMetrics()
 	m.reports = newReportMetrics()
+	m.drifted = newScopeGauge()
 	var errs []error
 	for _, c := range append([]prometheus.Collector{
 		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested, m.leader,
@@ -92,6 +94,9 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := reg.Register(m.drifted); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("register metrics: %w", err)
