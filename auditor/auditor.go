@@ -143,8 +143,8 @@ type Auditor struct {
 	queue    workqueue.TypedDelayingInterface[item]
 	ledger   ledger
 	contests *contests
-	scopes   map[scope]bool // the scopes of the state last audited
-	scoped   *check.Desired // that state
+	state    *state // of the desired state last checked (see track)
+	hash     hasher
 	seq      int
 }
 
@@ -153,7 +153,7 @@ var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
 // New returns an Auditor of the desired state in store, reading the cluster of cfg.
 func New(cfg *rest.Config, store DesiredStore, opts Options) *Auditor {
 	opts = opts.withDefaults()
-	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{},
+	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{}, hash: newHasher(),
 		contests: newContests(opts.ContestedBackoff, opts.ContestedBackoffMax)}
 	if opts.Remediator != nil {
 		burst := max(1, int(opts.RemediationQPS))

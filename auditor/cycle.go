@@ -3,7 +3,6 @@ package auditor
 import (
 	"context"
 	"errors"
-	"maps"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -30,34 +29,33 @@ type run struct {
 	revision string
 }
 
-// audit checks every tracked object, through the Runner that the CLI's check uses too, then
-// logs, records Events and sets the gauges. Remediation is paused while the manifests fail to
-// reload.
+// audit checks every tracked object, as check.Run does, then logs, records Events and sets
+// the gauges. Only objects whose live copy or target changed since their last check are
+// diffed again (see state); the rest of what an audit does is done for every object, every
+// time. Remediation is paused while the manifests fail to reload.
 func (a *Auditor) audit(ctx context.Context) {
 	start := time.Now()
-	var d *check.Desired
-	runner := check.Runner{
-		Desired: func(context.Context) (*check.Desired, error) {
-			d = a.store.Load()
-			return d, a.opts.ReloadErr()
-		},
-		Live:    a.live,
-		Options: a.checkOptions(),
-	}
-	r, err := runner.RunOnce(ctx)
-	ru := run{id: a.newID(start), trigger: triggerAudit, revision: r.Revision}
-	var stale *check.StaleError
-	switch {
-	case errors.As(err, &stale):
-	case err != nil:
-		a.log.Error(err, "audit skipped", logAuditID, ru.id)
+	ru := run{id: a.newID(start), trigger: triggerAudit}
+	d, reloadErr := a.store.Load(), a.opts.ReloadErr()
+	if d == nil {
+		if reloadErr == nil {
+			reloadErr = errNoDesired
+		}
+		a.log.Error(reloadErr, "audit skipped", logAuditID, ru.id)
 		return
 	}
+	ru.revision = d.Revision
+	opts := a.checkOptions()
+	var stale *check.StaleError
+	if reloadErr != nil {
+		opts.Remediator = nil
+		stale = &check.StaleError{Err: reloadErr}
+	}
+	r := a.check(ctx, a.track(d), opts)
 	if ctx.Err() != nil {
 		a.log.Info("audit interrupted", logAuditID, ru.id)
 		return
 	}
-	a.watchOnly(d)
 	next := make(ledger, len(r.Resources))
 	for i := range r.Resources {
 		res := &r.Resources[i]
@@ -78,6 +76,57 @@ func (a *Auditor) audit(ctx context.Context) {
 	}
 }
 
+// errNoDesired is why an audit is skipped before the first desired state.
+var errNoDesired = errors.New("no desired state to check")
+
+// check checks every target of st against its live copy, reusing the results of those whose
+// live copy has not changed (entry.evaluate), and, with a Remediator, repairs the drifted and
+// missing ones, Namespaces first, as check.Run does.
+func (a *Auditor) check(ctx context.Context, st *state, opts check.Options) report.Report {
+	lives := a.live.Fetch(ctx, st.objs)
+	resources := make([]report.Resource, len(st.targets))
+	for i, t := range st.targets {
+		resources[i] = st.entries[i].evaluate(t, lives[i], opts)
+	}
+	if opts.Remediator != nil && !opts.DryRun {
+		for _, i := range remediationOrder(st.targets) {
+			if s := resources[i].Status; s == report.StatusDrifted || s == report.StatusMissing {
+				check.Remediate(ctx, opts.Remediator, st.targets[i], lives[i].Object, &resources[i])
+			}
+		}
+	}
+	return report.New(st.d.Revision, resources)
+}
+
+// remediationOrder returns the indexes of targets in the order check.Run repairs them:
+// Namespaces first, so that the objects created in a missing namespace find it.
+func remediationOrder(targets []*check.Target) []int {
+	order := make([]int, 0, len(targets))
+	for pass := range 2 {
+		for i, t := range targets {
+			if (t.Key.Group == "" && t.Key.Kind == "Namespace") == (pass == 0) {
+				order = append(order, i)
+			}
+		}
+	}
+	return order
+}
+
+// track makes d the state the auditor checks, once per state: the informers' transform
+// projects by it from then on, the informers of scopes d no longer has stop, and those whose
+// cached copies may be narrower than d needs list again (see newState). It returns d's state.
+func (a *Auditor) track(d *check.Desired) *state {
+	if a.state != nil && a.state.d == d {
+		return a.state
+	}
+	st, relist := newState(d, a.hash, a.state)
+	a.live.track(d)
+	a.live.retain(st.scopes)
+	a.live.relist(relist)
+	a.state = st
+	return st
+}
+
 // recheck checks one object again after a watch event. Only a change of its drift is
 // reported and, with a Remediator, repaired: drift already reported (and, say, already found
 // impossible to repair) waits for the next full audit.
@@ -90,6 +139,7 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	if !ok || t.Policy.Skip {
 		return
 	}
+	a.track(d)
 	start := time.Now()
 	opts := a.checkOptions()
 	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
@@ -157,25 +207,6 @@ func (a *Auditor) count(res *report.Resource, isNew bool) {
 			a.opts.Metrics.Remediation(metrics.ResultBlocked)
 		}
 	}
-}
-
-// watchOnly stops the informers that the desired state d no longer needs, once per state.
-func (a *Auditor) watchOnly(d *check.Desired) {
-	if d == nil || d == a.scoped {
-		return
-	}
-	a.scoped = d
-	keep := make(map[scope]bool, len(a.scopes))
-	for i := range d.Targets {
-		if !d.Targets[i].Policy.Skip {
-			keep[scopeOf(d.Targets[i].Obj)] = true
-		}
-	}
-	if maps.Equal(keep, a.scopes) {
-		return
-	}
-	a.scopes = keep
-	a.live.retain(keep)
 }
 
 func groupOf(apiVersion string) string {

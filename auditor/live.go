@@ -4,19 +4,18 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
-	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
-	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
 
 // scope is what one informer watches: the objects of one kind in one namespace ("" for a
@@ -47,6 +46,9 @@ func scopeOf(obj *unstructured.Unstructured) scope {
 // may bring new ones) and stops when retain no longer lists it. Reads are lookups in the
 // informers' stores, without copies: once the informers have synced, Fetch makes no API call.
 // Objects read are shared with the cache and must not be modified.
+//
+// The caches hold projections (see view): of a tracked object, what its check reads; of any
+// other, a stub. They are not the API's objects: a write reads the whole object first (gate).
 type live struct {
 	ctx  context.Context // the lifetime of the caches: the auditor's Start
 	cfg  *rest.Config
@@ -59,6 +61,10 @@ type live struct {
 	// self is gitops-drift's field manager, whose managedFields entries the cache keeps
 	// without their fields.
 	self string
+	// project keeps of a tracked object what its check reads.
+	project projectFunc
+	// view is the desired state the transform projects by (see track).
+	view atomic.Pointer[view]
 
 	mu     sync.Mutex
 	spaces map[string]*space // by namespace; "" holds the cluster-scoped kinds
@@ -73,7 +79,13 @@ type space struct {
 }
 
 func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, self string, onEvent func(schema.GroupVersionKind, any)) *live {
-	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, self: self, onEvent: onEvent, spaces: map[string]*space{}}
+	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, self: self, onEvent: onEvent,
+		project: withoutStatus, spaces: map[string]*space{}}
+}
+
+// track makes the transform project the objects that arrive from now on by d.
+func (l *live) track(d *check.Desired) {
+	l.view.Store(&view{d: d, self: l.self, project: l.project})
 }
 
 var _ check.LiveSource = (*live)(nil)
@@ -164,7 +176,7 @@ func (l *live) space(namespace string) (*space, error) {
 	if namespace != "" {
 		opts.DefaultNamespaces = map[string]cache.Config{namespace: {}}
 	}
-	opts.DefaultTransform = compactManagedFields(l.self)
+	opts.DefaultTransform = transform(l.view.Load)
 	opts.ReaderFailOnMissingInformer = true // a read never starts a watch by itself
 	c, err := cache.New(l.cfg, opts)
 	if err != nil {
@@ -208,12 +220,7 @@ func (l *live) retain(keep map[scope]bool) {
 			if keep[scope{gvk: gvk, namespace: ns}] {
 				continue
 			}
-			obj := &unstructured.Unstructured{}
-			obj.SetGroupVersionKind(gvk)
-			if err := sp.cache.RemoveInformer(l.ctx, obj); err != nil {
-				logr.FromContextOrDiscard(l.ctx).Error(err, "stop watching", "kind", gvk.String(), "namespace", ns)
-			}
-			delete(sp.watching, gvk)
+			l.stopInformer(sp, scope{gvk: gvk, namespace: ns})
 			logr.FromContextOrDiscard(l.ctx).V(1).Info("stopped watching", "kind", gvk.String(), "namespace", ns)
 		}
 		if len(sp.watching) == 0 {
@@ -222,6 +229,32 @@ func (l *live) retain(keep map[scope]bool) {
 			delete(l.spaces, ns)
 		}
 	}
+}
+
+// relist restarts the informers that hold an object named in names under their scope, so
+// that they list their objects again, projected by the current view: a Fetch starts them
+// again and waits for their lists. Informers that hold none of the names are left as they are.
+func (l *live) relist(names map[scope][]string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for sc, list := range names {
+		sp := l.spaces[sc.namespace]
+		if sp == nil || sp.watching[sc.gvk] == nil || !sp.watching[sc.gvk].holdsAny(list) {
+			continue
+		}
+		l.stopInformer(sp, sc)
+		logr.FromContextOrDiscard(l.ctx).V(1).Info("listing again", "kind", sc.gvk.String(), "namespace", sc.namespace)
+	}
+}
+
+// stopInformer stops the informer of sc in sp. l.mu is held.
+func (l *live) stopInformer(sp *space, sc scope) {
+	obj := &unstructured.Unstructured{}
+	obj.SetGroupVersionKind(sc.gvk)
+	if err := sp.cache.RemoveInformer(l.ctx, obj); err != nil {
+		logr.FromContextOrDiscard(l.ctx).Error(err, "stop watching", "kind", sc.gvk.String(), "namespace", sc.namespace)
+	}
+	delete(sp.watching, sc.gvk)
 }
 
 // watched returns the number of informers running.
@@ -238,20 +271,6 @@ func (l *live) watched() int {
 // stop stops every cache and waits for them.
 func (l *live) stop() {
 	l.retain(nil)
-}
-
-// compactManagedFields returns the transform of the cached objects: managedFields, often half
-// an object, are kept only as far as telling who wrote a drifted field needs
-// (ownership.Compact); self is gitops-drift's field manager.
-func compactManagedFields(self string) toolscache.TransformFunc {
-	strip := cache.TransformStripManagedFields()
-	return func(in any) (any, error) {
-		if u, ok := in.(*unstructured.Unstructured); ok {
-			ownership.Compact(u.Object, self)
-			return u, nil
-		}
-		return strip(in)
-	}
 }
 
 func resourceVersion(obj any) string {
