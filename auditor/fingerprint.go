@@ -2,7 +2,9 @@ package auditor
 
 import (
 	"hash/maphash"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
@@ -17,9 +19,11 @@ import (
 //     and the ignore paths, not the values it wants there. A reload that changes a mask
 //     re-lists the target's scope; one that only changes a value (a new image) does not.
 //
-// Both are 64-bit hashes under a random seed of the process (hash/maphash): two different
-// targets get the same id with a probability of 2^-64. The schema is not hashed: entries
-// compare its pointer (the schema resolver returns the same one until its kind's CRD changes).
+// Both include the hash of the target's schema (list types and keys, quantities, atomic
+// maps): a reload resolves the schemas of custom resources again, as new objects, so their
+// pointers cannot tell whether they changed. Both are 64-bit hashes under a random seed of
+// the process (hash/maphash): two different targets get the same id with a probability of
+// 2^-64. A zero id stands for "unknown" and matches no other.
 type fingerprint struct {
 	id, mask uint64
 }
@@ -30,6 +34,12 @@ type hasher struct {
 }
 
 func newHasher() hasher { return hasher{seed: maphash.MakeSeed()} }
+
+// same reports whether a and b are the fingerprints of the same target.
+func (a fingerprint) same(b fingerprint) bool { return a.id != 0 && a.id == b.id }
+
+// sameMask reports whether projections by the targets of a and b keep the same.
+func (a fingerprint) sameMask(b fingerprint) bool { return a.id != 0 && b.id != 0 && a.mask == b.mask }
 
 // Tags that keep values of different types, and the parts of a target, apart.
 const (
@@ -42,25 +52,95 @@ const (
 	tagList
 	tagPresent // a scalar a mask does not hash the value of
 	tagOther
+	tagBack // a recursive schema's reference to one it is part of
 )
 
-// target returns the fingerprint of t.
-func (h hasher) target(t *check.Target) fingerprint {
+// target returns the fingerprint of t; schemas holds the hashes of the schemas met so far
+// (one per kind), and is added to.
+func (h hasher) target(t *check.Target, schemas map[*diff.Schema]uint64) fingerprint {
 	want := t.Want
 	if want == nil {
 		want = t.Obj.Object
 	}
-	side := uint64(tagList)
+	sh, ok := schemas[t.Schema]
+	if !ok {
+		sh = h.schema(t.Schema)
+		schemas[t.Schema] = sh
+	}
+	if sh == 0 {
+		return fingerprint{}
+	}
+	side := combine(tagList, sh)
 	for _, p := range t.Ignore {
 		side = combine(side, maphash.String(h.seed, p.String()))
 	}
 	for _, k := range t.StringData {
 		side = combine(side, maphash.String(h.seed, k))
 	}
-	id := combine(side, h.value(want))
-	id = combine(id, h.value(t.Obj.Object))
+	content, shape := h.both(want, t.Schema)
+	id := combine(combine(side, content), h.value(t.Obj.Object))
 	id = combine(id, maphash.Bytes(h.seed, t.SecretKey))
-	return fingerprint{id: id, mask: combine(side, h.shape(want, t.Schema))}
+	return fingerprint{id: max(id, 1), mask: combine(side, shape)}
+}
+
+// maxSchemaNodes bounds the walk of one schema; a larger one is "unknown".
+const maxSchemaNodes = 1 << 20
+
+// schema hashes s: each field by name, in order, list types, keys and key defaults, and the
+// quantity, atomic and ordered marks. A reference back to a schema that s is part of (a
+// recursive type) is hashed by how far up it points. It returns 0 for a schema too large to
+// walk.
+func (h hasher) schema(s *diff.Schema) uint64 {
+	w := schemaWalk{h: h, budget: maxSchemaNodes}
+	sum := w.walk(s)
+	if w.budget < 0 {
+		return 0
+	}
+	return max(sum, 1)
+}
+
+// schemaWalk is one walk of hasher.schema.
+type schemaWalk struct {
+	h      hasher
+	stack  []*diff.Schema
+	budget int
+}
+
+func (w *schemaWalk) walk(s *diff.Schema) uint64 {
+	if s == nil {
+		return tagNil
+	}
+	for i := len(w.stack) - 1; i >= 0; i-- {
+		if w.stack[i] == s {
+			return combine(tagBack, uint64(len(w.stack)-i))
+		}
+	}
+	if w.budget--; w.budget < 0 {
+		return 0
+	}
+	w.stack = append(w.stack, s)
+	defer func() { w.stack = w.stack[:len(w.stack)-1] }()
+	acc := combine(tagMap, w.h.scalar(string(s.ListType)))
+	for _, k := range s.Keys {
+		acc = combine(acc, maphash.String(w.h.seed, k))
+	}
+	acc = combine(acc, w.h.value(anyMap(s.KeyDefaults)))
+	for _, b := range []bool{s.Quantity, s.Atomic, s.Ordered} {
+		acc = combine(acc, w.h.scalar(b))
+	}
+	acc = combine(acc, w.walk(s.Elem))
+	for _, name := range slices.Sorted(maps.Keys(s.Fields)) {
+		acc = combine(combine(acc, maphash.String(w.h.seed, name)), w.walk(s.Fields[name]))
+	}
+	return acc
+}
+
+// anyMap returns m as a JSON value: nil when empty.
+func anyMap(m map[string]any) any {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // value hashes a JSON value: maps by their entries in any order, lists in order.
@@ -83,19 +163,23 @@ func (h hasher) value(v any) uint64 {
 	}
 }
 
-// shape hashes what a projection by v (a target's compared form, whose schema is s) keeps of a
-// live object: the keys of every map, the items of every list (by key for a list of maps
-// matched by key, whole for a scalar item, by position otherwise), and no other scalar value.
-func (h hasher) shape(v any, s *diff.Schema) uint64 {
+// both returns the hash of v (as value does) and of its shape: what a projection by v (a
+// target's compared form, whose schema is s) keeps of a live object. The shape has the keys of
+// every map and the items of every list (by key for a list of maps matched by key, whole for
+// a scalar item, by position otherwise), and no other scalar value.
+func (h hasher) both(v any, s *diff.Schema) (value, shape uint64) {
 	switch v := v.(type) {
 	case map[string]any:
-		sum := uint64(0)
+		var vs, ss uint64
 		for k, e := range v {
-			sum += mix(combine(maphash.String(h.seed, k), h.shape(e, s.Field(k))))
+			kh := maphash.String(h.seed, k)
+			ev, es := h.both(e, s.Field(k))
+			vs += mix(combine(kh, ev))
+			ss += mix(combine(kh, es))
 		}
-		return combine(tagMap, sum)
+		return combine(tagMap, vs), combine(tagMap, ss)
 	case []any:
-		acc := uint64(tagList)
+		value, shape = tagList, tagList
 		var keys []string
 		if s != nil && s.ListType == diff.ListMap {
 			keys = s.Keys
@@ -103,17 +187,19 @@ func (h hasher) shape(v any, s *diff.Schema) uint64 {
 		for _, e := range v {
 			m, isMap := e.(map[string]any)
 			if !isMap {
-				acc = combine(acc, h.value(e))
+				ev := h.value(e)
+				value, shape = combine(value, ev), combine(shape, ev)
 				continue
 			}
 			for _, k := range keys {
-				acc = combine(combine(acc, maphash.String(h.seed, k)), h.value(m[k]))
+				shape = combine(combine(shape, maphash.String(h.seed, k)), h.value(m[k]))
 			}
-			acc = combine(acc, h.shape(m, s.Item()))
+			ev, es := h.both(m, s.Item())
+			value, shape = combine(value, ev), combine(shape, es)
 		}
-		return acc
+		return value, shape
 	default:
-		return tagPresent
+		return h.scalar(v), tagPresent
 	}
 }
 

@@ -21,12 +21,11 @@ type state struct {
 	scopes  map[scope]bool               // the scopes of the targets
 }
 
-// entry is what the auditor keeps of one target between audits: its fingerprint and schema,
-// and its last result (Evaluate's, before any remediation) with the resourceVersion of the
-// live object it was computed from.
+// entry is what the auditor keeps of one target between audits: its fingerprint, and its
+// last result (Evaluate's, before any remediation) with the resourceVersion of the live object
+// it was computed from.
 type entry struct {
 	fingerprint
-	schema *diff.Schema
 
 	evaluated bool // res and rv hold a result
 	dryRun    bool // the result's check.Options.DryRun
@@ -49,6 +48,7 @@ func newState(d *check.Desired, h hasher, prev *state) (*state, map[scope][]stri
 		}
 	}
 	relist := map[scope][]string{}
+	schemas := map[*diff.Schema]uint64{}
 	for i := range d.Targets {
 		t := &d.Targets[i]
 		if t.Policy.Skip {
@@ -56,14 +56,14 @@ func newState(d *check.Desired, h hasher, prev *state) (*state, map[scope][]stri
 		}
 		sc := scopeOf(t.Obj)
 		st.scopes[sc] = true
-		e := entry{fingerprint: h.target(t), schema: t.Schema}
+		e := entry{fingerprint: h.target(t, schemas)}
 		if j, ok := old[t.Key]; ok {
 			o := &prev.entries[j]
-			if o.id == e.id && o.schema == e.schema {
-				e = *o
-			}
-			if o.mask != e.mask || o.schema != e.schema {
+			if !o.sameMask(e.fingerprint) {
 				relist[sc] = append(relist[sc], t.Key.Name)
+			}
+			if o.same(e.fingerprint) {
+				e = *o
 			}
 			delete(old, t.Key)
 		} else if prev != nil {
