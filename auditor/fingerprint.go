@@ -165,8 +165,9 @@ func (h hasher) value(v any) uint64 {
 
 // both returns the hash of v (as value does) and of its shape: what a projection by v (a
 // target's compared form, whose schema is s) keeps of a live object. The shape has the keys of
-// every map and the items of every list (by key for a list of maps matched by key, whole for
-// a scalar item, by position otherwise), and no other scalar value.
+// every map, which values are null, the items of every list by position, and the values of
+// the fields that match the items of a list of maps (the schema's keys, else "name"); no other
+// scalar value.
 func (h hasher) both(v any, s *diff.Schema) (value, shape uint64) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -180,27 +181,34 @@ func (h hasher) both(v any, s *diff.Schema) (value, shape uint64) {
 		return combine(tagMap, vs), combine(tagMap, ss)
 	case []any:
 		value, shape = tagList, tagList
-		var keys []string
-		if s != nil && s.ListType == diff.ListMap {
-			keys = s.Keys
-		}
+		keys := matchKeys(s)
 		for _, e := range v {
-			m, isMap := e.(map[string]any)
-			if !isMap {
-				ev := h.value(e)
-				value, shape = combine(value, ev), combine(shape, ev)
-				continue
+			if m, ok := e.(map[string]any); ok {
+				for _, k := range keys {
+					shape = combine(combine(shape, maphash.String(h.seed, k)), h.value(m[k]))
+				}
 			}
-			for _, k := range keys {
-				shape = combine(combine(shape, maphash.String(h.seed, k)), h.value(m[k]))
-			}
-			ev, es := h.both(m, s.Item())
+			ev, es := h.both(e, s.Item())
 			value, shape = combine(value, ev), combine(shape, es)
 		}
 		return value, shape
+	case nil:
+		return tagNil, tagNil
 	default:
 		return h.scalar(v), tagPresent
 	}
+}
+
+// matchKeys returns the fields whose values match the items of a list of maps whose schema is
+// s: the schema's keys, or, without a schema, "name" (see pkg/diff's list matching).
+func matchKeys(s *diff.Schema) []string {
+	switch {
+	case s == nil:
+		return []string{"name"}
+	case s.ListType == diff.ListMap:
+		return s.Keys
+	}
+	return nil
 }
 
 // scalar hashes a JSON scalar: numbers by value, whatever their Go type.

@@ -59,6 +59,7 @@ spec:
       containers:
         - name: web
           image: nginx:1.25
+          args: [serve]
           ports: [{containerPort: 8080}]
           env: [{name: MODE, value: prod}]
 `
@@ -112,7 +113,7 @@ metadata: {labels: {app: web}, name: web}
 spec:
   template:
     spec:
-      containers: [{env: [{value: prod, name: MODE}], name: web, image: "nginx:1.25", ports: [{containerPort: 8080}]}]
+      containers: [{env: [{value: prod, name: MODE}], name: web, image: "nginx:1.25", ports: [{containerPort: 8080}], args: [serve]}]
     metadata: {labels: {app: web}}
   selector: {matchLabels: {app: web}}
   replicas: 2
@@ -121,6 +122,9 @@ spec:
 		{name: "another replicas", after: replace(fpDeployment, "replicas: 2", "replicas: 3"), sameMask: true},
 		{name: "another env value", after: replace(fpDeployment, "value: prod", "value: debug"), sameMask: true},
 		{name: "another env variable", after: replace(fpDeployment, "name: MODE", "name: TRACE")},
+		{name: "another arg", after: replace(fpDeployment, "args: [serve]", "args: [run]"), sameMask: true},
+		{name: "one more arg", after: replace(fpDeployment, "args: [serve]", "args: [serve, --fast]")},
+		{name: "a null value set", after: replace(fpDeployment, "env: [{name: MODE, value: prod}]", "env: [{name: MODE, value: null}]")},
 		{name: "another port", after: replace(fpDeployment, "containerPort: 8080", "containerPort: 9090")},
 		{name: "another container", after: replace(fpDeployment, "- name: web", "- name: sidecar")},
 		{name: "a field Git did not set", after: replace(fpDeployment, "replicas: 2", "replicas: 2\n  revisionHistoryLimit: 5")},

@@ -13,11 +13,11 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
 
-// projectFunc returns a new object holding what checking live (a live object's content, its
-// managedFields already compacted) against t reads: Compare's fields, its hand-edit search
-// and attribution, and the metadata the auditor uses (see view). It must not modify live,
-// and projecting its result again must give the same object (an informer may transform an
-// object twice).
+// projectFunc returns a new object holding what checking live (a live object's content)
+// against t reads: Compare's fields, its hand-edit search and attribution, and the metadata
+// the auditor uses (see view); the transform then compacts its managedFields
+// (ownership.Compact). Projecting its result again must give the same object (an informer may
+// transform an object twice).
 type projectFunc func(t *check.Target, live map[string]any) map[string]any
 
 // withoutStatus is the projection until pkg/check provides the narrow one: the whole object
@@ -64,8 +64,9 @@ func (v *view) keep(u *unstructured.Unstructured) *unstructured.Unstructured {
 	if t == nil {
 		return stub(u.Object)
 	}
-	ownership.Compact(u.Object, v.self)
-	return &unstructured.Unstructured{Object: v.project(t, u.Object)}
+	out := v.project(t, u.Object)
+	ownership.Compact(out, v.self)
+	return &unstructured.Unstructured{Object: out}
 }
 
 // target returns the target that checks obj, nil when Git does not track it or skips it.
