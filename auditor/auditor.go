@@ -141,7 +141,6 @@ type Auditor struct {
 	// Set by Start, used by its one worker goroutine only.
 	live     *live
 	queue    workqueue.TypedDelayingInterface[item]
-	ledger   ledger
 	contests *contests
 	state    *state // of the desired state last checked (see track)
 	hash     hasher
@@ -153,7 +152,7 @@ var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
 // New returns an Auditor of the desired state in store, reading the cluster of cfg.
 func New(cfg *rest.Config, store DesiredStore, opts Options) *Auditor {
 	opts = opts.withDefaults()
-	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{}, hash: newHasher(),
+	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, hash: newHasher(),
 		contests: newContests(opts.ContestedBackoff, opts.ContestedBackoffMax)}
 	if opts.Remediator != nil {
 		burst := max(1, int(opts.RemediationQPS))

@@ -51,21 +51,24 @@ func (a *Auditor) audit(ctx context.Context) {
 		opts.Remediator = nil
 		stale = &check.StaleError{Err: reloadErr}
 	}
-	r := a.check(ctx, a.track(d), opts)
+	st := a.track(d)
+	r := a.check(ctx, st, opts)
 	if ctx.Err() != nil {
 		a.log.Info("audit interrupted", logAuditID, ru.id)
 		return
 	}
-	next := make(ledger, len(r.Resources))
 	for i := range r.Resources {
 		res := &r.Resources[i]
-		key := keyOf(res)
-		next[key] = a.note(ru, res, a.ledger[key])
-		a.contests.audited(key, res.Status == report.StatusInSync)
+		j := i
+		if t := st.targets[i]; res.Name != t.Key.Name || res.Namespace != t.Key.Namespace || res.Kind != t.Key.Kind {
+			j = st.find(keyOf(res)) // not in the targets' order: never with Compile's
+		}
+		e := &st.entries[j]
+		e.rec = a.note(ru, res, e.rec)
+		a.contests.audited(st.targets[j].Key, res.Status == report.StatusInSync)
 	}
-	a.ledger = next
-	a.contests.retain(func(k manifest.Key) bool { _, ok := next[k]; return ok })
-	counts := next.counts()
+	a.contests.retain(func(k manifest.Key) bool { return st.find(k) >= 0 })
+	counts := st.counts()
 	end := time.Now()
 	a.opts.Metrics.SetResources(counts)
 	a.opts.Metrics.SetContested(a.contests.count())
@@ -81,21 +84,27 @@ var errNoDesired = errors.New("no desired state to check")
 
 // check checks every target of st against its live copy, reusing the results of those whose
 // live copy has not changed (entry.evaluate), and, with a Remediator, repairs the drifted and
-// missing ones, Namespaces first, as check.Run does.
+// missing ones, Namespaces first, as check.Run does. The report's resources are in the
+// targets' order.
 func (a *Auditor) check(ctx context.Context, st *state, opts check.Options) report.Report {
-	lives := a.live.Fetch(ctx, st.objs)
-	resources := make([]report.Resource, len(st.targets))
-	for i, t := range st.targets {
-		resources[i] = st.entries[i].evaluate(t, lives[i], opts)
+	infs := a.live.watch(ctx, st.scopes)
+	for _, sp := range st.spans {
+		w := infs[sp.scope]
+		if w.err == nil {
+			w.inf.lookup(st.targets[sp.from:sp.to], st.found[sp.from:sp.to])
+		}
+		for i := sp.from; i < sp.to; i++ {
+			st.resources[i] = st.entries[i].evaluate(st.targets[i], st.found[i], w.err, opts)
+		}
 	}
 	if opts.Remediator != nil && !opts.DryRun {
 		for _, i := range remediationOrder(st.targets) {
-			if s := resources[i].Status; s == report.StatusDrifted || s == report.StatusMissing {
-				check.Remediate(ctx, opts.Remediator, st.targets[i], lives[i].Object, &resources[i])
+			if s := st.resources[i].Status; s == report.StatusDrifted || s == report.StatusMissing {
+				check.Remediate(ctx, opts.Remediator, st.targets[i], st.found[i], &st.resources[i])
 			}
 		}
 	}
-	return report.New(st.d.Revision, resources)
+	return report.New(st.d.Revision, st.resources)
 }
 
 // remediationOrder returns the indexes of targets in the order check.Run repairs them:
@@ -139,12 +148,13 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	if !ok || t.Policy.Skip {
 		return
 	}
-	a.track(d)
+	st := a.track(d)
+	j := st.find(key)
 	start := time.Now()
 	opts := a.checkOptions()
 	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
-	res := check.Evaluate(t, live, opts)
-	prev := a.ledger[key]
+	res := st.entries[j].evaluate(t, live.Object, live.Err, opts)
+	prev := st.entries[j].rec
 	if driftHash(&res) == prev.drift && res.Status == prev.status && !a.contests.due(key, a.opts.Clock.Now()) {
 		return // a change that leaves the drift as it was (status, fields Git does not set), and no write due
 	}
@@ -154,8 +164,8 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	if ctx.Err() != nil {
 		return
 	}
-	a.ledger[key] = a.note(run{id: a.newID(start), trigger: triggerWatch, revision: d.Revision}, &res, prev)
-	a.opts.Metrics.SetResources(a.ledger.counts())
+	st.entries[j].rec = a.note(run{id: a.newID(start), trigger: triggerWatch, revision: d.Revision}, &res, prev)
+	a.opts.Metrics.SetResources(st.counts())
 	a.opts.Metrics.SetContested(a.contests.count())
 }
 

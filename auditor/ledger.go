@@ -12,7 +12,8 @@ import (
 
 // record is what the auditor last knew of one object: its state after the last check and
 // whatever was done about it, and a hash of its drift, so that drift already reported is
-// told from new drift.
+// told from new drift. The auditor keeps one per target (entry.rec), across reloads; the zero
+// record is an object never checked.
 type record struct {
 	status report.Status // after remediation: a remediated or created object is in sync
 	fields int           // drifted fields
@@ -20,26 +21,19 @@ type record struct {
 	action report.Action // what was done about the drift
 }
 
-// ledger holds the record of every object checked.
-type ledger map[manifest.Key]record
-
-// counts returns the drift gauges' values.
-func (l ledger) counts() metrics.Resources {
-	var c metrics.Resources
-	for _, r := range l {
-		switch r.status {
-		case report.StatusInSync:
-			c.InSync++
-		case report.StatusDrifted:
-			c.Drifted++
-			c.DriftedFields += r.fields
-		case report.StatusMissing:
-			c.Missing++
-		case report.StatusError:
-			c.Error++
-		}
+// addTo counts r in the drift gauges' values c.
+func (r record) addTo(c *metrics.Resources) {
+	switch r.status {
+	case report.StatusInSync:
+		c.InSync++
+	case report.StatusDrifted:
+		c.Drifted++
+		c.DriftedFields += r.fields
+	case report.StatusMissing:
+		c.Missing++
+	case report.StatusError:
+		c.Error++
 	}
-	return c
 }
 
 // recordOf returns the record of a checked resource whose drift hashes to drift. A remediated

@@ -3,6 +3,7 @@ package auditor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -93,32 +94,48 @@ var _ check.LiveSource = (*live)(nil)
 // Fetch returns the live copy of each desired object from the informers, starting those it
 // lacks and waiting for new ones to list, at most syncTimeout after they started.
 func (l *live) Fetch(ctx context.Context, desired []*unstructured.Unstructured) []cluster.Live {
-	out := make([]cluster.Live, len(desired))
 	scopes := make([]scope, len(desired))
-	infs := map[scope]*informer{}
-	errs := map[scope]error{}
-	var pending []*informer
+	var distinct []scope
 	for i, obj := range desired {
-		sc := scopeOf(obj)
-		scopes[i] = sc
-		if _, ok := infs[sc]; ok {
-			continue
+		scopes[i] = scopeOf(obj)
+		if !slices.Contains(distinct, scopes[i]) {
+			distinct = append(distinct, scopes[i])
 		}
+	}
+	infs := l.watch(ctx, distinct)
+	out := make([]cluster.Live, len(desired))
+	for i, obj := range desired {
+		w := infs[scopes[i]]
+		if out[i].Err = w.err; w.err == nil {
+			out[i].Object = w.inf.get(obj.GetName())
+		}
+	}
+	return out
+}
+
+// watchResult is the informer of a scope, synced, or why there is none.
+type watchResult struct {
+	inf *informer
+	err error
+}
+
+// watch returns the informer of each scope, starting those it lacks and waiting for new ones
+// to list, at most syncTimeout after they started; an informer that has not listed by then
+// is an error.
+func (l *live) watch(ctx context.Context, scopes []scope) map[scope]watchResult {
+	out := make(map[scope]watchResult, len(scopes))
+	var pending []*informer
+	for _, sc := range scopes {
 		inf, err := l.informer(sc)
-		infs[sc], errs[sc] = inf, err
+		out[sc] = watchResult{inf: inf, err: err}
 		if err == nil && !inf.synced() {
 			pending = append(pending, inf)
 		}
 	}
 	l.awaitSync(ctx, pending)
-	for sc, inf := range infs {
-		if errs[sc] == nil && !inf.synced() {
-			errs[sc] = fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)
-		}
-	}
-	for i, obj := range desired {
-		if out[i].Err = errs[scopes[i]]; out[i].Err == nil {
-			out[i].Object = infs[scopes[i]].get(obj.GetName())
+	for sc, w := range out {
+		if w.err == nil && !w.inf.synced() {
+			out[sc] = watchResult{err: fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)}
 		}
 	}
 	return out
@@ -212,12 +229,12 @@ func (l *live) awaitSync(ctx context.Context, infs []*informer) {
 }
 
 // retain stops the informers whose scope is not in keep, and the caches left without one.
-func (l *live) retain(keep map[scope]bool) {
+func (l *live) retain(keep []scope) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for ns, sp := range l.spaces {
 		for gvk := range sp.watching {
-			if keep[scope{gvk: gvk, namespace: ns}] {
+			if slices.Contains(keep, scope{gvk: gvk, namespace: ns}) {
 				continue
 			}
 			l.stopInformer(sp, scope{gvk: gvk, namespace: ns})

@@ -218,17 +218,17 @@ func TestNoteCountsRemediations(t *testing.T) {
 }
 
 func TestLedgerCounts(t *testing.T) {
-	l := ledger{}
+	var st state
 	for i, s := range []step{
 		drifted("2", report.ActionDryRun), drifted("2", report.ActionRemediated), inSync(),
 		{status: report.StatusMissing, action: report.ActionBlocked}, {status: report.StatusError},
 	} {
 		res := resource("v1", "ConfigMap", s)
 		res.Name = string(rune('a' + i))
-		l[keyOf(&res)] = recordOf(&res, driftHash(&res))
+		st.entries = append(st.entries, entry{rec: recordOf(&res, driftHash(&res))})
 	}
 	want := metrics.Resources{InSync: 2, Drifted: 1, Missing: 1, Error: 1, DriftedFields: 1}
-	if diff := cmp.Diff(want, l.counts()); diff != "" {
+	if diff := cmp.Diff(want, st.counts()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

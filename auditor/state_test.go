@@ -161,7 +161,7 @@ func TestEntryEvaluate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var e entry
 			for i, s := range tt.steps {
-				if got := e.evaluate(tg, s.live, check.Options{DryRun: true}).Status; got != s.wantStatus {
+				if got := e.evaluate(tg, s.live.Object, s.live.Err, check.Options{DryRun: true}).Status; got != s.wantStatus {
 					t.Errorf("step %d: status %s, want %s", i, got, s.wantStatus)
 				}
 			}
