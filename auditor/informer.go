@@ -81,18 +81,6 @@ func (inf *informer) lookup(targets []*check.Target, found []*unstructured.Unstr
 	}
 }
 
-// holdsAny reports whether the informer holds an object of one of names.
-func (inf *informer) holdsAny(names []string) bool {
-	inf.mu.RLock()
-	defer inf.mu.RUnlock()
-	for _, n := range names {
-		if _, ok := inf.byName[n]; ok {
-			return true
-		}
-	}
-	return false
-}
-
 func (inf *informer) store(obj any) {
 	u, ok := obj.(*unstructured.Unstructured)
 	if !ok {

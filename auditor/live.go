@@ -248,15 +248,17 @@ func (l *live) retain(keep []scope) {
 	}
 }
 
-// relist restarts the informers that hold an object named in names under their scope, so
-// that they list their objects again, projected by the current view: a Fetch starts them
-// again and waits for their lists. Informers that hold none of the names are left as they are.
+// relist restarts the informers of the scopes in names (those of objects whose cached copies
+// may be too narrow for the current view), so that they list their objects again, projected by
+// the view: a Fetch starts them again and waits for their lists. Whether an informer holds
+// one of the names is not asked: an object transformed by the view before, still on its way
+// to the informer's store, would be missed.
 func (l *live) relist(names map[scope][]string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for sc, list := range names {
+	for sc := range names {
 		sp := l.spaces[sc.namespace]
-		if sp == nil || sp.watching[sc.gvk] == nil || !sp.watching[sc.gvk].holdsAny(list) {
+		if sp == nil || sp.watching[sc.gvk] == nil {
 			continue
 		}
 		l.stopInformer(sp, sc)
