@@ -92,6 +92,8 @@ func (a *Auditor) check(ctx context.Context, st *state, opts check.Options) repo
 		w := infs[sp.scope]
 		if w.err == nil {
 			w.inf.lookup(st.targets[sp.from:sp.to], st.found[sp.from:sp.to])
+		} else {
+			clear(st.found[sp.from:sp.to])
 		}
 		for i := sp.from; i < sp.to; i++ {
 			st.resources[i] = st.entries[i].evaluate(st.targets[i], st.found[i], w.err, opts)
@@ -121,14 +123,18 @@ func remediationOrder(targets []*check.Target) []int {
 	return order
 }
 
-// track makes d the state the auditor checks, once per state: the informers' transform
-// projects by it from then on, the informers of scopes d no longer has stop, and those whose
-// cached copies may be narrower than d needs list again (see newState). It returns d's state.
+// track makes d the state the auditor checks: the informers' transform projects by it from
+// then on, the informers of scopes d no longer has stop, and those whose cached copies may be
+// narrower than d needs list again (see newState). It returns d's state, made once per d; a
+// new run's caches (Start) get the view of the state it keeps.
 func (a *Auditor) track(d *check.Desired) *state {
-	if a.state != nil && a.state.d == d {
+	if a.state != nil && a.state.d == d && a.live.tracks(d) {
 		return a.state
 	}
-	st, relist := newState(d, a.hash, a.state)
+	st, relist := a.state, map[scope][]string(nil)
+	if st == nil || st.d != d {
+		st, relist = newState(d, a.hash, a.state)
+	}
 	a.live.track(d)
 	a.live.retain(st.scopes)
 	a.live.relist(relist)

@@ -89,6 +89,12 @@ func (l *live) track(d *check.Desired) {
 	l.view.Store(&view{d: d, self: l.self, project: l.project})
 }
 
+// tracks reports whether the transform projects by d.
+func (l *live) tracks(d *check.Desired) bool {
+	v := l.view.Load()
+	return v != nil && v.d == d
+}
+
 var _ check.LiveSource = (*live)(nil)
 
 // Fetch returns the live copy of each desired object from the informers, starting those it

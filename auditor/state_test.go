@@ -3,10 +3,12 @@ package auditor
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/rest"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
@@ -166,5 +168,26 @@ func TestEntryEvaluate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTrackNewRun checks that a new run of the auditor (Start makes new caches) projects by
+// the state it keeps, and keeps its records: the caches of a run that never saw a view
+// would keep untracked objects whole.
+func TestTrackNewRun(t *testing.T) {
+	d := compileOffline(t, stateBase)
+	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, nil, Options{})
+	newRun := func() *live {
+		return newLive(t.Context(), a.cfg, a.opts.Cache, time.Second, a.opts.FieldManager, func(schema.GroupVersionKind, any) {})
+	}
+	a.live = newRun()
+	st := a.track(d)
+	st.entries[0].rec = record{status: report.StatusDrifted, drift: 42}
+	a.live = newRun()
+	if got := a.track(d); got != st || got.entries[0].rec.drift != 42 {
+		t.Errorf("the new run's state is a new one (%v) or lost its records", got != st)
+	}
+	if !a.live.tracks(d) {
+		t.Error("the new run's transform does not project by the state")
 	}
 }
