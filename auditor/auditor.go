@@ -147,10 +147,9 @@ type Auditor struct {
 	// Set by Start, used by its one worker goroutine only.
 	live     *live
 	queue    workqueue.TypedDelayingInterface[item]
-	ledger   ledger
 	contests *contests
-	scopes   map[scope]bool // the scopes of the state last audited
-	scoped   *check.Desired // that state
+	state    *state // of the desired state last checked (see track)
+	hash     hasher
 	seq      int
 }
 
@@ -159,7 +158,7 @@ var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
 // New returns an Auditor of the desired state in store, reading the cluster of cfg.
 func New(cfg *rest.Config, store DesiredStore, opts Options) *Auditor {
 	opts = opts.withDefaults()
-	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{},
+	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, hash: newHasher(),
 		contests: newContests(opts.ContestedBackoff, opts.ContestedBackoffMax)}
 	if opts.Remediator != nil {
 		burst := max(1, int(opts.RemediationQPS))
@@ -184,8 +183,7 @@ func (a *Auditor) Start(ctx context.Context) error {
 	ctx = logr.NewContext(ctx, a.log)
 	q := workqueue.NewTypedDelayingQueue[item]()
 	a.queue = q
-	a.scopes, a.scoped = nil, nil // the new caches watch nothing yet
-	a.contests.unqueue()          // the checks the last run queued went with its queue
+	a.contests.unqueue() // the checks the last run queued went with its queue
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.opts.FieldManager, a.changed)
 	defer a.opts.Metrics.ClearAudit()
 	defer a.live.stop()

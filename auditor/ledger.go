@@ -12,7 +12,8 @@ import (
 
 // record is what the auditor last knew of one object: its state after the last check and
 // whatever was done about it, and a hash of its drift, so that drift already reported is
-// told from new drift.
+// told from new drift. The auditor keeps one per target (entry.rec), across reloads; the zero
+// record is an object never checked.
 type record struct {
 	status report.Status // after remediation: a remediated or created object is in sync
 	fields int           // drifted fields
@@ -20,41 +21,34 @@ type record struct {
 	action report.Action // what was done about the drift
 }
 
-// ledger holds the record of every object checked.
-type ledger map[manifest.Key]record
-
-// counts returns the drift gauges' values.
-func (l ledger) counts() metrics.Resources {
-	var c metrics.Resources
-	for _, r := range l {
-		switch r.status {
-		case report.StatusInSync:
-			c.InSync++
-		case report.StatusDrifted:
-			c.Drifted++
-			c.DriftedFields += r.fields
-		case report.StatusMissing:
-			c.Missing++
-		case report.StatusError:
-			c.Error++
-		}
+// addTo counts r in the drift gauges' values c.
+func (r record) addTo(c *metrics.Resources) {
+	switch r.status {
+	case report.StatusInSync:
+		c.InSync++
+	case report.StatusDrifted:
+		c.Drifted++
+		c.DriftedFields += r.fields
+	case report.StatusMissing:
+		c.Missing++
+	case report.StatusError:
+		c.Error++
 	}
-	return c
 }
 
-// scopes returns the drifted and missing resources of every namespace and kind it holds
-// records of, zeros included (gitops_drift_drifted_resources). Full audits alone set them:
-// it walks the whole ledger, too slow to repeat at every watch event of a large cluster.
-func (l ledger) scopes() map[metrics.Scope]metrics.ScopeCounts {
+// driftedByScope returns the drifted and missing resources of every namespace and kind of the
+// targets, zeros included (gitops_drift_drifted_resources). Full audits alone set them: it
+// walks every target, too slow to repeat at every watch event of a large cluster.
+func (st *state) driftedByScope() map[metrics.Scope]metrics.ScopeCounts {
 	by := map[metrics.Scope]*metrics.ScopeCounts{}
-	for k, r := range l {
-		s := metrics.Scope{Namespace: k.Namespace, Kind: k.Kind}
+	for i, t := range st.targets {
+		s := metrics.Scope{Namespace: t.Key.Namespace, Kind: t.Key.Kind}
 		c := by[s]
 		if c == nil {
 			c = &metrics.ScopeCounts{}
 			by[s] = c
 		}
-		switch r.status {
+		switch st.entries[i].rec.status {
 		case report.StatusDrifted:
 			c.Drifted++
 		case report.StatusMissing:
