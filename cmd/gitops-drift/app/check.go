@@ -126,6 +126,7 @@ func (c *checker) once(ctx context.Context, runner *check.Runner) error {
 	if err != nil {
 		return withCode(ExitError, err)
 	}
+	c.attribute(ctx, &r)
 	if err := c.write(r); err != nil {
 		return withCode(ExitError, fmt.Errorf("write report: %w", err))
 	}
@@ -184,6 +185,7 @@ func (c *checker) loop(ctx context.Context, runner *check.Runner, log logr.Logge
 			log.Error(err, "manifests did not load", "manifests", c.opts.where())
 		}
 		if err == nil || stale != nil {
+			c.attribute(ctx, &r)
 			if err := c.write(r); err != nil {
 				log.Error(err, "write report")
 			}
