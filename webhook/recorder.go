@@ -37,6 +37,9 @@ type RecorderOptions struct {
 	Instance string
 	// Timeout bounds each Event write. Defaults to 10s.
 	Timeout time.Duration
+	// Interval is how often the queue is looked at: a record waits up to this long before
+	// it is written (and the rate limit). Defaults to 50ms.
+	Interval time.Duration
 	// Metrics counts the records by result. Defaults to nil: no metrics.
 	Metrics *metrics.Metrics
 	// Log receives the failures. Defaults to the logger of Start's context.
@@ -71,6 +74,9 @@ func (o RecorderOptions) withDefaults() RecorderOptions {
 	if o.Timeout <= 0 {
 		o.Timeout = 10 * time.Second
 	}
+	if o.Interval <= 0 {
+		o.Interval = 50 * time.Millisecond
+	}
 	return o
 }
 
@@ -82,9 +88,9 @@ const failureLogEvery = time.Minute
 
 // Recorder records who made each admitted change that drifts from Git, off the request path:
 // the Handler offers it the request (never waiting; a full queue drops the record, counted),
-// and Start, on a goroutine of its own, reads from the request's object the managedFields
-// entry the request updated and writes a DriftAdmitted Event (pkg/attribution) through
-// events.k8s.io/v1, at most QPS a second. Every replica runs one: whichever replica admits a
+// and Start, on a goroutine of its own, every Interval, reads from each queued request's
+// object the managedFields entry the request updated and writes a DriftAdmitted Event
+// (pkg/attribution) through events.k8s.io/v1, at most QPS a second. Every replica runs one: whichever replica admits a
 // change records it, and the auditor of the leader reads it.
 type Recorder struct {
 	client eventsv1client.EventsGetter
@@ -135,21 +141,40 @@ func (r *Recorder) offer(a admitted) {
 }
 
 // Start writes the queued records until ctx ends; what is still queued then is not written.
+// It looks at the queue every Interval rather than waiting on it: a request then never
+// wakes this goroutine, which would cost the request path more than the record itself.
 func (r *Recorder) Start(ctx context.Context) error {
 	if r.log.GetSink() == nil {
 		r.log = logr.FromContextOrDiscard(ctx)
 	}
 	r.log = r.log.WithName("records")
+	tick := time.NewTicker(r.opts.Interval)
+	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-tick.C:
+			if !r.writeQueued(ctx) {
+				return nil
+			}
+		}
+	}
+}
+
+// writeQueued writes the queued records, at most QPS a second, until the queue is empty. It
+// returns false once ctx ends.
+func (r *Recorder) writeQueued(ctx context.Context) bool {
+	for {
+		select {
 		case a := <-r.queue:
 			r.bytes.Add(-a.size)
 			if err := r.limiter.Wait(ctx); err != nil {
-				return nil // ctx ended
+				return false // ctx ended
 			}
 			r.write(ctx, a)
+		default:
+			return true
 		}
 	}
 }
