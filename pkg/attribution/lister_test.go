@@ -1,6 +1,7 @@
 package attribution_test
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -86,4 +87,65 @@ func TestLister(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkLister compares the CLI's two ways to read the records of the drifted objects of
+// a namespace (issue 20): one LIST per drifted object (by UID, the server selecting), or one
+// LIST of the namespace's records, joined by name. The namespace holds 200 records, two for
+// each of the 20 drifted objects and one for each of 160 others, as an hour of admissions
+// may leave.
+func BenchmarkLister(b *testing.B) {
+	e := kubeenv.Require(b, env)
+	ns := e.Namespace(b)
+	cs := e.Clientset(b)
+	var drifted []types.UID
+	for i := range 180 {
+		obj := attribution.Object{APIVersion: "v1", Kind: "ConfigMap", Namespace: ns, Name: fmt.Sprintf("cm-%03d", i), UID: types.UID(fmt.Sprintf("uid-%03d", i))}
+		n := 1
+		if i < 20 {
+			drifted, n = append(drifted, obj.UID), 2
+		}
+		for j := range n {
+			r := attribution.Record{Object: obj, User: "alice", Groups: []string{"dev"}, Manager: "kubectl-edit", Operation: "Update",
+				Time: time.Now().Add(-time.Duration(j) * time.Minute), Paths: []string{"data.color", "data.size"}}
+			ev, err := attribution.NewEvent(r, attribution.EventOptions{Controller: "gitops-drift", Instance: "bench", Now: time.Now().Add(time.Duration(i*2+j) * time.Microsecond)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := cs.EventsV1().Events(ns).Create(b.Context(), ev, metav1.CreateOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	dyn, err := dynamic.NewForConfig(e.Config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := &attribution.Lister{Client: dyn}
+	b.Run("per-object", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			for _, uid := range drifted {
+				recs, err := l.ObjectRecords(b.Context(), ns, uid)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(recs)
+			}
+			if n != 40 {
+				b.Fatalf("%d records, want 40", n)
+			}
+		}
+	})
+	b.Run("per-namespace", func(b *testing.B) {
+		for b.Loop() {
+			recs, err := l.NamespaceRecords(b.Context(), ns)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(recs) != 200 {
+				b.Fatalf("%d records, want 200", len(recs))
+			}
+		}
+	})
 }
