@@ -82,6 +82,11 @@ type Options struct {
 	// Log receives the audit log: a line per drifted resource per audit and a summary.
 	// Defaults to the logger of Start's context.
 	Log logr.Logger
+	// Admissions reads the records of who made the admitted changes (DriftAdmitted Events,
+	// from the webhook of any replica): each drifted field's owner then names the person
+	// behind it, in the audit log, the Events and the policy reports. Defaults to nil: the
+	// owners name managers only.
+	Admissions AdmissionRecords
 }
 
 func (o Options) withDefaults() Options {
@@ -151,6 +156,7 @@ type Auditor struct {
 	state    *state // of the desired state last checked (see track)
 	hash     hasher
 	seq      int
+	people   people // the admission records of drifted objects (people.go)
 }
 
 var _ manager.LeaderElectionRunnable = (*Auditor)(nil)

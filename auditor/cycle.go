@@ -186,6 +186,7 @@ func (a *Auditor) checkOptions() check.Options {
 // resource's new record. While an object stays contested, a watch-triggered check says
 // nothing new: the contest was announced once (announce).
 func (a *Auditor) note(ru run, res *report.Resource, prev record) record {
+	a.attribute(res)
 	drift := driftHash(res)
 	isNew := drift != 0 && drift != prev.drift
 	contested := res.Action.IsContested()

@@ -33,6 +33,10 @@
 //     audit ID, and a summary) and the Kubernetes Events (DriftDetected, DriftRemediated,
 //     RemediationBlocked, RemediationFailed, RemediationContested), recorded when an object's
 //     drift changes.
+//   - people.go: with Admissions, each drifted field's owner names the person behind it, from
+//     the DriftAdmitted Events the webhook of any replica recorded (pkg/attribution): listed
+//     by the object's UID once per change of its owners, and remembered past the Events'
+//     expiry while the drift lasts.
 //   - gate.go: remediation through pkg/remediate, rate-limited and held back for contested
 //     objects; never while the latest manifests fail to load.
 //

@@ -142,8 +142,8 @@ func failedNote(res *report.Resource, rev string) string {
 	return "could not restore Git's state (" + rev + "): " + res.Error
 }
 
-// fieldsNote is head, then the fields' paths, each with who changed it when known, while they
-// fit in an Event.
+// fieldsNote is head, then the fields' paths, each with who changed it when known (the
+// manager, and the person behind it), while they fit in an Event.
 func fieldsNote(head string, fields []diff.Field) string {
 	var b strings.Builder
 	b.WriteString(head)
@@ -155,7 +155,7 @@ func fieldsNote(head string, fields []diff.Field) string {
 		more := fmt.Sprintf(" and %d more", len(fields)-i)
 		item := f.Path
 		if f.Owner != nil {
-			item += " (by " + f.Owner.Manager + ")"
+			item += " (by " + f.Owner.Who() + ")"
 		}
 		if b.Len()+len(sep)+len(item)+len(more) > maxNote {
 			b.WriteString(more)

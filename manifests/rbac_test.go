@@ -111,10 +111,12 @@ func sortedStrings(ps []permission) []string {
 //
 //   - the auditor: list and watch of the tracked kinds (informers, in the namespaces Git
 //     names); create and patch of events.k8s.io Events (auditor/events.go, its recorder counts
-//     repeats with a patch);
+//     repeats with a patch); list of events.k8s.io Events (the webhook's DriftAdmitted records,
+//     auditor/people.go);
 //   - the webhook: create of a SelfSubjectReview (its own identity, to exempt it); get of
 //     the ValidatingWebhookConfiguration --webhook-configuration names (registration
-//     warnings at each load); no call on the request path;
+//     warnings at each load); no call on the request path; create of events.k8s.io Events
+//     (DriftAdmitted, off the request path, webhook/recorder.go);
 //   - --remediate: get (read again after a conflict), create (missing objects), and patch
 //     (--remediation-strategy apply: server-side apply, and the JSON patch that removes
 //     hand-added fields) or update (replace) of the tracked kinds; list of core Events (the
@@ -143,10 +145,13 @@ func calls(t *testing.T, in *install) (cluster, namespaced []permission) {
 		cluster = append(cluster, each("list", "watch")...)
 		cluster = append(cluster,
 			permission{verb: "create", group: "events.k8s.io", resource: "events"},
-			permission{verb: "patch", group: "events.k8s.io", resource: "events"})
+			permission{verb: "patch", group: "events.k8s.io", resource: "events"},
+			permission{verb: "list", group: "events.k8s.io", resource: "events"})
 	}
 	if !opts.NoWebhook {
-		cluster = append(cluster, permission{verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews"})
+		cluster = append(cluster,
+			permission{verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews"},
+			permission{verb: "create", group: "events.k8s.io", resource: "events"})
 		if opts.WebhookConfiguration != "" {
 			cluster = append(cluster, permission{verb: "get", group: "admissionregistration.k8s.io", resource: "validatingwebhookconfigurations", name: opts.WebhookConfiguration})
 		}

@@ -40,6 +40,12 @@ func benchFixture(b *testing.B) (*Handler, map[string]any, *check.Target) {
 
 func benchFixtureOf(b *testing.B, liveFile string) (*Handler, map[string]any, *check.Target) {
 	b.Helper()
+	return benchFixtureWith(b, liveFile, Options{})
+}
+
+// benchFixtureWith is benchFixtureOf with a Handler of opts.
+func benchFixtureWith(b *testing.B, liveFile string, opts Options) (*Handler, map[string]any, *check.Target) {
+	b.Helper()
 	set, err := manifest.Load("testdata/bench/desired", manifest.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -62,7 +68,7 @@ func benchFixtureOf(b *testing.B, liveFile string) (*Handler, map[string]any, *c
 		b.Fatal(err)
 	}
 	t, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "shop", Name: "frontend"})
-	return NewHandler(storeOf(d), Options{}), live, t
+	return NewHandler(storeOf(d), opts), live, t
 }
 
 // benchmarkHandle runs the handler on req, reporting allocations and the 50th and 99th
@@ -215,4 +221,50 @@ func (w *discardWriter) WriteHeader(int)     {}
 func (w *discardWriter) Write(b []byte) (int, error) {
 	w.last = b
 	return len(b), nil
+}
+
+// BenchmarkServeHTTPRecorder runs BenchmarkServeHTTP's UPDATE (a drifting image: warned, and
+// recorded) without a Recorder and with one, whose queue a goroutine drains as Start does
+// (every Interval), without writing: the request path's own cost of recording (issue 20).
+func BenchmarkServeHTTPRecorder(b *testing.B) {
+	for _, bench := range []struct{ name, file string }{
+		{"DeploymentUpdate", benchLiveFile},
+		{"DeploymentUpdateApplied", benchAppliedFile},
+	} {
+		for _, recording := range []bool{false, true} {
+			name := bench.name + "/without"
+			if recording {
+				name = bench.name + "/with"
+			}
+			b.Run(name, func(b *testing.B) {
+				var opts Options
+				if recording {
+					opts.Recorder = NewRecorder(nil, RecorderOptions{})
+					go drain(b, opts.Recorder)
+				}
+				h, live, t := benchFixtureWith(b, bench.file, opts)
+				obj := gitCopy(live)
+				mustSetField(b, obj, t, "spec.template.spec.containers[name=frontend].image", "shop/frontend:9.9.9")
+				benchmarkServe(b, h, reviewOf(b, reviewV1, newRequest(b, admissionv1.Update, obj, live)))
+			})
+		}
+	}
+}
+
+// drain empties r's queue every Interval until the benchmark ends, as Recorder.Start does,
+// writing nothing.
+func drain(b *testing.B, r *Recorder) {
+	tick := time.NewTicker(r.opts.Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-b.Context().Done():
+			return
+		case <-tick.C:
+			for len(r.queue) > 0 {
+				a := <-r.queue
+				r.bytes.Add(-a.size)
+			}
+		}
+	}
 }

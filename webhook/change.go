@@ -15,10 +15,11 @@ import (
 // change is what a request does to a tracked object, judged against Git: the drift it
 // introduces, or the deletion of an object Git defines.
 type change struct {
-	op     admissionv1.Operation
-	key    manifest.Key
-	fields []diff.Field // the drift introduced; none for a deletion
-	secret bool         // the object is a Secret: show paths only
+	op         admissionv1.Operation
+	key        manifest.Key
+	apiVersion string       // Git's, the request's (the object scaled's, for a scale)
+	fields     []diff.Field // the drift introduced; none for a deletion
+	secret     bool         // the object is a Secret: show paths only
 }
 
 // evaluate returns the change req makes to the tracked target t, or nil when the change
@@ -65,10 +66,11 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 		return nil, nil
 	}
 	return &change{
-		op:     req.Operation,
-		key:    t.Key,
-		fields: fields,
-		secret: diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind),
+		op:         req.Operation,
+		key:        t.Key,
+		apiVersion: t.Obj.GetAPIVersion(),
+		fields:     fields,
+		secret:     diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind),
 	}, nil
 }
 

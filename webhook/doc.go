@@ -15,6 +15,11 @@
 //     of the desired state the API server will not send in the version Git uses: the Handler
 //     judges a request only in Git's version (decision other-version otherwise).
 //   - Its Prometheus metrics are defined, with the auditor's, in pkg/metrics.
+//   - The Recorder records who made each admitted change that drifts (an exempt user's too):
+//     the Handler hands it the request once it has decided (record.go), and it writes a
+//     DriftAdmitted Event (pkg/attribution) on a goroutine of its own, rate-limited
+//     (recorder.go). The auditor and the CLI join those with managedFields to name the person
+//     behind a drifted field.
 //
 // The request path makes no API calls and never prints Secret values.
 package webhook

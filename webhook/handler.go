@@ -26,7 +26,8 @@ type Decision string
 
 // Decisions.
 const (
-	// DecisionExempt: the user or one of its groups is exempt; nothing was evaluated.
+	// DecisionExempt: the user or one of its groups is exempt; the change was evaluated only
+	// to record who made it, with a Recorder.
 	DecisionExempt Decision = "exempt"
 	// DecisionUntracked: Git does not define the object, or skips it, or the request is on a
 	// subresource other than scale.
@@ -72,6 +73,10 @@ type Options struct {
 	// Stale tells whether the desired state may be too far behind Git to deny with, and why
 	// (desired.Reloader.Stale): a denial then becomes warnings. Defaults to nil: never stale.
 	Stale func() (reason string, stale bool)
+	// Recorder records who made each admitted change that drifts (warned, audited, allowed
+	// while stale, or exempt), off the request path: DriftAdmitted Events. Defaults to nil:
+	// no records.
+	Recorder *Recorder
 }
 
 // Handler is the admission handler: decode, look up in memory, diff, decide. It is safe for
@@ -141,6 +146,7 @@ func (h *Handler) judge(ctx context.Context, req *admissionv1.AdmissionRequest) 
 // verdictOn judges one request.
 func (h *Handler) verdictOn(ctx context.Context, req *admissionv1.AdmissionRequest) verdict {
 	if h.exempt(&req.UserInfo) {
+		h.recordExempt(ctx, req)
 		return allowed(DecisionExempt)
 	}
 	desired := h.store.Load()
@@ -172,7 +178,8 @@ func (h *Handler) verdictOn(ctx context.Context, req *admissionv1.AdmissionReque
 	return h.decide(req, c, mode, desired.Revision)
 }
 
-// decide answers a request that introduces drift, as mode says, and logs it.
+// decide answers a request that introduces drift, as mode says, logs it and, unless it is
+// denied, records who made it (Options.Recorder).
 func (h *Handler) decide(req *admissionv1.AdmissionRequest, c *change, mode policy.Enforcement, revision string) verdict {
 	var v verdict
 	switch mode {
@@ -188,6 +195,9 @@ func (h *Handler) decide(req *admissionv1.AdmissionRequest, c *change, mode poli
 		v = allowed(DecisionWarned, warnings(c, revision)...)
 	}
 	h.audit(req, c, v.decision, revision)
+	if !v.denied && h.recording(req) {
+		h.record(req, c, v.decision, revision)
+	}
 	return v
 }
 

@@ -30,6 +30,12 @@ const (
 	logStatus = "status" // the HTTP status of a request that is not a review
 )
 
+// Keys of the Recorder's lines.
+const (
+	logEvent    = "event"    // the name of a DriftAdmitted Event written
+	logFailures = "failures" // records that failed since the last line about them
+)
+
 // loggerName names the logger of the request path's own lines (not the audit log's), as
 // controller-runtime's webhook named it.
 const loggerName = "admission"

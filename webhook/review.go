@@ -28,8 +28,8 @@ type review struct {
 
 // decodeReview reads an AdmissionReview (v1 or v1beta1) from body, in one pass: the request's
 // uid, kind, resource, subResource, name, namespace, operation, userInfo's username and groups,
-// dryRun, and object and oldObject as slices of body; everything else is checked for syntax
-// and skipped. Strings share body's memory (see decodeObject). On error, the review holds what
+// dryRun, and object, oldObject and options as slices of body; everything else is checked for
+// syntax and skipped. Strings share body's memory (see decodeObject). On error, the review holds what
 // was read before it: the uid, if it comes first, as the API server writes it.
 func decodeReview(body []byte) (*review, error) {
 	rv := &review{}
@@ -88,6 +88,8 @@ func (rv *review) readRequest(d *decoder) error {
 			return d.rawValue(&r.Object.Raw)
 		case "oldObject":
 			return d.rawValue(&r.OldObject.Raw)
+		case "options":
+			return d.rawValue(&r.Options.Raw)
 		case "dryRun":
 			r.DryRun = &rv.dryRun
 			return d.boolean(&rv.dryRun)

@@ -72,7 +72,7 @@ func sameReview(t *testing.T, body []byte) {
 func judged(req *admissionv1.AdmissionRequest) admissionv1.AdmissionRequest {
 	out := admissionv1.AdmissionRequest{
 		UID: req.UID, Kind: req.Kind, Resource: req.Resource, SubResource: req.SubResource, Name: req.Name, Namespace: req.Namespace,
-		Operation: req.Operation, Object: req.Object, OldObject: req.OldObject, DryRun: new(req.DryRun != nil && *req.DryRun),
+		Operation: req.Operation, Object: req.Object, OldObject: req.OldObject, Options: req.Options, DryRun: new(req.DryRun != nil && *req.DryRun),
 	}
 	out.UserInfo.Username, out.UserInfo.UID, out.UserInfo.Groups = req.UserInfo.Username, req.UserInfo.UID, req.UserInfo.Groups
 	return out

@@ -11,6 +11,7 @@ import (
 // Metrics are gitops-drift's Prometheus metrics. Create them with New.
 type Metrics struct {
 	reports reportMetrics // the policy reports (reports.go)
+	records recordMetrics // the webhook's admission records (records.go)
 
 	decisions     *prometheus.CounterVec
 	loadErrors    prometheus.Counter
@@ -87,10 +88,11 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	m.source = newSourceMetrics()
 	m.reports = newReportMetrics()
 	m.drifted = newScopeGauge()
+	m.records = newRecordMetrics()
 	var errs []error
 	for _, c := range append([]prometheus.Collector{
 		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested, m.leader,
-	}, append(m.source.collectors(), m.reports.collectors()...)...) {
+	}, append(append(m.source.collectors(), m.reports.collectors()...), m.records.collectors()...)...) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}

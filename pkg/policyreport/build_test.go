@@ -179,6 +179,21 @@ func joinPaths(fields []diff.Field) string {
 	return strings.Join(paths, ", ")
 }
 
+// TestMessageNamesPeople checks that a result's message names the person behind a field's
+// owner when it is known, and only the manager otherwise.
+func TestMessageNamesPeople(t *testing.T) {
+	res := report.Resource{Kind: "Deployment", Status: report.StatusDrifted, Fields: []diff.Field{
+		{Path: "spec.template.spec.containers[name=web].image", Owner: &diff.Owner{Manager: "kubectl-set", User: "alice@example.com", Groups: []string{"dev"}}},
+		{Path: "metadata.labels.tier", Owner: &diff.Owner{Manager: "kubectl-label", UserUnknown: "not seen at admission"}},
+		{Path: "spec.paused"},
+	}}
+	want := "3 field(s) drift from Git: spec.template.spec.containers[name=web].image (by kubectl-set, alice@example.com), " +
+		"metadata.labels.tier (by kubectl-label), spec.paused"
+	if diff := cmp.Diff(want, driftedMessage(&res, ownerOf)); diff != "" {
+		t.Errorf("message (-want +got):\n%s", diff)
+	}
+}
+
 // TestErrorMessage checks that a Secret's error, which may quote its data, never reaches a
 // report.
 func TestErrorMessage(t *testing.T) {

@@ -16,8 +16,8 @@ const maxMessage = 1000
 const noRevision = "not a Git repository"
 
 // driftedMessage names the drifted paths, each with who owns its live value when owner knows
-// it, while they fit in maxMessage: "2 field(s) drift from Git: spec.replicas (by
-// kubectl), data.color". Paths only: values (Secret data above all) never appear.
+// it, while they fit in maxMessage: "2 field(s) drift from Git: spec.replicas (by kubectl,
+// alice@example.com), data.color". Paths only: values (Secret data above all) never appear.
 func driftedMessage(res *report.Resource, owner func(diff.Field) string) string {
 	tail := failureTail(res)
 	var b strings.Builder
@@ -67,12 +67,13 @@ func failureTail(res *report.Resource) string {
 	return "; remediation failed: " + res.Error
 }
 
-// ownerOf returns the manager that owns f's live value, "" when unknown.
+// ownerOf returns the manager that owns f's live value, with the person behind it when the
+// owner names them ("kubectl-set, alice@example.com"); "" when unknown.
 func ownerOf(f diff.Field) string {
 	if f.Owner == nil {
 		return ""
 	}
-	return f.Owner.Manager
+	return f.Owner.Who()
 }
 
 func isSecret(res *report.Resource) bool {

@@ -196,6 +196,17 @@ func TestMarkdownRow(t *testing.T) {
 			want: "| `Deployment/ns/web` | drifted | remediated | 4 | `helm`, `kubectl-set` |\n",
 		},
 		{
+			name: "the people behind the managers",
+			res: Resource{Kind: "Deployment", Namespace: "ns", Name: "web", Status: StatusDrifted,
+				Fields: []diff.Field{
+					{Path: "a", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", User: "bob"}},
+					{Path: "b", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", User: "alice|x"}},
+					{Path: "c", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", UserUnknown: "not seen at admission"}},
+					{Path: "d", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", User: "bob"}},
+				}},
+			want: "| `Deployment/ns/web` | drifted | drift-detected | 4 | `kubectl-set`, `kubectl-set` by `alice\\|x`, `kubectl-set` by `bob` |\n",
+		},
+		{
 			name: "cluster-scoped, no action yet",
 			res:  Resource{Kind: "Namespace", Name: "demo", Status: StatusDrifted, Fields: []diff.Field{{Path: "metadata.labels.a"}}},
 			want: "| `Namespace/demo` | drifted | drift-detected | 1 |  |\n",

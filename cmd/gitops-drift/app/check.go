@@ -141,6 +141,7 @@ func (c *checker) once(ctx context.Context, runner *check.Runner) error {
 	if c.live != nil && !c.live.fetched.IsZero() {
 		timing.Done(ctx, timing.Diff, c.live.fetched)
 	}
+	c.attribute(ctx, &r)
 	start := time.Now()
 	if err := c.write(r); err != nil {
 		return withCode(ExitError, fmt.Errorf("write report: %w", err))
@@ -201,6 +202,7 @@ func (c *checker) loop(ctx context.Context, runner *check.Runner, log logr.Logge
 			log.Error(err, "manifests did not load", "manifests", c.opts.where())
 		}
 		if err == nil || stale != nil {
+			c.attribute(ctx, &r)
 			if err := c.write(r); err != nil {
 				log.Error(err, "write report")
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -20,6 +21,7 @@ import (
 	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/gitops-drift/gitops-drift/auditor"
+	"github.com/gitops-drift/gitops-drift/pkg/attribution"
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/desired"
@@ -37,7 +39,8 @@ const (
 	defaultLeaderElectionNamespace = "drift-system"
 	// inClusterNamespaceFile names the namespace a Pod runs in.
 	inClusterNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
-	// eventSource is the reporting controller of the auditor's Events.
+	// eventSource is the reporting controller of the auditor's Events and of the webhook's
+	// DriftAdmitted Events.
 	eventSource = "gitops-drift"
 	// gitFreshCheck names the readiness check that fails while the Git source is stale.
 	gitFreshCheck = "git-fresh"
@@ -172,10 +175,19 @@ func refreshHandlers(o *ServeOptions, r *desired.Reloader, log logr.Logger) map[
 }
 
 // addWebhook finds the webhook's own identity (always exempt, so that remediation is never
-// judged), and registers the webhook and its readiness check with mgr.
+// judged), and registers the webhook, its readiness check and the Recorder of who makes the
+// changes it admits with mgr.
 func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store *desired.Store, r *desired.Reloader, m *metrics.Metrics, log logr.Logger) error {
 	self, err := cluster.WhoAmI(ctx, mgr.GetConfig())
 	if err != nil {
+		return err
+	}
+	cs, err := kubernetes.NewForConfigAndClient(mgr.GetConfig(), mgr.GetHTTPClient())
+	if err != nil {
+		return fmt.Errorf("clientset: %w", err)
+	}
+	rec := webhook.NewRecorder(cs.EventsV1(), webhook.RecorderOptions{Controller: eventSource, Metrics: m, Log: log.WithName("webhook")})
+	if err := mgr.Add(rec); err != nil {
 		return err
 	}
 	enforcement, _ := policy.ParseEnforcement(o.Enforcement) // checked by Validate
@@ -187,6 +199,7 @@ func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store
 		Log:          log.WithName("audit"),
 		Metrics:      m,
 		Stale:        r.Stale,
+		Recorder:     rec,
 	})
 	log.Info("webhook configured", "manifests", o.where(), "enforcement", enforcement, "webhookPort", o.WebhookPort, "exemptUsers", exemptUsers, "exemptGroups", o.ExemptGroups)
 	srv := mgr.GetWebhookServer()
@@ -205,6 +218,10 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 	if err != nil {
 		return fmt.Errorf("clientset: %w", err)
 	}
+	dyn, err := dynamic.NewForConfigAndClient(mgr.GetConfig(), mgr.GetHTTPClient())
+	if err != nil {
+		return fmt.Errorf("dynamic client: %w", err)
+	}
 	a := auditor.New(mgr.GetConfig(), store, auditor.Options{
 		Interval:       o.AuditInterval,
 		Remediator:     rem,
@@ -217,6 +234,7 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 		Metrics:        m,
 		PolicyReports:  o.policyReports(),
 		Log:            log.WithName("auditor"),
+		Admissions:     &attribution.Lister{Client: dyn},
 	})
 	log.Info("auditor configured", "interval", o.AuditInterval.String(), "remediate", o.Remediate, "strategy", o.RemediationStrategy, "remediationQPS", o.RemediationQPS, "leaderElect", o.LeaderElect, "policyReports", string(o.policyReports()))
 	if !o.LeaderElect {
