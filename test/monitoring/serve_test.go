@@ -140,6 +140,7 @@ func startServe(t *testing.T, e *kubeenv.Env, args ...string) *serve {
 		"--webhook-port", strconv.Itoa(s.port),
 		"--webhook-configuration", "",
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", metrics),
+		"--metrics-secure=false", // plain HTTP until the scrape authenticates as an install's Prometheus does
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", health),
 		"--log-format", "json",
 	}, args...)...)
