@@ -39,7 +39,12 @@ import (
 //     part is refused with the token;
 //   - `gitops-drift serve`, run with the Deployment's args and that token over a desired state
 //     that drifts (and holds a Secret when Secrets are tracked), audits, records Events,
-//     remediates and writes policy reports when its parts are on, and logs no "forbidden".
+//     remediates and writes policy reports when its parts are on, serves its metrics over
+//     HTTPS to a scraper bound to the install's metrics-reader ClusterRole and to no other
+//     (checkScrapes), and logs no "forbidden".
+//
+// The git part alone is then run as installed, for POST /git/refresh by its ClusterRole
+// (checkRefreshAsInstalled).
 func TestServeWithTheInstallsRBAC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs a real API server; skipped under -short")
@@ -93,9 +98,12 @@ func TestServeWithTheInstallsRBAC(t *testing.T) {
 				writeRefused(t, kubeconfig, ns)
 			}
 			registerWebhook(t, admin, in)
-			runServe(t, env, bin, in, kubeconfig, certDir, ns, on)
+			runServe(t, env, bin, in, kubeconfig, certDir, ns, on, fmt.Sprintf("-%d", i))
 		})
 	}
+	t.Run("git: POST /git/refresh by the install's role", func(t *testing.T) {
+		checkRefreshAsInstalled(t, env, bin, certDir)
+	})
 }
 
 // account is a ServiceAccount of the install's namespace.
@@ -197,6 +205,8 @@ func attempts(ns string) []attempt {
 		{"coordination.k8s.io", "leases", true},
 		{"admissionregistration.k8s.io", "validatingwebhookconfigurations", false},
 		{"authentication.k8s.io", "selfsubjectreviews", false},
+		{"authentication.k8s.io", "tokenreviews", false},
+		{"authorization.k8s.io", "subjectaccessreviews", false},
 	}
 	for _, api := range policyreport.APIs {
 		n, c := api.Kinds()
@@ -331,9 +341,10 @@ data: {color: blue}
 }
 
 // runServe runs serve with the Deployment's args under the token of kubeconfig over
-// desiredState, waits for its first audit and for what the parts on do, stops it, and fails
-// the test on any "forbidden" in its output.
-func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfig, certDir, ns string, on []string) {
+// desiredState, waits for its first audit and for what the parts on do, scrapes its metrics as
+// a caller bound to the install's metrics-reader ClusterRole (created with suffix by bindAs),
+// stops it, and fails the test on any "forbidden" in its output.
+func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfig, certDir, ns string, on []string, suffix string) {
 	t.Helper()
 	admin := env.Clientset(t)
 	live := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "drifted", Namespace: ns}, Data: map[string]string{"color": "red"}}
@@ -344,13 +355,15 @@ func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfi
 	if err := os.WriteFile(filepath.Join(desired, "desired.yaml"), []byte(desiredState(ns, has(on, partSecrets))), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	health := servetest.FreePort(t)
+	metrics, health := servetest.FreePort(t), servetest.FreePort(t)
+	metricsCerts, ca := servetest.MetricsCerts(t)
 	// --log-level=debug, so that errors logged at V(1) (remediation history) show.
 	args := servetest.Args(t, gitopsDriftContainer(t, only[*appsv1.Deployment](t, in)).Args, map[string]string{
 		"--manifests":                 desired,
 		"--cert-dir":                  certDir,
 		"--webhook-port":              fmt.Sprint(servetest.FreePort(t)),
-		"--metrics-bind-address":      fmt.Sprintf("127.0.0.1:%d", servetest.FreePort(t)),
+		"--metrics-bind-address":      fmt.Sprintf("127.0.0.1:%d", metrics),
+		"--metrics-cert-dir":          metricsCerts,
 		"--health-probe-bind-address": fmt.Sprintf("127.0.0.1:%d", health),
 		"--kubeconfig":                kubeconfig,
 		"--log-level":                 "debug",
@@ -397,6 +410,7 @@ func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfi
 			return err == nil
 		})
 	}
+	checkScrapes(t, admin, ns, fmt.Sprintf("https://127.0.0.1:%d", metrics), ca, "gitops-drift-metrics-reader"+suffix)
 	p.Stop()
 	for _, line := range servetest.Forbidden(p.Output()) {
 		t.Errorf("serve was refused a call: %s", line)

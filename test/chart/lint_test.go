@@ -12,12 +12,12 @@ import (
 )
 
 // valueSets are the main combinations of values the tests render: the defaults, every part,
-// the certificates without cert-manager, monitoring, and the knobs that change the objects'
-// shape.
+// the certificates without cert-manager (and so a ServiceMonitor that cannot verify serve's
+// self-signed metrics certificate), monitoring, and the knobs that change the objects' shape.
 var valueSets = map[string][]string{
 	"default":      nil,
 	"all parts":    {parts[0].values, parts[1].values, parts[2].values, parts[3].values},
-	"self-managed": {"certificates: {mode: self-managed}"},
+	"self-managed": {"certificates: {mode: self-managed}", "monitoring: {serviceMonitor: {enabled: true}}"},
 	"monitoring":   {"monitoring: {serviceMonitor: {enabled: true}, prometheusRule: {enabled: true}, grafanaDashboard: {enabled: true}}"},
 	"variants": {
 		"remediation: {enabled: true, strategy: replace}", "policyReports: {enabled: true, api: wgpolicyk8s.io/v1alpha2}",
@@ -26,6 +26,9 @@ var valueSets = map[string][]string{
 		"certificates: {certManager: {issuerRef: {kind: ClusterIssuer, name: ca}}}", "image: {digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'}",
 		"trackedKinds: [{group: example.com, version: v1, namespaced: [widgets], customResources: true}]",
 		"desired: {existingConfigMap: my-desired}",
+		"metrics: {readers: [{kind: ServiceAccount, name: prometheus-k8s, namespace: monitoring}]}",
+		"git: {refreshers: [{kind: ServiceAccount, name: kustomize-controller, namespace: flux-system}]}",
+		"monitoring: {serviceMonitor: {enabled: true, tlsConfig: {serverName: metrics.example.com, ca: {configMap: {name: ca, key: ca.crt}}}, authorization: {type: Bearer, credentials: {name: scraper-token, key: token}}}}",
 	},
 }
 

@@ -42,7 +42,7 @@ var parts = []struct {
 	component string // a directory of manifests/
 	values    string // YAML: the chart's values that turn it on
 }{
-	{"git", "git: {enabled: true, token: not-a-real-token, refreshSecret: not-a-real-refresh-secret}"},
+	{"git", "git: {enabled: true, token: not-a-real-token}"},
 	{"remediation", "remediation: {enabled: true}"},
 	{"policy-reports", "policyReports: {enabled: true}"},
 	{"secrets", "secrets: {enabled: true}"},
@@ -163,7 +163,7 @@ var commentedPart = regexp.MustCompile(`(?m)^#   - (\S+).*\n`)
 
 // renderKustomize renders manifests/ with the parts on turned on, as its kustomization.yaml
 // says to (uncomment "components:" and their lines), with kustomize as `kubectl apply -k`
-// runs it. The git part's credential files hold the values partValues gives the chart.
+// runs it. The git part's credential file holds the value partValues gives the chart.
 func renderKustomize(t *testing.T, on []int) []*unstructured.Unstructured {
 	t.Helper()
 	dir := t.TempDir()
@@ -196,10 +196,8 @@ func renderKustomize(t *testing.T, on []int) []*unstructured.Unstructured {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"token", "refresh-secret"} {
-		if err := os.WriteFile(filepath.Join(dir, "git", f), []byte("not-a-real-"+f), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join(dir, "git", "token"), []byte("not-a-real-token"), 0o600); err != nil {
+		t.Fatal(err)
 	}
 	out, err := source.Kustomize(dir)
 	if err != nil {

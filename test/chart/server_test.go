@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,10 +178,12 @@ spec:
 // installed is the chart installed on the API server with some values, and serve running as
 // its Deployment says, under its ServiceAccount's token, with its webhook reachable by URL.
 type installed struct {
-	r       *rendered
-	serve   *servetest.Process
-	ns      string // the test's namespace, where the tracked Deployment lives
-	webhook string // the ValidatingWebhookConfiguration's name
+	r         *rendered
+	serve     *servetest.Process
+	ns        string // the test's namespace, where the tracked Deployment lives
+	webhook   string // the ValidatingWebhookConfiguration's name
+	metrics   string // https://127.0.0.1:PORT, serve's metrics server
+	metricsCA []byte // the CA of its certificate; nil when serve's own, self-signed
 }
 
 // installAndServe installs the chart rendered with docs in namespace releaseNS (created
@@ -189,7 +192,8 @@ type installed struct {
 // and the desired state tracked, under a token of the rendered ServiceAccount, and points the
 // rendered webhook configuration at it: its clientConfig (the one field the test changes)
 // becomes the URL of the test's serve, with caBundle, the CA of certDir, unless serve puts
-// one there itself (certificates.mode=self-managed).
+// one there itself (certificates.mode=self-managed). When the Deployment gives serve a metrics
+// certificate (--metrics-cert-dir, cert-manager's), the test gives it one of its own CA.
 func installAndServe(t *testing.T, e *kubeenv.Env, releaseNS string, replace map[string]string, caBundle []byte, docs ...string) *installed {
 	t.Helper()
 	admin := e.Clientset(t)
@@ -222,13 +226,17 @@ func installAndServe(t *testing.T, e *kubeenv.Env, releaseNS string, replace map
 	if err := os.WriteFile(filepath.Join(desired, "desired.yaml"), []byte(tracked(in.ns)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	port, health := servetest.FreePort(t), servetest.FreePort(t)
+	port, metrics, health := servetest.FreePort(t), servetest.FreePort(t), servetest.FreePort(t)
+	in.metrics = fmt.Sprintf("https://127.0.0.1:%d", metrics)
 	repl := map[string]string{
 		"--manifests":                 desired,
 		"--webhook-port":              fmt.Sprint(port),
-		"--metrics-bind-address":      fmt.Sprintf("127.0.0.1:%d", servetest.FreePort(t)),
+		"--metrics-bind-address":      fmt.Sprintf("127.0.0.1:%d", metrics),
 		"--health-probe-bind-address": fmt.Sprintf("127.0.0.1:%d", health),
 		"--kubeconfig":                servetest.TokenKubeconfig(t, e, admin, releaseNS, pod.ServiceAccountName),
+	}
+	if opts.MetricsCertDir != "" {
+		repl["--metrics-cert-dir"], in.metricsCA = servetest.MetricsCerts(t)
 	}
 	for k, v := range replace {
 		repl[k] = v
@@ -301,7 +309,8 @@ func (in *installed) noForbidden(t *testing.T) {
 // TestInstallWarnsWithDefaults installs the chart with its default values (cert-manager's
 // certificate: the test stands in for cert-manager with a CA of its own), runs serve as the
 // Deployment says under the chart's ServiceAccount, and checks that `kubectl set image` of a
-// tracked Deployment prints gitops-drift's warning, that serve audits, and that it was
+// tracked Deployment prints gitops-drift's warning, that serve audits, that its metrics answer
+// a scraper bound to the chart's metrics-reader role over verified HTTPS, and that it was
 // refused no call.
 func TestInstallWarnsWithDefaults(t *testing.T) {
 	e := kubeenv.Require(t, env)
@@ -316,6 +325,14 @@ func TestInstallWarnsWithDefaults(t *testing.T) {
 	in := installAndServe(t, e, releaseNamespace, map[string]string{"--cert-dir": certDir}, bundle.CA)
 	in.warnsOnSetImage(t, e)
 	in.serve.WaitLog("audit done")
+	// A scraper bound to the chart's metrics-reader role, verifying the metrics certificate
+	// with its CA as the chart's ServiceMonitor does.
+	admin := e.Clientset(t)
+	token := servetest.Caller(t, admin, in.ns, "prometheus", releaseName+"-metrics-reader")
+	servetest.WaitURLAllowed(t, admin, in.ns, "prometheus", "get", "/metrics")
+	if code, body := servetest.Call(t, servetest.HTTPSClient(in.metricsCA), http.MethodGet, in.metrics+"/metrics", token); in.metricsCA == nil || code != http.StatusOK || !strings.Contains(body, "gitops_drift_") {
+		t.Errorf("verified scrape (CA given: %t) by the metrics-reader role: %d %q; want 200 with gitops_drift_ metrics", in.metricsCA != nil, code, body)
+	}
 	in.noForbidden(t)
 }
 
@@ -323,12 +340,17 @@ func TestInstallWarnsWithDefaults(t *testing.T) {
 // (and the serving certificate also made for 127.0.0.1, through extraArgs, so that the API
 // server can call the test's serve by URL): serve, under the chart's ServiceAccount, stores
 // the material in the chart's Secret, injects the CA, and the API server calls it with it.
+// Its metrics, over HTTPS with serve's self-signed certificate, answer a scraper that
+// metrics.readers binds to the chart's metrics-reader ClusterRole, without verifying the
+// certificate as the chart's ServiceMonitor then does not.
 func TestInstallSelfManagedCertificates(t *testing.T) {
 	e := kubeenv.Require(t, env)
 	const releaseNS = releaseNamespace
 	certDir := t.TempDir()
+	ns := e.Namespace(t)
 	in := installAndServe(t, e, releaseNS, map[string]string{"--cert-dir": certDir}, nil,
-		"certificates: {mode: self-managed}", "fullnameOverride: drift-self-managed", "extraArgs: [--cert-hosts=127.0.0.1]")
+		"certificates: {mode: self-managed}", "fullnameOverride: drift-self-managed", "extraArgs: [--cert-hosts=127.0.0.1]",
+		fmt.Sprintf("metrics: {readers: [{kind: ServiceAccount, name: prometheus, namespace: %s}]}", ns))
 	admin := e.Clientset(t)
 	secret, err := admin.CoreV1().Secrets(releaseNS).Get(t.Context(), "drift-self-managed-webhook-tls", metav1.GetOptions{})
 	if err != nil {
@@ -346,5 +368,13 @@ func TestInstallSelfManagedCertificates(t *testing.T) {
 		t.Errorf("--cert-dir's %s is not the Secret's (%v)", certs.CertFile, err)
 	}
 	in.warnsOnSetImage(t, e)
+	if in.metricsCA != nil {
+		t.Errorf("serve was given a metrics certificate without cert-manager")
+	}
+	token := servetest.Caller(t, admin, ns, "prometheus", "")
+	servetest.WaitURLAllowed(t, admin, ns, "prometheus", "get", "/metrics")
+	if code, body := servetest.Call(t, servetest.HTTPSClient(nil), http.MethodGet, in.metrics+"/metrics", token); code != http.StatusOK || !strings.Contains(body, "gitops_drift_") {
+		t.Errorf("scrape by a metrics.readers subject: %d %q; want 200 with gitops_drift_ metrics", code, body)
+	}
 	in.noForbidden(t)
 }

@@ -13,12 +13,11 @@ import (
 	"testing"
 )
 
-// scraper reads serve's metrics endpoint. It speaks plain HTTP, as serve does today; when the
-// endpoint moves to HTTPS with authentication (serve --metrics-secure), give it an https URL,
-// a client that trusts serve's certificate and a token allowed to get /metrics: nothing else
-// changes.
+// scraper reads serve's metrics endpoint as Prometheus does with the install: over HTTPS (serve
+// --metrics-secure, its default), verifying serve's certificate, with the token of a
+// ServiceAccount bound to the install's metrics-reader ClusterRole.
 type scraper struct {
-	url    string       // http://127.0.0.1:PORT/metrics
+	url    string       // https://127.0.0.1:PORT/metrics
 	client *http.Client // http.DefaultClient when nil
 	token  string       // sent as a bearer token when set
 }

@@ -1,14 +1,19 @@
 package monitoring
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"slices"
 	"strconv"
@@ -20,14 +25,21 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	authnv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
 
 	"github.com/gitops-drift/gitops-drift/certs"
 	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/gitrepo"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
+
+// installRBAC is the kustomize install's RBAC, where the metrics-reader ClusterRole is.
+const installRBAC = "../../manifests/rbac.yaml"
 
 // desired is the Git side: blocked and repaired drift in the cluster (blocked may only be
 // reported), created is missing from it.
@@ -120,7 +132,9 @@ type serve struct {
 }
 
 // startServe starts `serve` with args as the cluster admin, with a fresh serving certificate
-// and its metrics on loopback, and waits until it is ready.
+// and its metrics on loopback, secure as installed (HTTPS with a certificate of their own, as
+// cert-manager's), waits until it is ready, and gives it a scraper with the token of a
+// ServiceAccount bound to the install's metrics-reader ClusterRole (manifests/rbac.yaml).
 func startServe(t *testing.T, e *kubeenv.Env, args ...string) *serve {
 	t.Helper()
 	b, err := certs.Generate(certs.Options{IPs: []net.IP{net.ParseIP("127.0.0.1")}})
@@ -132,15 +146,17 @@ func startServe(t *testing.T, e *kubeenv.Env, args ...string) *serve {
 		t.Fatal(err)
 	}
 	metrics, health := freePort(t), freePort(t)
+	metricsCerts, metricsCA := servetest.MetricsCerts(t)
 	s := &serve{t: t, port: freePort(t), ca: b.CA, exited: make(chan struct{}), out: &capture.Buffer{},
-		metrics: scraper{url: fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics)}}
+		metrics: scraper{url: fmt.Sprintf("https://127.0.0.1:%d/metrics", metrics), client: servetest.HTTPSClient(metricsCA),
+			token: metricsReader(t, e)}}
 	cmd := exec.Command(binary, append([]string{"serve",
 		"--kubeconfig", e.Kubeconfig,
 		"--cert-dir", certDir,
 		"--webhook-port", strconv.Itoa(s.port),
 		"--webhook-configuration", "",
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", metrics),
-		"--metrics-secure=false", // plain HTTP until the scrape authenticates as an install's Prometheus does
+		"--metrics-cert-dir", metricsCerts,
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", health),
 		"--log-format", "json",
 	}, args...)...)
@@ -171,6 +187,49 @@ func startServe(t *testing.T, e *kubeenv.Env, args ...string) *serve {
 		return resp.StatusCode == http.StatusOK
 	})
 	return s
+}
+
+// metricsReader creates the install's metrics-reader ClusterRole as manifests/rbac.yaml has it,
+// and a ServiceAccount bound to it, and returns a token of that ServiceAccount once the
+// authorizer lets it get /metrics.
+func metricsReader(t *testing.T, e *kubeenv.Env) string {
+	t.Helper()
+	admin := e.Clientset(t)
+	role := installedClusterRole(t, "gitops-drift-metrics-reader")
+	if _, err := admin.RbacV1().ClusterRoles().Create(t.Context(), role, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = admin.RbacV1().ClusterRoles().Delete(context.Background(), role.Name, metav1.DeleteOptions{})
+	})
+	ns := e.Namespace(t)
+	token := servetest.Caller(t, admin, ns, "prometheus", role.Name)
+	servetest.WaitURLAllowed(t, admin, ns, "prometheus", "get", "/metrics")
+	return token
+}
+
+// installedClusterRole returns the ClusterRole name of the kustomize install's rbac.yaml.
+func installedClusterRole(t *testing.T, name string) *rbacv1.ClusterRole {
+	t.Helper()
+	data, err := os.ReadFile(installRBAC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for {
+		doc, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			t.Fatalf("%s has no ClusterRole %s", installRBAC, name)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", installRBAC, err)
+		}
+		var role rbacv1.ClusterRole
+		if err := yaml.UnmarshalStrict(doc, &role); err == nil && role.Kind == "ClusterRole" && role.Name == name {
+			role.ResourceVersion = ""
+			return &role
+		}
+	}
 }
 
 // wait calls done until it returns true, failing the test after a minute or if serve exits.

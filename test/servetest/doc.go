@@ -2,6 +2,9 @@
 // pod of the install runs it: built from this checkout, with the args of the install's
 // Deployment, under a token of the install's ServiceAccount (TokenRequest), against a real API
 // server (test/kubeenv). It waits for readiness and for log lines, stops the process, and
-// finds the calls the API server refused in its output. The kustomize install's tests
-// (manifests/) and the chart's (test/chart) share it.
+// finds the calls the API server refused in its output. It also calls serve's secure metrics
+// server as the install's callers do: over HTTPS verified with the metrics certificate's CA,
+// with the token of a ServiceAccount bound to one of the install's ClusterRoles. The
+// kustomize install's tests (manifests/), the chart's (test/chart) and the monitoring tests
+// (test/monitoring) share it.
 package servetest

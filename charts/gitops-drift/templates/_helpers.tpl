@@ -46,6 +46,21 @@ app.kubernetes.io/name: {{ include "gitops-drift.name" . }}
 {{- list (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s.svc.cluster.local" $svc .Release.Namespace) | toJson }}
 {{- end }}
 
+{{/* The metrics Service, and the names its certificate is for. */}}
+{{- define "gitops-drift.metricsService" -}}
+{{- printf "%s-metrics" (include "gitops-drift.fullname" .) }}
+{{- end }}
+
+{{- define "gitops-drift.metricsHosts" -}}
+{{- $svc := include "gitops-drift.metricsService" . -}}
+{{- list (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s.svc.cluster.local" $svc .Release.Namespace) | toJson }}
+{{- end }}
+
+{{/* The Secret of the metrics server's certificate (certificates.mode=cert-manager). */}}
+{{- define "gitops-drift.metricsSecret" -}}
+{{- printf "%s-metrics-tls" (include "gitops-drift.fullname" .) }}
+{{- end }}
+
 {{/* The Secret that holds the webhook's serving certificate, whoever issues it. */}}
 {{- define "gitops-drift.webhookSecret" -}}
 {{- printf "%s-webhook-tls" (include "gitops-drift.fullname" .) }}
