@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
@@ -75,7 +76,7 @@ func (a *Auditor) events(ru run, res *report.Resource, prev record, isNew bool) 
 	}
 	regarding := a.regarding(res)
 	for _, e := range out {
-		a.opts.Recorder.Eventf(regarding, nil, e.kind, e.reason, e.action, "%s", clipNote(e.note))
+		a.opts.Recorder.Eventf(regarding, nil, e.kind, e.reason, e.action, "%s", clip.End(e.note, maxNote))
 	}
 }
 
@@ -93,7 +94,7 @@ func (a *Auditor) announce(ru run, res *report.Resource) {
 		return
 	}
 	note := contestedNote(res, c, revisionText(ru.revision))
-	a.opts.Recorder.Eventf(a.regarding(res), nil, corev1.EventTypeWarning, ReasonRemediationContested, actionRemediate, "%s", clipNote(note))
+	a.opts.Recorder.Eventf(a.regarding(res), nil, corev1.EventTypeWarning, ReasonRemediationContested, actionRemediate, "%s", clip.End(note, maxNote))
 }
 
 // contestedNote is the message of a RemediationContested Event.
@@ -164,10 +165,6 @@ func fieldsNote(head string, fields []diff.Field) string {
 		b.WriteString(sep + item)
 	}
 	return b.String()
-}
-
-func clipNote(s string) string {
-	return clip(s, maxNote)
 }
 
 func revisionText(rev string) string {

@@ -3,8 +3,8 @@ package policyreport
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
@@ -38,12 +38,12 @@ func driftedMessage(res *report.Resource, owner func(diff.Field) string) string 
 		}
 		b.WriteString(item)
 	}
-	return clip(b.String()+tail, maxMessage)
+	return clip.End(b.String()+tail, maxMessage)
 }
 
 // missingMessage says that the cluster lacks the resource.
 func missingMessage(res *report.Resource) string {
-	return clip("missing: Git defines it"+failureTail(res), maxMessage)
+	return clip.End("missing: Git defines it"+failureTail(res), maxMessage)
 }
 
 // errorMessage says why the resource could not be checked; for a Secret, only where to look,
@@ -52,7 +52,7 @@ func errorMessage(res *report.Resource) string {
 	if isSecret(res) {
 		return "could not be checked; the gitops-drift log has the reason"
 	}
-	return clip("could not be checked: "+res.Error, maxMessage)
+	return clip.End("could not be checked: "+res.Error, maxMessage)
 }
 
 // failureTail is what follows the message of drift whose remediation failed: why, except for
@@ -78,16 +78,4 @@ func ownerOf(f diff.Field) string {
 
 func isSecret(res *report.Resource) bool {
 	return diff.IsSecret(res.APIVersion, res.Kind)
-}
-
-// clip shortens s to at most n bytes, ending in "...", without cutting a character.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
 }
