@@ -144,30 +144,3 @@ func TestDenyMessageListsAtMostMaxDenyFields(t *testing.T) {
 		t.Errorf("message lists more than %d fields:\n%s", maxDenyFields, msg)
 	}
 }
-
-func TestCut(t *testing.T) {
-	tests := []struct {
-		name string
-		cut  func(string, int) string
-		in   string
-		n    int
-		want string
-	}{
-		{name: "head", cut: cutHead, in: "abcdefghij", n: 7, want: "...ghij"},
-		{name: "middle", cut: cutMiddle, in: "abcdefghij", n: 7, want: "ab...ij"},
-		{name: "middle odd", cut: cutMiddle, in: "abcdefghij", n: 8, want: "abc...ij"},
-		{name: "head multibyte", cut: cutHead, in: "ééééé", n: 8, want: "...éé"},
-		{name: "middle multibyte", cut: cutMiddle, in: "ééééé", n: 8, want: "é...é"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := tt.cut(tt.in, tt.n)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("cut(%q, %d) mismatch (-want +got):\n%s", tt.in, tt.n, diff)
-			}
-			if len(got) > tt.n || !utf8.ValidString(got) {
-				t.Errorf("cut(%q, %d) = %q: too long or not UTF-8", tt.in, tt.n, got)
-			}
-		})
-	}
-}
