@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 )
 
 const (
@@ -142,14 +143,5 @@ func formatValue(v any) string {
 			s = strings.TrimSuffix(b.String(), "\n")
 		}
 	}
-	return truncate(s, maxValueLen)
-}
-
-// truncate cuts s to n characters (runes), marking the cut with "…".
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	runes := []rune(s)
-	return string(runes[:n]) + "…"
+	return clip.Chars(s, maxValueLen)
 }
