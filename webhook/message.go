@@ -1,18 +1,15 @@
 package webhook
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	admissionv1 "k8s.io/api/admission/v1"
 
 	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
 
 // Limits of what the webhook tells the client.
@@ -135,31 +132,14 @@ func shortPath(p string) string {
 	return p
 }
 
-// formatValue renders a value of an object for a message: strings as they are (quoted if
-// empty or not printable), anything else as compact JSON.
+// formatValue renders a value of an object for a message as the reports do
+// (report.FormatValue: strings quoted when not printable, which a warning's header refuses),
+// but for an empty string, quoted: "Git has , change sets x" would read as a slip.
 func formatValue(v any) string {
-	if s, ok := v.(string); ok {
-		if s != "" && printable(s) {
-			return s
-		}
-		return strconv.QuoteToASCII(s)
+	if v == "" {
+		return `""`
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
-// printable reports whether s is valid UTF-8 without control characters, fit for a warning
-// header.
-func printable(s string) bool {
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
-			return false
-		}
-	}
-	return true
+	return report.FormatValue(v)
 }
 
 // piece is a part of a message line. A piece with a cut func (clip.Middle, clip.Head) may be

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
 
 func TestFieldLine(t *testing.T) {
@@ -62,6 +63,16 @@ func TestFieldLine(t *testing.T) {
 			want:  `data.script: Git has "a\nb", change sets ""`,
 		},
 		{
+			name:  "JSON values keep <, > and &",
+			field: diff.Field{Path: "spec.template.spec.containers[name=app].args", Desired: []any{"--x=a&b"}, Live: []any{"--x=<b>"}},
+			want:  `containers[name=app].args: Git has ["--x=a&b"], change sets ["--x=<b>"]`,
+		},
+		{
+			name:  "quoted values keep printable characters",
+			field: diff.Field{Path: "data.greeting", Desired: "café\n", Live: "café"},
+			want:  `data.greeting: Git has "café\n", change sets café`,
+		},
+		{
 			name:   "secret: path only",
 			field:  diff.Field{Path: "data.password", Desired: diff.Redact([]byte("key"), []byte("a")), Live: diff.Redact([]byte("key"), []byte("b"))},
 			secret: true,
@@ -99,7 +110,7 @@ func TestWarningsBudget(t *testing.T) {
 		if len(w) > maxWarning {
 			t.Errorf("warning of %d bytes: %s", len(w), w)
 		}
-		if !utf8.ValidString(w) || !printable(w) {
+		if !utf8.ValidString(w) || !report.Printable(w) {
 			t.Errorf("warning not printable UTF-8: %q", w)
 		}
 		if !strings.HasPrefix(w, prefix) {
