@@ -2,7 +2,6 @@ package auditor
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -146,25 +145,7 @@ func failedNote(res *report.Resource, rev string) string {
 // fieldsNote is head, then the fields' paths, each with who changed it when known (the
 // manager, and the person behind it), while they fit in an Event.
 func fieldsNote(head string, fields []diff.Field) string {
-	var b strings.Builder
-	b.WriteString(head)
-	for i, f := range fields {
-		sep := ", "
-		if i == 0 {
-			sep = ": "
-		}
-		more := fmt.Sprintf(" and %d more", len(fields)-i)
-		item := f.Path
-		if f.Owner != nil {
-			item += " (by " + f.Owner.Who() + ")"
-		}
-		if b.Len()+len(sep)+len(item)+len(more) > maxNote {
-			b.WriteString(more)
-			break
-		}
-		b.WriteString(sep + item)
-	}
-	return b.String()
+	return report.FieldList(head, fields, report.Who, "", maxNote)
 }
 
 func revisionText(rev string) string {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -123,19 +122,7 @@ func Note(rec Record, revision string) string {
 		b.WriteString(" /" + rec.Subresource)
 	}
 	b.WriteString(")")
-	for i, p := range rec.Paths {
-		sep := ", "
-		if i == 0 {
-			sep = ": "
-		}
-		more := " and " + strconv.Itoa(len(rec.Paths)-i) + " more"
-		if b.Len()+len(sep)+len(p)+len(more) > maxNote {
-			b.WriteString(more)
-			break
-		}
-		b.WriteString(sep + p)
-	}
-	return clip.End(b.String(), maxNote)
+	return clip.List(b.String(), rec.Paths, "", maxNote)
 }
 
 // fitPaths returns the paths that fit in maxPaths bytes, and whether some were left out.

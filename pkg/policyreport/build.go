@@ -154,7 +154,7 @@ func resultOf(res *report.Resource, revision string) (Result, bool) {
 	case res.Action == report.ActionRemediated || res.Action == report.ActionCreated:
 		return Result{}, false
 	case res.Status == report.StatusDrifted:
-		rule, outcome, message = RuleDrifted, ResultFail, driftedMessage(res, ownerOf)
+		rule, outcome, message = RuleDrifted, ResultFail, driftedMessage(res, report.Who)
 	case res.Status == report.StatusMissing:
 		rule, outcome, message = RuleMissing, ResultFail, missingMessage(res)
 	case res.Status == report.StatusError:

@@ -189,7 +189,7 @@ func TestMessageNamesPeople(t *testing.T) {
 	}}
 	want := "3 field(s) drift from Git: spec.template.spec.containers[name=web].image (by kubectl-set, alice@example.com), " +
 		"metadata.labels.tier (by kubectl-label), spec.paused"
-	if diff := cmp.Diff(want, driftedMessage(&res, ownerOf)); diff != "" {
+	if diff := cmp.Diff(want, driftedMessage(&res, report.Who)); diff != "" {
 		t.Errorf("message (-want +got):\n%s", diff)
 	}
 }

@@ -2,7 +2,6 @@ package policyreport
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
@@ -19,26 +18,8 @@ const noRevision = "not a Git repository"
 // it, while they fit in maxMessage: "2 field(s) drift from Git: spec.replicas (by kubectl,
 // alice@example.com), data.color". Paths only: values (Secret data above all) never appear.
 func driftedMessage(res *report.Resource, owner func(diff.Field) string) string {
-	tail := failureTail(res)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d field(s) drift from Git", len(res.Fields))
-	for i, f := range res.Fields {
-		sep := ", "
-		if i == 0 {
-			sep = ": "
-		}
-		item := sep + f.Path
-		if by := owner(f); by != "" {
-			item += " (by " + by + ")"
-		}
-		more := fmt.Sprintf(" and %d more", len(res.Fields)-i)
-		if b.Len()+len(item)+len(more)+len(tail) > maxMessage {
-			b.WriteString(more)
-			break
-		}
-		b.WriteString(item)
-	}
-	return clip.End(b.String()+tail, maxMessage)
+	head := fmt.Sprintf("%d field(s) drift from Git", len(res.Fields))
+	return report.FieldList(head, res.Fields, owner, failureTail(res), maxMessage)
 }
 
 // missingMessage says that the cluster lacks the resource.
@@ -65,15 +46,6 @@ func failureTail(res *report.Resource) string {
 		return "; remediation failed"
 	}
 	return "; remediation failed: " + res.Error
-}
-
-// ownerOf returns the manager that owns f's live value, with the person behind it when the
-// owner names them ("kubectl-set, alice@example.com"); "" when unknown.
-func ownerOf(f diff.Field) string {
-	if f.Owner == nil {
-		return ""
-	}
-	return f.Owner.Who()
 }
 
 func isSecret(res *report.Resource) bool {
