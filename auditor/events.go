@@ -48,7 +48,7 @@ func (a *Auditor) events(ru run, res *report.Resource, prev record, isNew bool) 
 	if a.opts.Recorder == nil || res.Status == report.StatusInSync || res.Status == report.StatusError {
 		return
 	}
-	rev := revisionText(ru.revision)
+	rev := report.RevisionText(ru.revision)
 	type event struct{ kind, reason, action, note string }
 	var out []event
 	if isNew {
@@ -92,7 +92,7 @@ func (a *Auditor) announce(ru run, res *report.Resource) {
 	if a.opts.Recorder == nil {
 		return
 	}
-	note := contestedNote(res, c, revisionText(ru.revision))
+	note := contestedNote(res, c, report.RevisionText(ru.revision))
 	a.opts.Recorder.Eventf(a.regarding(res), nil, corev1.EventTypeWarning, ReasonRemediationContested, actionRemediate, "%s", clip.End(note, maxNote))
 }
 
@@ -146,11 +146,4 @@ func failedNote(res *report.Resource, rev string) string {
 // manager, and the person behind it), while they fit in an Event.
 func fieldsNote(head string, fields []diff.Field) string {
 	return report.FieldList(head, fields, report.Who, "", maxNote)
-}
-
-func revisionText(rev string) string {
-	if rev == "" {
-		return "not a Git repository"
-	}
-	return "revision " + rev
 }

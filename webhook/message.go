@@ -33,7 +33,7 @@ const (
 func warnings(c *change, revision string) []string {
 	key := piece{text: clip.Middle(c.key.String(), maxKeyText), cut: clip.Middle}
 	if c.op == admissionv1.Delete {
-		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+revisionText(revision)+")"))}
+		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+report.RevisionText(revision)+")"))}
 	}
 	// When a line is too long, the namespace goes first: the user knows where they work.
 	short := piece{text: clip.Middle(c.key.Kind+" "+c.key.Name, maxKeyText), cut: clip.Middle}
@@ -62,11 +62,11 @@ func warnings(c *change, revision string) []string {
 func denyMessage(c *change, revision string) string {
 	var b strings.Builder
 	if c.op == admissionv1.Delete {
-		fmt.Fprintf(&b, "%sGit (%s) still defines %s; deleting it would make the cluster drift from Git.\n", prefix, revisionText(revision), c.key)
+		fmt.Fprintf(&b, "%sGit (%s) still defines %s; deleting it would make the cluster drift from Git.\n", prefix, report.RevisionText(revision), c.key)
 		b.WriteString("To proceed, remove it from Git first, or delete it as an exempt user or group.")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s%s would drift from Git (%s):\n", prefix, c.key, revisionText(revision))
+	fmt.Fprintf(&b, "%s%s would drift from Git (%s):\n", prefix, c.key, report.RevisionText(revision))
 	for i, f := range c.fields {
 		if i == maxDenyFields {
 			fmt.Fprintf(&b, "  - %d more field(s)\n", len(c.fields)-i)
@@ -82,14 +82,7 @@ func denyMessage(c *change, revision string) string {
 // staleWarning is the first warning of a change that would have been denied but for a stale
 // desired state: a stale copy of Git must never block a change already in Git.
 func staleWarning(reason, revision string) string {
-	return clip.Middle(prefix+"not denied: "+reason+"; judged against "+revisionText(revision), maxWarning)
-}
-
-func revisionText(revision string) string {
-	if revision == "" {
-		return "not a Git checkout"
-	}
-	return "revision " + revision
+	return clip.Middle(prefix+"not denied: "+reason+"; judged against "+report.RevisionText(revision), maxWarning)
 }
 
 // fieldPieces are the pieces of the line of one drifted field: "path: Git has X, change sets

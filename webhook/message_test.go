@@ -146,7 +146,7 @@ func TestDenyMessageListsAtMostMaxDenyFields(t *testing.T) {
 		fields = append(fields, diff.Field{Path: fmt.Sprintf("data.k%d", i), Desired: "a", Live: "b"})
 	}
 	msg := denyMessage(&change{op: admissionv1.Update, key: manifest.Key{Kind: "ConfigMap", Namespace: "x", Name: "y"}, fields: fields}, "")
-	for _, want := range []string{"ConfigMap x/y would drift from Git (not a Git checkout)", "data.k19: Git has a", "10 more field(s)", "exempt"} {
+	for _, want := range []string{"ConfigMap x/y would drift from Git (not a git repository)", "data.k19: Git has a", "10 more field(s)", "exempt"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}

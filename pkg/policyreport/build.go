@@ -162,7 +162,7 @@ func resultOf(res *report.Resource, revision string) (Result, bool) {
 	default:
 		return Result{}, false
 	}
-	props := map[string]string{PropertyRevision: cmp.Or(revision, noRevision)}
+	props := map[string]string{PropertyRevision: cmp.Or(revision, report.NoRevision)}
 	if res.Action != report.ActionNone {
 		props[PropertyAction] = string(res.Action)
 	}

@@ -11,9 +11,6 @@ import (
 // maxMessage bounds a result's message, in bytes.
 const maxMessage = 1000
 
-// noRevision stands for the revision of manifests that are not in a Git repository.
-const noRevision = "not a Git repository"
-
 // driftedMessage names the drifted paths, each with who owns its live value when owner knows
 // it, while they fit in maxMessage: "2 field(s) drift from Git: spec.replicas (by kubectl,
 // alice@example.com), data.color". Paths only: values (Secret data above all) never appear.

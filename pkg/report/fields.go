@@ -22,6 +22,19 @@ func FieldList(head string, fields []diff.Field, who func(diff.Field) string, ta
 	return clip.List(head, items, tail, n)
 }
 
+// NoRevision stands for the Git revision of manifests that are not in a Git repository, or
+// in one without a commit yet, wherever a revision is shown; git says it so.
+const NoRevision = "not a git repository"
+
+// RevisionText names the Git revision rev in a message: "revision 3f2a1b4c5d6e", or
+// NoRevision when rev is empty.
+func RevisionText(rev string) string {
+	if rev == "" {
+		return NoRevision
+	}
+	return "revision " + rev
+}
+
 // Who returns who changed f's live value as FieldList names them: its owner's manager, with
 // the person behind it when known ("kubectl-set, alice@example.com"); "" when f has no owner.
 func Who(f diff.Field) string {

@@ -56,3 +56,16 @@ func TestFieldList(t *testing.T) {
 		})
 	}
 }
+
+// TestRevisionText checks the one wording of a missing revision, which the text report shows
+// in parentheses.
+func TestRevisionText(t *testing.T) {
+	for rev, want := range map[string]string{"3f2a1b4c5d6e": "revision 3f2a1b4c5d6e", "": "not a git repository"} {
+		if got := RevisionText(rev); got != want {
+			t.Errorf("RevisionText(%q) = %q, want %q", rev, got, want)
+		}
+	}
+	if got := revision(""); got != "("+NoRevision+")" {
+		t.Errorf("revision(\"\") = %q, want NoRevision in parentheses", got)
+	}
+}

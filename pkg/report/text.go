@@ -12,8 +12,6 @@ import (
 const (
 	// rule separates the header and the footer of the text report from its body.
 	rule = "============================================================"
-	// noRevision stands for the revision when the manifests are not in a Git repository.
-	noRevision = "(not a git repository)"
 	// maxValueLen is the number of characters of a value printed before it is cut with "…".
 	maxValueLen = 200
 )
@@ -109,10 +107,10 @@ func revisionOf(r Report) string {
 	return revision(r.Revision) + " (stale since " + r.StaleSince.UTC().Format(time.RFC3339) + ")"
 }
 
-// revision returns rev, or a placeholder when it is empty.
+// revision returns rev, or "(not a git repository)" when it is empty.
 func revision(rev string) string {
 	if rev == "" {
-		return noRevision
+		return "(" + NoRevision + ")"
 	}
 	return rev
 }
