@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/test/golden"
 )
 
 func TestTextGolden(t *testing.T) {
@@ -27,7 +29,7 @@ func TestTextGolden(t *testing.T) {
 			if err := Text(&b, tt.report); err != nil {
 				t.Fatalf("Text() error = %v", err)
 			}
-			checkGolden(t, tt.golden, b.Bytes())
+			golden.Check(t, tt.golden, b.Bytes())
 		})
 	}
 }
