@@ -32,6 +32,11 @@ func TestCut(t *testing.T) {
 		{name: "end below the ellipsis", cut: End, in: "abcdefghij", n: 2, want: ".."},
 		{name: "head below the ellipsis", cut: Head, in: "abcdefghij", n: 1, want: "."},
 		{name: "middle to nothing", cut: Middle, in: "abcdefghij", n: 0, want: ""},
+		// Bytes that are not UTF-8 are never read past either end of s.
+		{name: "end, not UTF-8", cut: End, in: "\x80\x80\x80\x80\x80", n: 4, want: "..."},
+		{name: "head, not UTF-8", cut: Head, in: "abc\x80\x80\x80", n: 5, want: "..."},
+		{name: "middle, not UTF-8 at the start", cut: Middle, in: "\x80\x80\x80\x80\x80\x80", n: 5, want: "..."},
+		{name: "middle, not UTF-8 at the end", cut: Middle, in: "ab\x80\x80\x80\x80", n: 5, want: "a..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,7 +44,7 @@ func TestCut(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("cut(%q, %d) mismatch (-want +got):\n%s", tt.in, tt.n, diff)
 			}
-			if len(got) > tt.n || !utf8.ValidString(got) {
+			if len(got) > tt.n || utf8.ValidString(tt.in) && !utf8.ValidString(got) {
 				t.Errorf("cut(%q, %d) = %q: too long or not UTF-8", tt.in, tt.n, got)
 			}
 		})
@@ -87,6 +92,7 @@ func TestList(t *testing.T) {
 		{name: "tail", head: "1 field", items: []string{"a"}, tail: "; failed", n: 100, want: "1 field: a; failed"},
 		// "2 fields: a" is 11 bytes; with " and 1 more" (11) the next item would need 25.
 		{name: "room kept for the count", head: "2 fields", items: []string{"a", "b"}, n: 24, want: "2 fields: a and 1 more"},
+		{name: "an item that fits to the byte", head: "2 fields", items: []string{"a", "b"}, n: 25, want: "2 fields: a, b"},
 		{name: "room kept for the tail", head: "2 fields", items: []string{"a", "b"}, tail: "!", n: 25, want: "2 fields: a and 1 more!"},
 		{name: "even the last item keeps room for a count", head: "1 field", items: []string{"abc"}, n: 15, want: "1 field and 1 more"[:12] + "..."},
 		{name: "head too long", head: strings.Repeat("h", 20), items: []string{"a"}, n: 10, want: "hhhhhhh..."},
