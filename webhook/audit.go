@@ -23,9 +23,9 @@ func (h *Handler) audit(req *admissionv1.AdmissionRequest, c *change, d Decision
 	for i, f := range c.fields {
 		fields[i].Path = f.Path
 		if !c.secret {
-			fields[i].Desired = clip.Middle(formatValue(f.Desired), maxLogValue)
+			fields[i].Desired = clip.Middle(messageValue(f.Desired), maxLogValue)
 			if f.Live != nil {
-				fields[i].Live = clip.Middle(formatValue(f.Live), maxLogValue)
+				fields[i].Live = clip.Middle(messageValue(f.Live), maxLogValue)
 			}
 		}
 	}

@@ -95,16 +95,16 @@ func fieldPieces(f diff.Field, secret bool) []piece {
 		return []piece{path, fixed(": differs from Git")}
 	}
 	if f.Added {
-		return []piece{path, fixed(": not in Git, change sets "), {text: formatValue(f.Live), cut: clip.Middle}}
+		return []piece{path, fixed(": not in Git, change sets "), {text: messageValue(f.Live), cut: clip.Middle}}
 	}
-	desired := piece{text: formatValue(f.Desired), cut: clip.Middle}
+	desired := piece{text: messageValue(f.Desired), cut: clip.Middle}
 	if f.Default {
-		return []piece{path, fixed(": API default "), desired, fixed(", change sets "), {text: formatValue(f.Live), cut: clip.Middle}}
+		return []piece{path, fixed(": API default "), desired, fixed(", change sets "), {text: messageValue(f.Live), cut: clip.Middle}}
 	}
 	if f.Live == nil {
 		return []piece{path, fixed(": Git has "), desired, fixed(", change removes it")}
 	}
-	live := piece{text: formatValue(f.Live), cut: clip.Middle}
+	live := piece{text: messageValue(f.Live), cut: clip.Middle}
 	return []piece{path, fixed(": Git has "), desired, fixed(", change sets "), live}
 }
 
@@ -125,10 +125,10 @@ func shortPath(p string) string {
 	return p
 }
 
-// formatValue renders a value of an object for a message as the reports do
+// messageValue renders a value of an object for a message as the reports do
 // (report.FormatValue: strings quoted when not printable, which a warning's header refuses),
 // but for an empty string, quoted: "Git has , change sets x" would read as a slip.
-func formatValue(v any) string {
+func messageValue(v any) string {
 	if v == "" {
 		return `""`
 	}
