@@ -5,8 +5,6 @@ import (
 	"net"
 	"os"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -58,7 +56,7 @@ func TestPanicThroughAPIServer(t *testing.T) {
 	url := serveTLS(t, h)
 	registerWebhook(t, e, ns, url)
 
-	var warnings warningsSeen
+	var warnings kubeenv.Warnings
 	cfg := rest.CopyConfig(e.Config)
 	cfg.WarningHandler = &warnings
 	cs, err := kubernetes.NewForConfig(cfg)
@@ -70,9 +68,9 @@ func TestPanicThroughAPIServer(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	for !warnings.has(internalErrorWarning) {
+	for !warnings.Contains(internalErrorWarning) {
 		if time.Now().After(deadline) {
-			t.Fatalf("no warning %q from the API server; warnings %q", internalErrorWarning, warnings.all())
+			t.Fatalf("no warning %q from the API server; warnings %q", internalErrorWarning, warnings.All())
 		}
 		_, err := cs.CoreV1().ConfigMaps(ns).Create(t.Context(), cm, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 		if err != nil {
@@ -162,31 +160,4 @@ func registerWebhook(t *testing.T, e *kubeenv.Env, ns string, w webhookURL) {
 	t.Cleanup(func() {
 		_ = cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(context.Background(), cfg.Name, metav1.DeleteOptions{})
 	})
-}
-
-// warningsSeen collects the API server's warnings.
-type warningsSeen struct {
-	mu   sync.Mutex
-	seen []string
-}
-
-func (w *warningsSeen) HandleWarningHeader(_ int, _ string, text string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.seen = append(w.seen, text)
-}
-
-func (w *warningsSeen) all() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]string(nil), w.seen...)
-}
-
-func (w *warningsSeen) has(s string) bool {
-	for _, x := range w.all() {
-		if strings.Contains(x, s) {
-			return true
-		}
-	}
-	return false
 }

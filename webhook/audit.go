@@ -2,6 +2,8 @@ package webhook
 
 import (
 	admissionv1 "k8s.io/api/admission/v1"
+
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 )
 
 // maxLogValue bounds a value in the audit log.
@@ -21,9 +23,9 @@ func (h *Handler) audit(req *admissionv1.AdmissionRequest, c *change, d Decision
 	for i, f := range c.fields {
 		fields[i].Path = f.Path
 		if !c.secret {
-			fields[i].Desired = clip(formatValue(f.Desired), maxLogValue, cutMiddle)
+			fields[i].Desired = clip.Middle(messageValue(f.Desired), maxLogValue)
 			if f.Live != nil {
-				fields[i].Live = clip(formatValue(f.Live), maxLogValue, cutMiddle)
+				fields[i].Live = clip.Middle(messageValue(f.Live), maxLogValue)
 			}
 		}
 	}

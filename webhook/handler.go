@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
@@ -227,7 +228,7 @@ func (h *Handler) exempt(u *authnv1.UserInfo) bool {
 // reports any drift the change causes).
 func (h *Handler) errored(ctx context.Context, req *admissionv1.AdmissionRequest, err error) verdict {
 	requestLog(ctx, req).Error(err, "cannot judge admission request")
-	return allowed(DecisionError, clip(prefix+"could not judge this change: "+err.Error(), maxWarning, cutMiddle))
+	return allowed(DecisionError, clip.Middle(prefix+"could not judge this change: "+err.Error(), maxWarning))
 }
 
 // internalErrorWarning is the warning of a request whose judging panicked: no detail, which

@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/test/capture"
@@ -147,7 +148,7 @@ func TestServeHTTP(t *testing.T) {
 		{
 			name: "another review version", body: []byte(`{"apiVersion":"admission.k8s.io/v2","kind":"AdmissionReview","request":{"uid":"u-2"}}`),
 			wantStatus: http.StatusOK, wantVersion: reviewV1, wantCount: DecisionError,
-			want: &admissionv1.AdmissionResponse{UID: "u-2", Allowed: true, Warnings: []string{clip(`gitops-drift: could not judge this change: decode admission review: not an AdmissionReview of admission.k8s.io/v1 or v1beta1: apiVersion "admission.k8s.io/v2", kind "AdmissionReview"`, maxWarning, cutMiddle)}},
+			want: &admissionv1.AdmissionResponse{UID: "u-2", Allowed: true, Warnings: []string{clip.Middle(`gitops-drift: could not judge this change: decode admission review: not an AdmissionReview of admission.k8s.io/v1 or v1beta1: apiVersion "admission.k8s.io/v2", kind "AdmissionReview"`, maxWarning)}},
 		},
 		{name: "no uid", body: []byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{}}`), wantStatus: http.StatusBadRequest, wantCount: DecisionError},
 		{name: "not JSON", body: []byte(`{"apiVersion":`), wantStatus: http.StatusBadRequest, wantCount: DecisionError},

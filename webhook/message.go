@@ -1,17 +1,15 @@
 package webhook
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	admissionv1 "k8s.io/api/admission/v1"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
 
 // Limits of what the webhook tells the client.
@@ -27,20 +25,18 @@ const (
 	maxKeyText = 56
 	// maxDenyFields is the number of fields a denial lists before summarising the rest.
 	maxDenyFields = 20
-	// ellipsis marks shortened text.
-	ellipsis = "..."
 )
 
 // warnings returns the admission warnings for c: one per drifted field, or one for a
 // deletion, each at most maxWarning bytes, all together under warningBudget; fields past the
 // budget are counted in a last line.
 func warnings(c *change, revision string) []string {
-	key := piece{text: clip(c.key.String(), maxKeyText, cutMiddle), cut: cutMiddle}
+	key := piece{text: clip.Middle(c.key.String(), maxKeyText), cut: clip.Middle}
 	if c.op == admissionv1.Delete {
-		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+revisionText(revision)+")"))}
+		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+report.RevisionText(revision)+")"))}
 	}
 	// When a line is too long, the namespace goes first: the user knows where they work.
-	short := piece{text: clip(c.key.Kind+" "+c.key.Name, maxKeyText, cutMiddle), cut: cutMiddle}
+	short := piece{text: clip.Middle(c.key.Kind+" "+c.key.Name, maxKeyText), cut: clip.Middle}
 	head := prefix + key.text
 	out := make([]string, 0, len(c.fields))
 	total := 0
@@ -52,7 +48,7 @@ func warnings(c *change, revision string) []string {
 		w := fitLine(maxWarning, line...)
 		if total+len(w)+maxWarning > warningBudget && i < len(c.fields)-1 {
 			more := len(c.fields) - i
-			out = append(out, clip(fmt.Sprintf("%s: %d more drifted fields not shown", head, more), maxWarning, cutMiddle))
+			out = append(out, clip.Middle(fmt.Sprintf("%s: %d more drifted fields not shown", head, more), maxWarning))
 			break
 		}
 		out = append(out, w)
@@ -66,11 +62,11 @@ func warnings(c *change, revision string) []string {
 func denyMessage(c *change, revision string) string {
 	var b strings.Builder
 	if c.op == admissionv1.Delete {
-		fmt.Fprintf(&b, "%sGit (%s) still defines %s; deleting it would make the cluster drift from Git.\n", prefix, revisionText(revision), c.key)
+		fmt.Fprintf(&b, "%sGit (%s) still defines %s; deleting it would make the cluster drift from Git.\n", prefix, report.RevisionText(revision), c.key)
 		b.WriteString("To proceed, remove it from Git first, or delete it as an exempt user or group.")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s%s would drift from Git (%s):\n", prefix, c.key, revisionText(revision))
+	fmt.Fprintf(&b, "%s%s would drift from Git (%s):\n", prefix, c.key, report.RevisionText(revision))
 	for i, f := range c.fields {
 		if i == maxDenyFields {
 			fmt.Fprintf(&b, "  - %d more field(s)\n", len(c.fields)-i)
@@ -86,14 +82,7 @@ func denyMessage(c *change, revision string) string {
 // staleWarning is the first warning of a change that would have been denied but for a stale
 // desired state: a stale copy of Git must never block a change already in Git.
 func staleWarning(reason, revision string) string {
-	return clip(prefix+"not denied: "+reason+"; judged against "+revisionText(revision), maxWarning, cutMiddle)
-}
-
-func revisionText(revision string) string {
-	if revision == "" {
-		return "not a Git checkout"
-	}
-	return "revision " + revision
+	return clip.Middle(prefix+"not denied: "+reason+"; judged against "+report.RevisionText(revision), maxWarning)
 }
 
 // fieldPieces are the pieces of the line of one drifted field: "path: Git has X, change sets
@@ -101,21 +90,21 @@ func revisionText(revision string) string {
 // sets Y" for a hand-edited default, or "path: differs from Git" for a Secret, whose values are
 // never shown.
 func fieldPieces(f diff.Field, secret bool) []piece {
-	path := piece{text: shortPath(f.Path), cut: cutHead}
+	path := piece{text: shortPath(f.Path), cut: clip.Head}
 	if secret {
 		return []piece{path, fixed(": differs from Git")}
 	}
 	if f.Added {
-		return []piece{path, fixed(": not in Git, change sets "), {text: formatValue(f.Live), cut: cutMiddle}}
+		return []piece{path, fixed(": not in Git, change sets "), {text: messageValue(f.Live), cut: clip.Middle}}
 	}
-	desired := piece{text: formatValue(f.Desired), cut: cutMiddle}
+	desired := piece{text: messageValue(f.Desired), cut: clip.Middle}
 	if f.Default {
-		return []piece{path, fixed(": API default "), desired, fixed(", change sets "), {text: formatValue(f.Live), cut: cutMiddle}}
+		return []piece{path, fixed(": API default "), desired, fixed(", change sets "), {text: messageValue(f.Live), cut: clip.Middle}}
 	}
 	if f.Live == nil {
 		return []piece{path, fixed(": Git has "), desired, fixed(", change removes it")}
 	}
-	live := piece{text: formatValue(f.Live), cut: cutMiddle}
+	live := piece{text: messageValue(f.Live), cut: clip.Middle}
 	return []piece{path, fixed(": Git has "), desired, fixed(", change sets "), live}
 }
 
@@ -136,35 +125,18 @@ func shortPath(p string) string {
 	return p
 }
 
-// formatValue renders a value of an object for a message: strings as they are (quoted if
-// empty or not printable), anything else as compact JSON.
-func formatValue(v any) string {
-	if s, ok := v.(string); ok {
-		if s != "" && printable(s) {
-			return s
-		}
-		return strconv.QuoteToASCII(s)
+// messageValue renders a value of an object for a message as the reports do
+// (report.FormatValue: strings quoted when not printable, which a warning's header refuses),
+// but for an empty string, quoted: "Git has , change sets x" would read as a slip.
+func messageValue(v any) string {
+	if v == "" {
+		return `""`
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
+	return report.FormatValue(v)
 }
 
-// printable reports whether s is valid UTF-8 without control characters, fit for a warning
-// header.
-func printable(s string) bool {
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
-			return false
-		}
-	}
-	return true
-}
-
-// piece is a part of a message line. A piece with a cut func may be shortened by it; one
-// without is kept whole.
+// piece is a part of a message line. A piece with a cut func (clip.Middle, clip.Head) may be
+// shortened by it; one without is kept whole.
 type piece struct {
 	text string
 	cut  func(s string, n int) string
@@ -183,8 +155,8 @@ const (
 
 // fitLine joins the pieces in at most budget bytes. It shortens the shortenable pieces that
 // are longer than protect, evenly, longest first; only if the protected parts alone do not fit
-// does it shorten all of them evenly, down to minPiece. The result is clipped if it still does
-// not fit.
+// does it shorten all of them evenly, down to minPiece. The result is cut in the middle if it
+// still does not fit.
 func fitLine(budget int, pieces ...piece) string {
 	room, total := budget, 0
 	var lens, kept, excess []int
@@ -217,10 +189,10 @@ func fitLine(budget int, pieces ...piece) string {
 			b.WriteString(p.text)
 			continue
 		}
-		b.WriteString(clip(p.text, limits[i], p.cut))
+		b.WriteString(p.cut(p.text, limits[i]))
 		i++
 	}
-	return clip(b.String(), budget, cutMiddle)
+	return clip.Middle(b.String(), budget)
 }
 
 // capFor returns the largest length limit such that the lengths lens, each cut to limit, sum
@@ -256,38 +228,4 @@ func sum(xs []int) int {
 		n += x
 	}
 	return n
-}
-
-// clip shortens s to at most n bytes with cut.
-func clip(s string, n int, cut func(string, int) string) string {
-	if len(s) <= n {
-		return s
-	}
-	return cut(s, n)
-}
-
-// cutHead shortens s to at most n bytes by dropping its start: for paths, whose end is the
-// most specific part.
-func cutHead(s string, n int) string {
-	keep := max(n-len(ellipsis), 0)
-	i := len(s) - keep
-	for i < len(s) && !utf8.RuneStart(s[i]) {
-		i++
-	}
-	return ellipsis + s[i:]
-}
-
-// cutMiddle shortens s to at most n bytes by dropping its middle: for values, whose start and
-// end (an image's registry and tag) both matter.
-func cutMiddle(s string, n int) string {
-	keep := max(n-len(ellipsis), 0)
-	front := (keep + 1) / 2
-	for front > 0 && !utf8.RuneStart(s[front]) {
-		front--
-	}
-	back := len(s) - (keep - front)
-	for back < len(s) && !utf8.RuneStart(s[back]) {
-		back++
-	}
-	return s[:front] + ellipsis + s[back:]
 }

@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 )
 
 const (
@@ -122,19 +122,7 @@ func Note(rec Record, revision string) string {
 		b.WriteString(" /" + rec.Subresource)
 	}
 	b.WriteString(")")
-	for i, p := range rec.Paths {
-		sep := ", "
-		if i == 0 {
-			sep = ": "
-		}
-		more := " and " + strconv.Itoa(len(rec.Paths)-i) + " more"
-		if b.Len()+len(sep)+len(p)+len(more) > maxNote {
-			b.WriteString(more)
-			break
-		}
-		b.WriteString(sep + p)
-	}
-	return clip(b.String(), maxNote)
+	return clip.List(b.String(), rec.Paths, "", maxNote)
 }
 
 // fitPaths returns the paths that fit in maxPaths bytes, and whether some were left out.
@@ -156,16 +144,4 @@ func eventName(name string, t time.Time) string {
 		name = strings.TrimRight(name[:maxName-len(suffix)], ".-")
 	}
 	return name + suffix
-}
-
-// clip shortens s to at most n bytes, ending in "...", without cutting a character.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
 }

@@ -130,24 +130,6 @@ func (r *Reader) Fetch(ctx context.Context, desired []*unstructured.Unstructured
 	return out
 }
 
-// batches groups desired by kind and namespace, in the order of their first objects.
-func batches(desired []*unstructured.Unstructured) []*batch {
-	var order []*batch
-	byID := map[string]*batch{}
-	for i, obj := range desired {
-		gvk := obj.GroupVersionKind()
-		id := gvk.String() + "/" + obj.GetNamespace()
-		b, ok := byID[id]
-		if !ok {
-			b = &batch{gvk: gvk, namespace: obj.GetNamespace()}
-			byID[id] = b
-			order = append(order, b)
-		}
-		b.index = append(b.index, i)
-	}
-	return order
-}
-
 // request returns the read of b: a GET for a lone object, a LIST otherwise.
 func (b *batch) request(desired []*unstructured.Unstructured) request {
 	req := request{gvk: b.gvk, namespace: b.namespace}

@@ -120,8 +120,8 @@ func TestMaxResults(t *testing.T) {
 		t.Errorf("report with %d results, summary %+v, annotations %v, configuration %+v; want 3 results, 5 fail, 2 omitted, maxResults 3",
 			len(got.Results), got.Summary, got.Metadata.Annotations, got.Configuration)
 	}
-	if rev := got.Results[0].Properties[PropertyRevision]; rev != noRevision {
-		t.Errorf("revision property %q, want %q", rev, noRevision)
+	if rev := got.Results[0].Properties[PropertyRevision]; rev != report.NoRevision {
+		t.Errorf("revision property %q, want %q", rev, report.NoRevision)
 	}
 }
 
@@ -189,7 +189,7 @@ func TestMessageNamesPeople(t *testing.T) {
 	}}
 	want := "3 field(s) drift from Git: spec.template.spec.containers[name=web].image (by kubectl-set, alice@example.com), " +
 		"metadata.labels.tier (by kubectl-label), spec.paused"
-	if diff := cmp.Diff(want, driftedMessage(&res, ownerOf)); diff != "" {
+	if diff := cmp.Diff(want, driftedMessage(&res, report.Who)); diff != "" {
 		t.Errorf("message (-want +got):\n%s", diff)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/test/golden"
 )
 
 // ownedResources returns drifted resources whose fields name who changed them: a hand-edited
@@ -74,7 +75,7 @@ func TestMarkdownGolden(t *testing.T) {
 			if err := Markdown(&b, tt.report); err != nil {
 				t.Fatalf("Markdown() error = %v", err)
 			}
-			checkGolden(t, tt.golden, b.Bytes())
+			golden.Check(t, tt.golden, b.Bytes())
 			if !strings.HasPrefix(b.String(), markdownMarker+"\n") {
 				t.Errorf("%s does not open with the marker %q", tt.golden, markdownMarker)
 			}

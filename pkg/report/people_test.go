@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/test/golden"
 )
 
 // peopleResources are drifted fields whose owners name the person behind them (issue 20),
@@ -44,7 +45,7 @@ func TestPeopleGolden(t *testing.T) {
 			if err := f.write(&b, New("3f2a1b4c5d6e", peopleResources())); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, f.golden, b.Bytes())
+			golden.Check(t, f.golden, b.Bytes())
 		})
 	}
 }

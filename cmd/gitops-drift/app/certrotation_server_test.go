@@ -6,10 +6,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"sync"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,6 +22,8 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/certs"
 	"github.com/gitops-drift/gitops-drift/cmd/gitops-drift/app"
+	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 // servedWarning is what the test's webhook answers every request with.
@@ -44,7 +45,7 @@ func TestCertRotation(t *testing.T) {
 	if _, err := admin.CoreV1().Secrets(ns).Create(t.Context(), secret, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	port := freeTCPPort(t)
+	port := servetest.FreePort(t)
 	o := app.NewServeOptions()
 	o.CertDir = t.TempDir()
 	o.WebhookConfiguration = "cert-rotation-" + ns
@@ -69,13 +70,13 @@ func TestCertRotation(t *testing.T) {
 		t.Errorf("caBundle of %s is not the Secret's ca.crt", o.WebhookConfiguration)
 	}
 	cfg := rest.CopyConfig(e.Config)
-	warns := &warningList{}
+	warns := &kubeenv.Warnings{}
 	cfg.WarningHandlerWithContext = warns
 	user := kubernetes.NewForConfigOrDie(cfg)
 	called := func() bool {
 		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{GenerateName: "probe-", Namespace: ns}}
 		_, err := user.CoreV1().ConfigMaps(ns).Create(t.Context(), cm, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-		return err == nil && warns.has(servedWarning)
+		return err == nil && slices.Contains(warns.Take(), servedWarning)
 	}
 	pollUntil(t, "the API server to call the webhook with the injected CA", 20*time.Second, called)
 
@@ -178,30 +179,6 @@ func registerURLWebhook(t *testing.T, cs kubernetes.Interface, name, ns string, 
 	})
 }
 
-// warningList keeps the API server's warnings.
-type warningList struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (w *warningList) HandleWarningHeaderWithContext(_ context.Context, _ int, _ string, msg string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.msgs = append(w.msgs, msg)
-}
-
-// has reports whether msg was received since the last call, and forgets what was.
-func (w *warningList) has(msg string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	found := false
-	for _, m := range w.msgs {
-		found = found || m == msg
-	}
-	w.msgs = nil
-	return found
-}
-
 func pollUntil(t *testing.T, what string, timeout time.Duration, done func() bool) {
 	t.Helper()
 	deadline := time.After(timeout)
@@ -214,14 +191,4 @@ func pollUntil(t *testing.T, what string, timeout time.Duration, done func() boo
 		case <-tick.C:
 		}
 	}
-}
-
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

@@ -214,8 +214,7 @@ func (o *ServeOptions) Validate() error {
 // newServeCommand returns `gitops-drift serve`. run is called with the validated options;
 // tests pass their own to test flag parsing alone.
 func newServeCommand(streams IOStreams, run func(context.Context, IOStreams, *ServeOptions) error) *cobra.Command {
-	opts := NewServeOptions()
-	cmd := &cobra.Command{
+	return withOptions(&cobra.Command{
 		Use:   "serve (--manifests DIR | --git-url URL) [flags]",
 		Short: "Serve the admission webhook and the auditor that report, and may repair, drift from Git",
 		Long: "serve runs the validating admission webhook (HTTPS, path /validate): a CREATE, UPDATE or\n" +
@@ -226,14 +225,5 @@ func newServeCommand(streams IOStreams, run func(context.Context, IOStreams, *Se
 			"Metrics are served on --metrics-bind-address (HTTPS, authenticated and authorized, unless\n" +
 			"--metrics-secure=false), /healthz and /readyz on --health-probe-bind-address. With --leader-elect,\n" +
 			"the replica holding the Lease audits; losing it stops the auditor, never the webhook.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.Validate(); err != nil {
-				return withCode(ExitError, err)
-			}
-			return run(cmd.Context(), streams, opts)
-		},
-	}
-	opts.BindFlags(cmd.Flags())
-	return cmd
+	}, streams, NewServeOptions(), run)
 }
