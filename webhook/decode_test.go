@@ -134,7 +134,7 @@ func TestDecodePrunedCompares(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pruned, err := decodeObject(raw, compared(tt.t))
+			pruned, err := decodeObject(raw, tt.t)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +166,7 @@ func FuzzDecodeObject(f *testing.F) {
 		if err != nil {
 			return
 		}
-		pruned, err := decodeObject(raw, compared(tg))
+		pruned, err := decodeObject(raw, tg)
 		if err != nil {
 			t.Fatalf("pruned decode fails where the whole one does not: %v", err)
 		}
