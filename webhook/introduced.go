@@ -41,16 +41,16 @@ func introducedAt(t *check.Target, now []diff.Field, obj, old map[string]any, r 
 		if !ok {
 			return nil, false
 		}
-		nv, ov, ok := r.resolve(p)
+		v, ok := r.resolve(p)
 		switch {
-		case !ok || nv == nil:
+		case !ok || v.obj == nil:
 			return nil, false
-		case sameValue(nv, ov):
+		case sameValue(v.obj, v.old) || sameOrder(v):
 			// The same drift in old: not introduced.
-		case sameValue(f.Live, nv):
+		case sameValue(f.Live, v.obj):
 			out = append(out, f)
 		default:
-			return nil, false // reported as something else than its value (an order of keys)
+			return nil, false // reported as something else than its value
 		}
 	}
 	return out, true
@@ -70,42 +70,67 @@ type resolver struct {
 // forget drops the resolver's references to a request's values.
 func (r *resolver) forget() { r.want, r.s, r.obj, r.old = nil, nil, nil, nil }
 
-// resolve returns the values at p in obj and in old (nil where there is none), and whether
-// Compare reaches p in both the same way: through maps by their keys, through lists matched
-// by keys where the desired item's keys are unique in the desired list and in each live one,
-// or compared by position in both.
-func (r *resolver) resolve(p diff.Path) (nv, ov any, ok bool) {
-	var d any = r.want
-	nv, ov = r.obj, r.old
-	s := r.s
+// values are what resolve finds at a path: the desired value and its schema, and the values
+// in the new and the old object (nil where there is none).
+type values struct {
+	want     any
+	s        *diff.Schema
+	obj, old any
+}
+
+// resolve returns the values at p, and whether Compare reaches p in both objects the same way:
+// through maps by their keys, through lists matched by keys where the desired item's keys are
+// unique in the desired list and in each live one, or compared by position in both.
+func (r *resolver) resolve(p diff.Path) (values, bool) {
+	v := values{want: r.want, s: r.s, obj: r.obj, old: r.old}
 	for i := range p {
 		seg := &p[i]
+		var ok bool
 		switch seg.Kind {
 		case diff.FieldSegment:
-			d, nv, ov = fieldOf(d, seg.Name), fieldOf(nv, seg.Name), fieldOf(ov, seg.Name)
-			s = s.Field(seg.Name)
+			v.want, v.obj, v.old = fieldOf(v.want, seg.Name), fieldOf(v.obj, seg.Name), fieldOf(v.old, seg.Name)
+			v.s, ok = v.s.Field(seg.Name), true
 		case diff.KeyedSegment:
-			item, ok := diff.Get(r.want, p[:i+1], r.s)
-			if !ok {
-				return nil, nil, false
+			var item any
+			if item, ok = diff.Get(r.want, p[:i+1], r.s); ok {
+				v.want, v.obj, v.old, ok = r.keyed(v.want, v.obj, v.old, v.s, item)
+				v.s = v.s.Item()
 			}
-			if d, nv, ov, ok = r.keyed(d, nv, ov, s, item); !ok {
-				return nil, nil, false
-			}
-			s = s.Item()
 		case diff.IndexSegment:
-			if d, nv, ov, ok = positional(d, nv, ov, s, seg.Index); !ok {
-				return nil, nil, false
-			}
-			s = s.Item()
-		default:
-			return nil, nil, false
+			v.want, v.obj, v.old, ok = positional(v.want, v.obj, v.old, v.s, seg.Index)
+			v.s = v.s.Item()
 		}
-		if nv == nil {
-			return nil, nil, false
+		if !ok || v.obj == nil {
+			return values{}, false
 		}
 	}
-	return nv, ov, true
+	return v, true
+}
+
+// sameOrder reports whether the values at a path are lists Compare matches by keys, whose
+// items have the same keys at each position: Compare then matches them alike, and the one
+// drift it reports at the list itself, an order of keys (an Ordered list's), is the same.
+func sameOrder(v values) bool {
+	d, _ := v.want.([]any)
+	n, _ := v.obj.([]any)
+	o, ok := v.old.([]any)
+	if !ok || len(n) != len(o) || v.s == nil || v.s.ListType != diff.ListMap || len(v.s.Keys) == 0 || !allMaps(d) {
+		return false
+	}
+	for i := range n {
+		nm, isMap := n[i].(map[string]any)
+		om, isMap2 := o[i].(map[string]any)
+		if isMap != isMap2 {
+			return false
+		}
+		for _, k := range v.s.Keys {
+			a, b := keyValue(nm, k, v.s.KeyDefaults), keyValue(om, k, v.s.KeyDefaults)
+			if isMap && (mixedNumbers(a, b) || !keyEqual(a, b)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // keyed returns the items of the lists n and o (new and old) that Compare matches with the
