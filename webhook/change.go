@@ -68,7 +68,7 @@ func changeOf(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemo
 		if err != nil {
 			return nil, err
 		}
-		if fields = introducedBy(t, fields, obj, old, objEdits || oldEdits, &m.resolver); len(fields) == 0 {
+		if fields = introducedBy(t, fields, obj, old, edits{obj: objEdits, old: oldEdits}, &m.resolver); len(fields) == 0 {
 			return nil, nil
 		}
 	default: // CONNECT: not about an object's content
@@ -82,18 +82,31 @@ func changeOf(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemo
 	}, nil
 }
 
+// edits says which of an UPDATE's objects have hand edits: their drift depends on their
+// managedFields too, and they were decoded for the hand-edit search.
+type edits struct{ obj, old bool }
+
 // introducedBy returns the fields of now, the drift of obj, that the change from old to obj
 // introduced (introduced): when it can tell them by looking each up in both objects
-// (unchangedIn), without comparing old with Git; else from old's comparison. edits says that
-// one of the objects has hand edits, whose drift depends on its managedFields too; r is the
-// lookups' memory.
-func introducedBy(t *check.Target, now []diff.Field, obj, old map[string]any, edits bool, r *resolver) []diff.Field {
-	if !edits {
-		if out, ok := introducedAt(t, now, obj, old, r); ok {
-			return out
-		}
+// (introducedAt), without comparing old with Git; else from old's comparison. With hand
+// edits, it looks up only the fields Git sets, when the hand-edit search finds in old what it
+// finds in obj (handEditsAlike); r is the lookups' memory.
+func introducedBy(t *check.Target, now []diff.Field, obj, old map[string]any, e edits, r *resolver) []diff.Field {
+	if out, ok := lookUpIntroduced(t, now, obj, old, e, r); ok {
+		return out
 	}
 	return introduced(now, t.CompareRequest(old))
+}
+
+// lookUpIntroduced is introducedBy without old's comparison: ok is false when it cannot tell.
+func lookUpIntroduced(t *check.Target, now []diff.Field, obj, old map[string]any, e edits, r *resolver) ([]diff.Field, bool) {
+	if !e.obj && !e.old {
+		return introducedAt(t, now, obj, old, r)
+	}
+	if !e.obj || !e.old || !handEditsAlike(t, obj, old) {
+		return nil, false
+	}
+	return introducedAt(t, gitFields(now), obj, old, r)
 }
 
 // introduced returns the fields of now that are not in before with the same live value: drift

@@ -59,12 +59,11 @@ func introducedAt(t *check.Target, now []diff.Field, obj, old map[string]any, r 
 // resolver follows paths in a request's new and old objects (obj, old) as Compare walks them
 // along the desired object want, whose schema is s.
 type resolver struct {
-	want    map[string]any
-	s       *diff.Schema
-	obj     map[string]any
-	old     map[string]any
-	matches [8]int
-	paths   pathReader
+	want  map[string]any
+	s     *diff.Schema
+	obj   map[string]any
+	old   map[string]any
+	paths pathReader
 }
 
 // forget drops the resolver's references to a request's values.
@@ -93,7 +92,7 @@ func (r *resolver) resolve(p diff.Path) (values, bool) {
 		case diff.KeyedSegment:
 			var item any
 			if item, ok = diff.Get(r.want, p[:i+1], r.s); ok {
-				v.want, v.obj, v.old, ok = r.keyed(v.want, v.obj, v.old, v.s, item)
+				v.want, v.obj, v.old, ok = keyed(v.want, v.obj, v.old, v.s, item)
 				v.s = v.s.Item()
 			}
 		case diff.IndexSegment:
@@ -136,7 +135,7 @@ func sameOrder(v values) bool {
 // keyed returns the items of the lists n and o (new and old) that Compare matches with the
 // desired item of the desired list d, when it matches it with one at most in each, and
 // nothing else with it.
-func (r *resolver) keyed(d, n, o any, s *diff.Schema, item any) (di, ni, oi any, ok bool) {
+func keyed(d, n, o any, s *diff.Schema, item any) (di, ni, oi any, ok bool) {
 	dl, _ := d.([]any)
 	nl, isList := n.([]any)
 	dm, isMap := item.(map[string]any)
@@ -154,27 +153,28 @@ func (r *resolver) keyed(d, n, o any, s *diff.Schema, item any) (di, ni, oi any,
 	default:
 		return nil, nil, nil, false
 	}
-	if r.unique(dl, dm, keys, defaults) != 1 {
+	if n, _ := withKeys(dl, dm, keys, defaults); n != 1 {
 		return nil, nil, nil, false // Git repeats the keys
 	}
-	if r.unique(nl, dm, keys, defaults) != 1 {
+	n, j := withKeys(nl, dm, keys, defaults)
+	if n != 1 {
 		return nil, nil, nil, false
 	}
-	ni = nl[r.matches[0]]
-	switch r.unique(ol, dm, keys, defaults) {
+	ni = nl[j]
+	switch n, j := withKeys(ol, dm, keys, defaults); n {
 	case 0:
 	case 1:
-		oi = ol[r.matches[0]]
+		oi = ol[j]
 	default:
 		return nil, nil, nil, false
 	}
 	return dm, ni, oi, true
 }
 
-// unique returns how many items of l have the keys of dm, the first ones' indexes in
-// r.matches; -1 when it cannot tell as Compare would (numbers of two types).
-func (r *resolver) unique(l []any, dm map[string]any, keys []string, defaults map[string]any) int {
-	n := 0
+// withKeys returns how many items of l have the keys of dm, and the index of the first; n is
+// -1 when it cannot tell as Compare would (numbers of two types).
+func withKeys(l []any, dm map[string]any, keys []string, defaults map[string]any) (n, first int) {
+	first = -1
 	for j, v := range l {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -184,7 +184,7 @@ func (r *resolver) unique(l []any, dm map[string]any, keys []string, defaults ma
 		for _, k := range keys {
 			a, b := keyValue(dm, k, defaults), keyValue(m, k, defaults)
 			if mixedNumbers(a, b) {
-				return -1
+				return -1, -1
 			}
 			if !keyEqual(a, b) {
 				same = false
@@ -192,13 +192,12 @@ func (r *resolver) unique(l []any, dm map[string]any, keys []string, defaults ma
 			}
 		}
 		if same {
-			if n < len(r.matches) {
-				r.matches[n] = j
+			if n++; first < 0 {
+				first = j
 			}
-			n++
 		}
 	}
-	return n
+	return n, first
 }
 
 // mixedNumbers reports whether a and b are numbers of two Go types, which keyEqual compares

@@ -3,10 +3,12 @@ package webhook
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
@@ -189,6 +191,34 @@ var leanEdits = []edit{
 	{"mount", setTo(leanContainer+".volumeMounts[mountPath=/etc/workload].name", "other")},
 }
 
+// editedEdits are edits of testdata/bench/live-applied.json, which kubectl edit changed:
+// its managedFields name kubectl-client-side-apply, then kubectl-edit.
+var editedEdits = append([]edit{
+	{"image by kubectl apply", func(obj map[string]any, s *diff.Schema) error {
+		if err := setTo(benchContainer+".image", "shop/frontend:9.9.9")(obj, s); err != nil {
+			return err
+		}
+		return setTo("metadata.managedFields[0].time", "2026-12-03T00:00:00Z")(obj, s)
+	}},
+	{"hand edit changed", setTo(`spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]`, "2026-12-03T00:00:00Z")},
+	{"hand edit again", func(obj map[string]any, s *diff.Schema) error {
+		if err := setTo(`spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]`, "2026-12-03T00:00:00Z")(obj, s); err != nil {
+			return err
+		}
+		return setTo("metadata.managedFields[1].time", "2026-12-03T00:00:00Z")(obj, s)
+	}},
+	{"hand edit gone", drop("metadata.managedFields[1]")},
+	{"managedFields reversed", reverse("metadata.managedFields")},
+	{"label by a controller", setTo("metadata.labels.hand", "yes")},
+	{"label by kubectl label", func(obj map[string]any, s *diff.Schema) error {
+		if err := setTo("metadata.labels.hand", "yes")(obj, s); err != nil {
+			return err
+		}
+		return appendItem("metadata.managedFields", map[string]any{"manager": "kubectl-label", "operation": "Update", "apiVersion": "apps/v1",
+			"time": "2026-12-03T00:00:00Z", "fieldsType": "FieldsV1", "fieldsV1": map[string]any{"f:metadata": map[string]any{"f:labels": map[string]any{"f:hand": map[string]any{}}}}})(obj, s)
+	}},
+}, benchEdits...)
+
 // TestIntroducedAt holds the lookup of introduced drift (introducedAt) to the comparison of
 // the old object (introduced): for each pair of edits a and b, an UPDATE from the object with
 // a to the one with a and b, and from the one with a to the one with b. Where introducedAt
@@ -208,6 +238,13 @@ func TestIntroducedAt(t *testing.T) {
 			base:  benchLive(t),
 			edits: benchEdits,
 			tells: []string{"image", "env value", "replicas", "label", "cpu", "args", "volume", "template label"},
+		},
+		{
+			name:  "hand-edited deployment",
+			t:     target(t, compileManual(t, "testdata/bench/desired"), "apps", "Deployment", "shop", "frontend"),
+			base:  benchApplied(t),
+			edits: editedEdits,
+			tells: []string{"image", "image by kubectl apply", "replicas", "env value"},
 		},
 		{
 			name:  "every kind of list",
@@ -273,20 +310,23 @@ func TestIntroducedAt(t *testing.T) {
 func sameIntroduced(t *testing.T, name string, tg *check.Target, old, obj map[string]any) bool {
 	t.Helper()
 	m := newRequestMemory()
-	o, _, err := m.decodeFor(raw(t, obj).Raw, objectName, tg)
+	o, objEdits, err := m.decodeFor(raw(t, obj).Raw, objectName, tg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := m.decodeFor(raw(t, old).Raw, oldObjectName, tg)
+	p, oldEdits, err := m.decodeFor(raw(t, old).Raw, oldObjectName, tg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := tg.CompareRequest(o)
+	if len(now) == 0 {
+		return false // evaluate stops here
+	}
 	want := introduced(now, tg.CompareRequest(p))
-	got, ok := introducedAt(tg, now, o, p, &m.resolver)
+	got, ok := lookUpIntroduced(tg, now, o, p, edits{obj: objEdits, old: oldEdits}, &m.resolver)
 	if ok {
 		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("%s: introducedAt differs from introduced (-introduced +introducedAt):\n%s", name, diff)
+			t.Errorf("%s: the lookup differs from the comparison of the old object (-compared +looked up):\n%s", name, diff)
 		}
 	}
 	return ok
@@ -353,4 +393,17 @@ func edited(t testing.TB, obj map[string]any, tg *check.Target, edits ...func(ma
 		}
 	}
 	return obj
+}
+
+func benchApplied(t testing.TB) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(benchAppliedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live map[string]any
+	if err := utiljson.Unmarshal(data, &live); err != nil {
+		t.Fatal(err)
+	}
+	return live
 }
