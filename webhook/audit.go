@@ -17,8 +17,13 @@ type auditField struct {
 	Live    string `json:"live,omitempty"`
 }
 
-// audit writes the audit log line of a request that introduced drift.
+// audit writes the audit log line of a request that introduced drift. The sink renders it at
+// once (zap and funcr do): its values may point into the request's memory, reused after the
+// answer. Nothing is built for a logger that discards the line.
 func (h *Handler) audit(req *admissionv1.AdmissionRequest, c *change, d Decision, revision string) {
+	if !h.opts.Log.Enabled() {
+		return
+	}
 	fields := make([]auditField, len(c.fields))
 	for i, f := range c.fields {
 		fields[i].Path = f.Path

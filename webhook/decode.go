@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
@@ -21,21 +22,21 @@ import (
 // JSON null gives a nil map. Invalid JSON, a number out of float64's range and nesting deeper
 // than maxDepth are errors; invalid UTF-8 in a string becomes U+FFFD, byte by byte.
 //
-// With want, the desired object, it decodes only the fields Compare can read: at the top
-// level, in metadata, and in metadata's labels and annotations, a key the desired map does not
-// have is checked for syntax and skipped (managedFields, mostly), and so is what Compare never
-// reads (diff.NeverCompared: the status, the metadata the server owns); see keep. Lists, and
-// maps elsewhere, are decoded whole. With want nil it decodes everything.
+// With a target t, it builds only what t's Compare reads of the object (see at.child): at
+// every level, the keys the desired object sets (not the status, nor the metadata the server
+// owns); in a list the schema matches by keys, the items that match a desired item, pruned by
+// it, and of the others their keys; values the schema says compare whole, whole. Everything
+// else is checked for syntax and skipped. With t nil it decodes everything.
 //
 // The tokenizer is jsontext's (the encoding/json/v2 one); strings without escapes are not
 // copied: they share raw's memory, so raw must not change while the values are in use (the
-// webhook never changes a request's bytes).
-func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
-	lv := levelFull
-	if want != nil {
-		lv = levelRoot
+// webhook never changes a request's bytes). A string or number equal to the desired value at
+// the same place is the desired value itself (Want's), which outlives the request.
+func decodeObject(raw []byte, t *check.Target) (map[string]any, error) {
+	if t == nil {
+		return new(decoder).decode(raw, at{lv: levelFull})
 	}
-	return new(decoder).decode(raw, want, lv)
+	return new(decoder).decode(raw, rootOf(t))
 }
 
 // decodeForHandEdits parses the raw JSON of an object whose managedFields name a hand-edit
@@ -46,13 +47,20 @@ func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
 // managedFields entry's fieldsV1 is kept as its JSON text, which pkg/ownership parses as it is,
 // rather than as maps it would encode back to JSON.
 func decodeForHandEdits(raw []byte) (map[string]any, error) {
-	return new(decoder).decode(raw, nil, levelEditsRoot)
+	return new(decoder).decode(raw, at{lv: levelEditsRoot})
 }
 
-// decode decodes raw, its top-level object at level lv. A decoder decodes one input at a
-// time; reusing it for the next saves jsontext's buffers.
-func (d *decoder) decode(raw []byte, want map[string]any, lv level) (map[string]any, error) {
+// rootOf is the place of an object compared with the target t: its root, pruned by what
+// t.Compare walks (compared) and t's schema.
+func rootOf(t *check.Target) at {
+	return at{want: compared(t), s: t.Schema, lv: levelRoot}
+}
+
+// decode decodes raw, its top-level object at a. A decoder decodes one input at a time;
+// reusing it for the next saves jsontext's buffers.
+func (d *decoder) decode(raw []byte, a at) (map[string]any, error) {
 	d.reset(raw)
+	d.found = d.found[:0]
 	var obj map[string]any
 	switch d.dec.PeekKind() {
 	case 'n':
@@ -60,7 +68,10 @@ func (d *decoder) decode(raw []byte, want map[string]any, lv level) (map[string]
 			return nil, d.syntax(err)
 		}
 	case '{':
-		m, err := d.object(want, lv)
+		if a.want == nil && a.lv != levelFull && a.lv != levelEditsRoot {
+			a.lv = levelFull // nothing to prune by
+		}
+		m, err := d.object(a)
 		if err != nil {
 			return nil, err
 		}
@@ -78,91 +89,24 @@ func (d *decoder) decode(raw []byte, want map[string]any, lv level) (map[string]
 // the same as encoding/json's.
 const maxDepth = 10000
 
-// level says which keys of an object the decoder keeps.
-type level uint8
-
-const (
-	// levelFull keeps every key.
-	levelFull level = iota
-	// levelRoot: the object itself, pruned to what Compare reads.
-	levelRoot
-	// levelMetadata: its metadata.
-	levelMetadata
-	// levelKeys: metadata's labels and annotations, maps whose keys compare one by one.
-	levelKeys
-	// levelEditsRoot: the object itself, pruned to what Compare and the hand-edit search read.
-	levelEditsRoot
-	// levelEditsMetadata: its metadata.
-	levelEditsMetadata
-	// levelEditsAnnotations: its annotations.
-	levelEditsAnnotations
-	// levelManagedFields: the managedFields list, whose entries are at levelManagedEntry.
-	levelManagedFields
-	// levelManagedEntry: a managedFields entry, whose fieldsV1 is kept as JSON text.
-	levelManagedEntry
-)
-
-// keep reports whether the decoder keeps the key k of an object at level lv whose desired
-// counterpart is want, and at which level it decodes k's value. pkg/diff walks an object's
-// fields by the desired keys, and never what diff.NeverCompared names, so a key the desired
-// object lacks is never read, with one exception: a Secret's desired stringData is compared
-// with the live data, which is always kept. The hand-edit search reads any field but those
-// and kubectl's last-applied annotation, and the managedFields.
-func keep(want map[string]any, lv level, k string) (bool, level) {
-	switch lv {
-	case levelFull, levelManagedFields, levelManagedEntry:
-		return true, levelFull
-	case levelEditsRoot:
-		if k == "metadata" {
-			return true, levelEditsMetadata
-		}
-		return !neverCompared(levelRoot, k), levelFull
-	case levelEditsMetadata:
-		switch k {
-		case "managedFields":
-			return true, levelManagedFields
-		case "annotations":
-			return true, levelEditsAnnotations
-		}
-		return !neverCompared(levelMetadata, k), levelFull
-	case levelEditsAnnotations:
-		return !diff.IsLastApplied(diff.Path{field("metadata"), field("annotations"), field(k)}), levelFull
-	}
-	if neverCompared(lv, k) {
-		return false, levelFull
-	}
-	if _, ok := want[k]; !ok && !(lv == levelRoot && k == "data") {
-		return false, levelFull
-	}
-	switch {
-	case lv == levelRoot && k == "metadata":
-		return true, levelMetadata
-	case lv == levelMetadata && (k == "labels" || k == "annotations"):
-		return true, levelKeys
-	}
-	return true, levelFull
-}
-
-// neverCompared reports whether Compare never reads the key k of an object at level lv.
-func neverCompared(lv level, k string) bool {
-	switch lv {
-	case levelRoot:
-		return diff.NeverCompared(diff.Path{field(k)})
-	case levelMetadata:
-		return diff.NeverCompared(diff.Path{field("metadata"), field(k)})
-	}
-	return false
-}
-
-func field(name string) diff.Segment { return diff.Segment{Kind: diff.FieldSegment, Name: name} }
-
 // decoder builds values from jsontext's tokens. src is the input as a string that shares its
 // memory, for strings without escapes.
 type decoder struct {
 	src   string
 	buf   bytes.Buffer // holds the input, for dec
 	dec   *jsontext.Decoder
-	items []any // the items of the lists being read, innermost last
+	items []any  // the items of the lists being read, innermost last
+	mem   *arena // where maps, lists and unquoted strings go; nil: the heap
+	// found are the managedFields entries of the object decoded last, as far as decode saw
+	// them (see managers).
+	found []fieldManager
+	// counts are the keyed lists' match counts being read (see keyedItems), innermost last.
+	counts []int
+	// pending are the fields of keyed items set aside until their keys are read (see
+	// keyedItem), innermost last.
+	pending []pendingField
+	// again decodes a part of src a second time (see redo); made on first use.
+	again *decoder
 }
 
 // reset makes d read raw. It accepts what encoding/json accepts: duplicate keys (the last
@@ -174,7 +118,7 @@ func (d *decoder) reset(raw []byte) {
 		d.dec = jsontext.NewDecoder(&d.buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 		return
 	}
-	d.dec.Reset(&d.buf, d.dec.Options())
+	d.dec.Reset(&d.buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 }
 
 // errInvalid is the error of input that is not valid JSON.
@@ -208,20 +152,24 @@ func (d *decoder) end() error {
 	return nil
 }
 
-// value reads any value; want and lv apply if it is an object.
-func (d *decoder) value(want map[string]any, lv level) (any, error) {
+// value reads any value at the place a.
+func (d *decoder) value(a at) (any, error) {
 	switch d.dec.PeekKind() {
 	case '{':
-		return d.object(want, lv)
+		return d.object(a.object())
 	case '[':
-		if lv == levelManagedFields {
-			return d.list(levelManagedEntry)
-		}
-		return d.list(levelFull)
+		return d.list(a)
 	case '"':
-		return d.str()
+		s, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		if w, ok := a.want.(string); ok && w == s {
+			return a.want, nil // Git's value, already boxed
+		}
+		return s, nil
 	case '0':
-		return d.number()
+		return d.number(a.want)
 	case 't', 'f':
 		t, err := d.dec.ReadToken()
 		if err != nil {
@@ -237,29 +185,26 @@ func (d *decoder) value(want map[string]any, lv level) (any, error) {
 	return nil, d.wrong("a value")
 }
 
-// object reads an object, keeping the keys keep allows.
-func (d *decoder) object(want map[string]any, lv level) (map[string]any, error) {
+// open reads the '{' or '[' that starts a value and returns its offset.
+func (d *decoder) open() (int, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
-		return nil, d.syntax(err)
+		return 0, d.syntax(err)
 	}
-	m := make(map[string]any)
+	return int(d.dec.InputOffset()) - 1, nil
+}
+
+// object reads an object, keeping the keys a.child allows.
+func (d *decoder) object(a at) (map[string]any, error) {
+	if _, err := d.open(); err != nil {
+		return nil, err
+	}
+	m := d.mem.newMap()
 	for d.dec.PeekKind() != '}' {
 		k, err := d.str()
 		if err != nil {
 			return nil, err
 		}
-		if ok, next := keep(want, lv, k); !ok {
-			err = d.skip()
-		} else if lv == levelManagedEntry && k == "fieldsV1" {
-			m[k], err = d.jsonText()
-		} else {
-			sub, _ := want[k].(map[string]any)
-			if sub == nil && next >= levelRoot && next <= levelKeys {
-				next = levelFull // Git's value is not an object: nothing to prune by
-			}
-			m[k], err = d.value(sub, next)
-		}
-		if err != nil {
+		if err := d.field(m, a, k); err != nil {
 			return nil, err
 		}
 	}
@@ -269,35 +214,67 @@ func (d *decoder) object(want map[string]any, lv level) (map[string]any, error) 
 	return m, nil
 }
 
-// list reads a list, its objects at level lv. Its items collect on d.items, so the list is
-// allocated once, at its final length.
-func (d *decoder) list(lv level) ([]any, error) {
-	if _, err := d.dec.ReadToken(); err != nil {
-		return nil, d.syntax(err)
+// field reads the value of the key k of an object at a into m, or skips it.
+func (d *decoder) field(m map[string]any, a at, k string) error {
+	next, ok := a.child(k)
+	var err error
+	switch {
+	case !ok:
+		if a.lv == levelMetadata && k == "managedFields" {
+			d.found, err = d.managers(d.found)
+			return err
+		}
+		err = d.skip()
+	case a.lv == levelManagedEntry && k == "fieldsV1":
+		m[k], err = d.jsonText()
+	default:
+		m[k], err = d.value(next)
+	}
+	return err
+}
+
+// list reads a list, its items at the places a gives them (see listItems).
+func (d *decoder) list(a at) ([]any, error) {
+	open, err := d.open()
+	if err != nil {
+		return nil, err
 	}
 	start := len(d.items)
-	err := d.listItems(lv)
+	whole, err := d.listItems(a)
 	var out []any
-	if err == nil {
-		out = append(make([]any, 0, len(d.items)-start), d.items[start:]...)
+	switch {
+	case err != nil:
+	case whole:
+		// Compare reads every item whole (see keyedItems): read the list again.
+		out, err = d.redoList(open, a)
+	default:
+		out = d.mem.list(d.items[start:])
 	}
 	clear(d.items[start:]) // the stack must not keep values alive
 	d.items = d.items[:start]
 	return out, err
 }
 
-func (d *decoder) listItems(lv level) error {
-	for d.dec.PeekKind() != ']' {
-		v, err := d.value(nil, lv)
-		if err != nil {
-			return err
-		}
-		d.items = append(d.items, v)
+// redoList reads the list that starts at the offset open again, and whole.
+func (d *decoder) redoList(open int, a at) ([]any, error) {
+	v, err := d.redo(open, at{want: a.want, lv: levelFull})
+	l, _ := v.([]any)
+	return l, err
+}
+
+// redo decodes the value of src that starts at the offset start and ends where d stands, at
+// the place a: a value read once already, whose parts Compare reads turned out to be others.
+func (d *decoder) redo(start int, a at) (any, error) {
+	return d.redoSpan(start, int(d.dec.InputOffset()), a)
+}
+
+// redoSpan decodes the value src[start:end], read once already, at the place a.
+func (d *decoder) redoSpan(start, end int, a at) (any, error) {
+	if d.again == nil {
+		d.again = &decoder{mem: d.mem}
 	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.syntax(err)
-	}
-	return nil
+	d.again.reset(unsafe.Slice(unsafe.StringData(d.src), len(d.src))[start:end:end])
+	return d.again.value(a)
 }
 
 // skip moves past a value, checking its syntax, without building it.
@@ -325,7 +302,7 @@ func (d *decoder) jsonText() (string, error) {
 }
 
 // str reads a string. One without escapes and in valid UTF-8 is a substring of the input, not
-// a copy.
+// a copy; another is unquoted into the decoder's arena.
 func (d *decoder) str() (string, error) {
 	if d.dec.PeekKind() != '"' {
 		return "", d.wrong("a string")
@@ -338,12 +315,16 @@ func (d *decoder) str() (string, error) {
 		end := int(d.dec.InputOffset())
 		return d.src[end-len(v)+1 : end-1], nil
 	}
-	b, _ := jsontext.AppendUnquote(make([]byte, 0, len(v)), v) // invalid UTF-8 is replaced, as encoding/json does
+	b := d.mem.unquote(v) // invalid UTF-8 is replaced, as encoding/json does
 	return unsafe.String(unsafe.SliceData(b), len(b)), nil
 }
 
-// number reads a number: an int64 if it has no '.' and fits, else a float64.
-func (d *decoder) number() (any, error) {
+// unquoteJSON appends the unquoted JSON string quoted to b.
+func unquoteJSON(b, quoted []byte) ([]byte, error) { return jsontext.AppendUnquote(b, quoted) }
+
+// number reads a number: an int64 if it has no '.' and fits, else a float64. want is the
+// desired value at its place: an equal number is returned as it is.
+func (d *decoder) number(want any) (any, error) {
 	v, err := d.dec.ReadValue()
 	if err != nil {
 		return nil, d.syntax(err)
@@ -352,6 +333,9 @@ func (d *decoder) number() (any, error) {
 	s := d.src[end-len(v) : end]
 	if !strings.Contains(s, ".") {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if w, ok := want.(int64); ok && w == i {
+				return want, nil
+			}
 			return i, nil
 		}
 	}
@@ -359,5 +343,76 @@ func (d *decoder) number() (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("number at offset %d: %w", end-len(v), errors.Unwrap(err))
 	}
+	if w, ok := want.(float64); ok && w == f {
+		return want, nil
+	}
 	return f, nil
 }
+
+// fieldManager is a managedFields entry's manager and subresource, as decode saw them.
+type fieldManager struct {
+	manager, subresource string
+}
+
+// managers reads a managedFields list, appending to found the manager and subresource of each
+// entry: enough to tell whether the object has entries of hand-edit managers (handEdits),
+// without building the list.
+func (d *decoder) managers(found []fieldManager) ([]fieldManager, error) {
+	if d.dec.PeekKind() != '[' {
+		return found, d.skip()
+	}
+	if _, err := d.open(); err != nil {
+		return found, err
+	}
+	for d.dec.PeekKind() != ']' {
+		if d.dec.PeekKind() != '{' {
+			if err := d.skip(); err != nil {
+				return found, err
+			}
+			continue
+		}
+		var e fieldManager
+		err := d.fields(func(k string) error {
+			switch {
+			case k == "manager" && d.dec.PeekKind() == '"':
+				return d.text(&e.manager)
+			case k == "subresource" && d.dec.PeekKind() == '"':
+				return d.text(&e.subresource)
+			}
+			return d.skip()
+		})
+		if err != nil {
+			return found, err
+		}
+		found = append(found, e)
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return found, d.syntax(err)
+	}
+	return found, nil
+}
+
+// handEdits reports whether the entries of found name a hand-edit manager of t outside the
+// status subresource: the object's fields Git does not set are then compared too
+// (check.Target.CompareRequest), and must be decoded.
+func handEdits(found []fieldManager, t *check.Target) bool {
+	for _, e := range found {
+		if e.subresource != "status" && t.HandEditManager(e.manager) {
+			return true
+		}
+	}
+	return false
+}
+
+// neverCompared reports whether Compare never reads the key k of an object at level lv.
+func neverCompared(lv level, k string) bool {
+	switch lv {
+	case levelRoot, levelEditsRoot:
+		return diff.NeverCompared(diff.Path{field(k)})
+	case levelMetadata, levelEditsMetadata:
+		return diff.NeverCompared(diff.Path{field("metadata"), field(k)})
+	}
+	return false
+}
+
+func field(name string) diff.Segment { return diff.Segment{Kind: diff.FieldSegment, Name: name} }

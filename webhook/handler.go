@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"sync"
 
 	"github.com/go-logr/logr"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -88,6 +89,8 @@ type Handler struct {
 	opts   Options
 	users  map[string]struct{}
 	groups map[string]struct{}
+	// memory holds *requestMemory: what earlier requests were judged in, for reuse.
+	memory sync.Pool
 }
 
 var (
@@ -109,7 +112,10 @@ func NewHandler(store DesiredStore, opts Options) *Handler {
 // Handle judges one admission request that controller-runtime (or a test) decoded. ServeHTTP
 // judges the same way, from the request's bytes.
 func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.Response {
-	return h.judge(ctx, &req.AdmissionRequest).response()
+	m := h.acquire()
+	resp := h.judge(ctx, &req.AdmissionRequest, m).response()
+	h.release(m)
+	return resp
 }
 
 // verdict is the handler's answer to one request, and its decision.
@@ -132,22 +138,24 @@ func (v verdict) response() admission.Response {
 	return admission.Allowed("").WithWarnings(v.warnings...)
 }
 
-// judge judges one request and counts its decision. A panic while judging is recovered: the
-// request is allowed with a warning and counted as an error (see recovered).
-func (h *Handler) judge(ctx context.Context, req *admissionv1.AdmissionRequest) (v verdict) {
+// judge judges one request, its objects decoded in m, and counts its decision. A panic while
+// judging is recovered: the request is allowed with a warning and counted as an error (see
+// recovered), and m is not reused.
+func (h *Handler) judge(ctx context.Context, req *admissionv1.AdmissionRequest, m *requestMemory) (v verdict) {
 	defer func() {
 		if r := recover(); r != nil {
+			m.kept = true
 			v = h.recovered(ctx, req, r)
 		}
 		h.opts.Metrics.Decision(string(v.decision))
 	}()
-	return h.verdictOn(ctx, req)
+	return h.verdictOn(ctx, req, m)
 }
 
 // verdictOn judges one request.
-func (h *Handler) verdictOn(ctx context.Context, req *admissionv1.AdmissionRequest) verdict {
+func (h *Handler) verdictOn(ctx context.Context, req *admissionv1.AdmissionRequest, m *requestMemory) verdict {
 	if h.exempt(&req.UserInfo) {
-		h.recordExempt(ctx, req)
+		h.recordExempt(ctx, req, m)
 		return allowed(DecisionExempt)
 	}
 	desired := h.store.Load()
@@ -169,7 +177,7 @@ func (h *Handler) verdictOn(ctx context.Context, req *admissionv1.AdmissionReque
 			logKind, req.Kind.Kind, logGitVersion, v, logRequestVersion, req.Kind.Version)
 		return allowed(DecisionOtherVersion)
 	}
-	c, err := evaluate(req, t)
+	c, err := evaluate(req, t, m)
 	if err != nil {
 		return h.errored(ctx, req, err)
 	}

@@ -30,51 +30,61 @@ const maxRequestSize = 7 << 20
 // API server applies the webhook's failurePolicy (Ignore in the install).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	body, status, err := readBody(r)
+	m := h.acquire()
+	body, status, err := readBody(r, m.body)
+	m.body = body[:0]
 	if err != nil {
 		h.refuse(ctx, w, status, err)
+		h.release(m)
 		return
 	}
-	rv, err := decodeReview(body)
+	rv := &m.review
+	err = rv.decode(&m.dec, body)
 	var v verdict
 	switch {
 	case err == nil:
-		v = h.judge(ctx, &rv.request)
+		m.scanned = true
+		v = h.judge(ctx, &rv.request, m)
 	case rv.request.UID == "":
 		h.refuse(ctx, w, http.StatusBadRequest, fmt.Errorf("decode admission review: %w", err))
+		h.release(m)
 		return
 	default:
 		v = h.errored(ctx, &rv.request, fmt.Errorf("decode admission review: %w", err))
 		h.opts.Metrics.Decision(string(v.decision))
 	}
-	answer(ctx, w, rv.apiVersion, rv.request.UID, v)
+	m.answer = answer(ctx, w, m.answer, m.contentType, rv.apiVersion, rv.request.UID, v)
+	h.release(m)
 }
 
-// readBody reads a request's body: JSON, at most maxRequestSize bytes. On error it returns
-// the HTTP status to answer.
-func readBody(r *http.Request) ([]byte, int, error) {
+// readBody reads a request's body into buf's memory, or a larger buffer: JSON, at most
+// maxRequestSize bytes. On error it returns the HTTP status to answer.
+func readBody(r *http.Request, buf []byte) ([]byte, int, error) {
 	if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
-		return nil, http.StatusUnsupportedMediaType, fmt.Errorf("content type %q, want application/json", ct)
+		return buf, http.StatusUnsupportedMediaType, fmt.Errorf("content type %q, want application/json", ct)
 	}
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, http.StatusBadRequest, errors.New("request body is empty")
+		return buf, http.StatusBadRequest, errors.New("request body is empty")
 	}
 	defer r.Body.Close()
 	if r.ContentLength > maxRequestSize {
-		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes; the limit is %d", r.ContentLength, maxRequestSize)
+		return buf, http.StatusRequestEntityTooLarge, fmt.Errorf("request body of %d bytes; the limit is %d", r.ContentLength, maxRequestSize)
 	}
-	size := int64(512)
+	size := 512
 	if r.ContentLength > 0 {
-		size = r.ContentLength + 1 // room to read the end without growing
+		size = int(r.ContentLength) + 1 // room to read the end without growing
 	}
-	body, err := readAll(io.LimitReader(r.Body, maxRequestSize+1), make([]byte, 0, size))
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
+	body, err := readAll(io.LimitReader(r.Body, maxRequestSize+1), buf[:0])
 	switch {
 	case err != nil:
-		return nil, http.StatusBadRequest, fmt.Errorf("read request body: %w", err)
+		return body, http.StatusBadRequest, fmt.Errorf("read request body: %w", err)
 	case len(body) > maxRequestSize:
-		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("request body over the limit of %d bytes", maxRequestSize)
+		return body, http.StatusRequestEntityTooLarge, fmt.Errorf("request body over the limit of %d bytes", maxRequestSize)
 	case len(body) == 0:
-		return nil, http.StatusBadRequest, errors.New("request body is empty")
+		return body, http.StatusBadRequest, errors.New("request body is empty")
 	}
 	return body, 0, nil
 }
@@ -114,15 +124,18 @@ func (h *Handler) refuse(ctx context.Context, w http.ResponseWriter, status int,
 }
 
 // answer writes the AdmissionReview answering the request uid: v in the review version
-// apiVersion (v1 if it is unknown).
-func answer(ctx context.Context, w http.ResponseWriter, apiVersion string, uid types.UID, v verdict) {
+// apiVersion (v1 if it is unknown), with contentType's Content-Type header (which net/http
+// only reads). It renders it in buf's memory, and returns it.
+func answer(ctx context.Context, w http.ResponseWriter, buf []byte, contentType []string, apiVersion string, uid types.UID, v verdict) []byte {
 	if apiVersion != reviewV1beta1 {
 		apiVersion = reviewV1
 	}
-	w.Header().Set("Content-Type", "application/json")
-	if _, err := w.Write(appendReview(nil, apiVersion, uid, v)); err != nil {
+	w.Header()["Content-Type"] = contentType
+	buf = appendReview(buf[:0], apiVersion, uid, v)
+	if _, err := w.Write(buf); err != nil {
 		logr.FromContextOrDiscard(ctx).WithName(loggerName).Error(err, "cannot write admission response", logUID, uid)
 	}
+	return buf
 }
 
 // appendReview appends the AdmissionReview of v to b: allowed, with its warnings, or denied

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	admissionv1 "k8s.io/api/admission/v1"
 
@@ -35,20 +36,19 @@ func warnings(c *change, revision string) []string {
 	if c.op == admissionv1.Delete {
 		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+report.RevisionText(revision)+")"))}
 	}
-	// When a line is too long, the namespace goes first: the user knows where they work.
-	short := piece{text: clip.Middle(c.key.Kind+" "+c.key.Name, maxKeyText), cut: clip.Middle}
-	head := prefix + key.text
 	out := make([]string, 0, len(c.fields))
 	total := 0
+	var buf [8]piece // a line's pieces: fieldPieces makes at most 5
 	for i, f := range c.fields {
-		line := append([]piece{fixed(prefix), key, fixed(" ")}, fieldPieces(f, c.secret)...)
+		line := appendFieldPieces(append(buf[:0], fixed(prefix), key, fixed(" ")), f, c.secret)
 		if length(line) > maxWarning {
-			line[1] = short
+			// When a line is too long, the namespace goes first: the user knows where they work.
+			line[1] = piece{text: clip.Middle(c.key.Kind+" "+c.key.Name, maxKeyText), cut: clip.Middle}
 		}
 		w := fitLine(maxWarning, line...)
 		if total+len(w)+maxWarning > warningBudget && i < len(c.fields)-1 {
 			more := len(c.fields) - i
-			out = append(out, clip.Middle(fmt.Sprintf("%s: %d more drifted fields not shown", head, more), maxWarning))
+			out = append(out, clip.Middle(fmt.Sprintf("%s%s: %d more drifted fields not shown", prefix, key.text, more), maxWarning))
 			break
 		}
 		out = append(out, w)
@@ -72,7 +72,7 @@ func denyMessage(c *change, revision string) string {
 			fmt.Fprintf(&b, "  - %d more field(s)\n", len(c.fields)-i)
 			break
 		}
-		b.WriteString(fitLine(maxWarning, append([]piece{fixed("  - ")}, fieldPieces(f, c.secret)...)...))
+		b.WriteString(fitLine(maxWarning, appendFieldPieces([]piece{fixed("  - ")}, f, c.secret)...))
 		b.WriteByte('\n')
 	}
 	b.WriteString("To proceed, change the manifest in Git, or make the change as an exempt user or group.")
@@ -85,27 +85,26 @@ func staleWarning(reason, revision string) string {
 	return clip.Middle(prefix+"not denied: "+reason+"; judged against "+report.RevisionText(revision), maxWarning)
 }
 
-// fieldPieces are the pieces of the line of one drifted field: "path: Git has X, change sets
-// Y", "path: not in Git, change sets Y" for a hand-added field, "path: API default X, change
-// sets Y" for a hand-edited default, or "path: differs from Git" for a Secret, whose values are
-// never shown.
-func fieldPieces(f diff.Field, secret bool) []piece {
+// appendFieldPieces appends to line the pieces of the line of one drifted field: "path: Git
+// has X, change sets Y", "path: not in Git, change sets Y" for a hand-added field, "path: API
+// default X, change sets Y" for a hand-edited default, or "path: differs from Git" for a
+// Secret, whose values are never shown. It appends at most 5 pieces.
+func appendFieldPieces(line []piece, f diff.Field, secret bool) []piece {
 	path := piece{text: shortPath(f.Path), cut: clip.Head}
 	if secret {
-		return []piece{path, fixed(": differs from Git")}
+		return append(line, path, fixed(": differs from Git"))
 	}
 	if f.Added {
-		return []piece{path, fixed(": not in Git, change sets "), {text: messageValue(f.Live), cut: clip.Middle}}
+		return append(line, path, fixed(": not in Git, change sets "), piece{text: messageValue(f.Live), cut: clip.Middle})
 	}
 	desired := piece{text: messageValue(f.Desired), cut: clip.Middle}
 	if f.Default {
-		return []piece{path, fixed(": API default "), desired, fixed(", change sets "), {text: messageValue(f.Live), cut: clip.Middle}}
+		return append(line, path, fixed(": API default "), desired, fixed(", change sets "), piece{text: messageValue(f.Live), cut: clip.Middle})
 	}
 	if f.Live == nil {
-		return []piece{path, fixed(": Git has "), desired, fixed(", change removes it")}
+		return append(line, path, fixed(": Git has "), desired, fixed(", change removes it"))
 	}
-	live := piece{text: messageValue(f.Live), cut: clip.Middle}
-	return []piece{path, fixed(": Git has "), desired, fixed(", change sets "), live}
+	return append(line, path, fixed(": Git has "), desired, fixed(", change sets "), piece{text: messageValue(f.Live), cut: clip.Middle})
 }
 
 // podSpecPaths are path prefixes dropped from messages: where a pod template's spec sits.
@@ -159,7 +158,8 @@ const (
 // still does not fit.
 func fitLine(budget int, pieces ...piece) string {
 	room, total := budget, 0
-	var lens, kept, excess []int
+	var lensBuf, keptBuf, excessBuf, limitsBuf [8]int // a line has at most 8 pieces it may cut
+	lens, kept, excess := lensBuf[:0], keptBuf[:0], excessBuf[:0]
 	for _, p := range pieces {
 		total += len(p.text)
 		if p.cut == nil {
@@ -169,30 +169,32 @@ func fitLine(budget int, pieces ...piece) string {
 		k := min(len(p.text), protect)
 		lens, kept, excess = append(lens, len(p.text)), append(kept, k), append(excess, len(p.text)-k)
 	}
-	limits := make([]int, len(lens))
+	limits := limitsBuf[:0]
 	if spare := room - sum(kept); spare >= 0 {
 		c := capFor(excess, spare)
 		for i := range lens {
-			limits[i] = kept[i] + min(excess[i], c)
+			limits = append(limits, kept[i]+min(excess[i], c))
 		}
 	} else {
 		c := max(capFor(lens, room), minPiece)
 		for i := range lens {
-			limits[i] = min(lens[i], c)
+			limits = append(limits, min(lens[i], c))
 		}
 	}
-	var b strings.Builder
-	b.Grow(min(total, budget))
+	b := make([]byte, 0, min(total, budget))
 	i := 0
 	for _, p := range pieces {
 		if p.cut == nil {
-			b.WriteString(p.text)
+			b = append(b, p.text...)
 			continue
 		}
-		b.WriteString(p.cut(p.text, limits[i]))
+		b = append(b, p.cut(p.text, limits[i])...)
 		i++
 	}
-	return clip.Middle(b.String(), budget)
+	if len(b) > budget {
+		return clip.Middle(string(b), budget)
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is not written again
 }
 
 // capFor returns the largest length limit such that the lengths lens, each cut to limit, sum
@@ -201,7 +203,8 @@ func capFor(lens []int, room int) int {
 	if sum(lens) <= room {
 		return int(^uint(0) >> 1)
 	}
-	lens = slices.Clone(lens)
+	var buf [8]int
+	lens = append(buf[:0], lens...)
 	slices.Sort(lens)
 	for i, l := range lens {
 		n := len(lens) - i

@@ -82,7 +82,7 @@ func TestFieldLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			head := strings.Repeat("h", 20)
-			got := fitLine(maxWarning, append([]piece{fixed(head)}, fieldPieces(tt.field, tt.secret)...)...)
+			got := fitLine(maxWarning, appendFieldPieces([]piece{fixed(head)}, tt.field, tt.secret)...)
 			if diff := cmp.Diff(head+tt.want, got); diff != "" {
 				t.Errorf("describe mismatch (-want +got):\n%s", diff)
 			}

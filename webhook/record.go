@@ -29,6 +29,7 @@ func (h *Handler) recording(req *admissionv1.AdmissionRequest) bool {
 // answered with decision d. It never waits, allocates nothing on the heap, and makes no API
 // call: the Recorder reads the request's object on its own goroutine.
 func (h *Handler) record(req *admissionv1.AdmissionRequest, c *change, d Decision, revision string) {
+	c.keep() // the record points into the request's memory, which must outlive the answer
 	h.opts.Recorder.offer(admitted{
 		at:         time.Now(),
 		decision:   d,
@@ -52,7 +53,7 @@ func (h *Handler) record(req *admissionv1.AdmissionRequest, c *change, d Decisio
 // exempt requests are not judged, but are recorded as any other. It evaluates the request as
 // far as that needs, as verdictOn does, and never changes the answer: an error or a panic
 // here leaves the request exempt (a panic is logged).
-func (h *Handler) recordExempt(ctx context.Context, req *admissionv1.AdmissionRequest) {
+func (h *Handler) recordExempt(ctx context.Context, req *admissionv1.AdmissionRequest, m *requestMemory) {
 	if !h.recording(req) {
 		return
 	}
@@ -70,7 +71,7 @@ func (h *Handler) recordExempt(ctx context.Context, req *admissionv1.AdmissionRe
 		req.SubResource == "" && req.Kind.Version != t.Obj.GroupVersionKind().Version {
 		return
 	}
-	if c, err := evaluate(req, t); err == nil && c != nil {
+	if c, err := evaluate(req, t, m); err == nil && c != nil {
 		h.record(req, c, DecisionExempt, desired.Revision)
 	}
 }

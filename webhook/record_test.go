@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -234,5 +235,42 @@ func TestAdmittedRecord(t *testing.T) {
 	}
 	if _, err := (&admitted{object: []byte(`{"metadata":{}}`)}).record(); err == nil {
 		t.Error("a request object without managedFields gave a record")
+	}
+}
+
+// TestRecordOutlivesRequestMemory: a record offered while serving a request's bytes keeps what
+// it points into (the request's body, its strings, the drift's values) after the answer, while
+// the Handler judges further requests in reused memory.
+func TestRecordOutlivesRequestMemory(t *testing.T) {
+	d := testDesired(t)
+	frontend := func(m ...mutator) map[string]any {
+		return gitObject(t, d, "apps", "Deployment", "default", "frontend", m...)
+	}
+	r := NewRecorder(nil, RecorderOptions{})
+	h := NewHandler(storeOf(d), Options{Recorder: r})
+	first := reviewOf(t, "admission.k8s.io/v1", newRequest(t, admissionv1.Update,
+		frontend(setField("spec.template.spec.containers[name=frontend].image", "nginx:1.19")), frontend(), asUser("alice", "dev")))
+	if code, _ := serve(t, h, "application/json", first); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	records := queued(r)
+	if len(records) != 1 {
+		t.Fatalf("%d records, want 1", len(records))
+	}
+	want := records[0]
+	wantObject := string(want.object)
+	wantFields := fmt.Sprint(want.fields)
+	// More requests, each of another user and value, judged in whatever memory the pool gives.
+	for i := range 20 {
+		other := reviewOf(t, "admission.k8s.io/v1", newRequest(t, admissionv1.Update,
+			frontend(setField("spec.template.spec.containers[name=frontend].image", fmt.Sprintf("other:%03d", i))), frontend(),
+			asUser(fmt.Sprintf("mallory%03d", i), "ops")))
+		serve(t, h, "application/json", other)
+	}
+	got := want
+	if got.user != "alice" || got.groups[0] != "dev" || string(got.object) != wantObject || fmt.Sprint(got.fields) != wantFields ||
+		!strings.Contains(wantFields, "nginx:1.19") {
+		t.Errorf("record changed after later requests: user %q groups %q fields %s, want alice [dev] %s; object changed: %v",
+			got.user, got.groups, fmt.Sprint(got.fields), wantFields, string(got.object) != wantObject)
 	}
 }

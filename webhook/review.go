@@ -3,6 +3,7 @@ package webhook
 import (
 	"errors"
 	"fmt"
+	"unsafe"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	authnv1 "k8s.io/api/authentication/v1"
@@ -24,16 +25,35 @@ type review struct {
 	apiVersion string
 	request    admissionv1.AdmissionRequest
 	dryRun     bool // what request.DryRun points to
+	// objectManagers and oldManagers are the managedFields entries of the object and the old
+	// object, read with the review: they tell how to decode each (decodeFor).
+	objectManagers, oldManagers []fieldManager
+}
+
+// reset empties rv for another body, keeping its lists' memory.
+func (rv *review) reset() {
+	groups := rv.request.UserInfo.Groups[:0]
+	clear(groups[:cap(groups)])
+	object, old := rv.objectManagers[:0], rv.oldManagers[:0]
+	clear(object[:cap(object)])
+	clear(old[:cap(old)])
+	*rv = review{objectManagers: object, oldManagers: old}
+	rv.request.UserInfo.Groups = groups
 }
 
 // decodeReview reads an AdmissionReview (v1 or v1beta1) from body, in one pass: the request's
 // uid, kind, resource, subResource, name, namespace, operation, userInfo's username and groups,
-// dryRun, and object, oldObject and options as slices of body; everything else is checked for
-// syntax and skipped. Strings share body's memory (see decodeObject). On error, the review holds what
-// was read before it: the uid, if it comes first, as the API server writes it.
+// dryRun, object and oldObject as slices of body, with their managedFields' managers, and
+// options as a slice of body; everything else is checked for syntax and skipped. Strings share
+// body's memory (see decodeObject). On error, the review holds what was read before it: the
+// uid, if it comes first, as the API server writes it.
 func decodeReview(body []byte) (*review, error) {
 	rv := &review{}
-	d := new(decoder)
+	return rv, rv.decode(new(decoder), body)
+}
+
+// decode reads the AdmissionReview in body into rv (see decodeReview) with d.
+func (rv *review) decode(d *decoder, body []byte) error {
 	d.reset(body)
 	var kind string
 	seen := false
@@ -54,13 +74,13 @@ func decodeReview(body []byte) (*review, error) {
 	}
 	switch {
 	case err != nil:
-		return rv, err
+		return err
 	case kind != reviewKind || rv.apiVersion != reviewV1 && rv.apiVersion != reviewV1beta1:
-		return rv, fmt.Errorf("not an AdmissionReview of admission.k8s.io/v1 or v1beta1: apiVersion %q, kind %q", rv.apiVersion, kind)
+		return fmt.Errorf("not an AdmissionReview of admission.k8s.io/v1 or v1beta1: apiVersion %q, kind %q", rv.apiVersion, kind)
 	case !seen || rv.request.UID == "":
-		return rv, errors.New("the AdmissionReview has no request uid")
+		return errors.New("the AdmissionReview has no request uid")
 	}
-	return rv, nil
+	return nil
 }
 
 // readRequest reads the review's request.
@@ -85,9 +105,9 @@ func (rv *review) readRequest(d *decoder) error {
 		case "userInfo":
 			return d.userInfo(&r.UserInfo)
 		case "object":
-			return d.rawValue(&r.Object.Raw)
+			return d.rawObject(&r.Object.Raw, &rv.objectManagers)
 		case "oldObject":
-			return d.rawValue(&r.OldObject.Raw)
+			return d.rawObject(&r.OldObject.Raw, &rv.oldManagers)
 		case "options":
 			return d.rawValue(&r.Options.Raw)
 		case "dryRun":
@@ -192,7 +212,9 @@ func (d *decoder) texts(l *[]string) error {
 	if _, err := d.dec.ReadToken(); err != nil {
 		return d.syntax(err)
 	}
-	*l = []string{}
+	if *l = (*l)[:0]; *l == nil {
+		*l = []string{}
+	}
 	for d.dec.PeekKind() != ']' {
 		var s string
 		if err := d.text(&s); err != nil {
@@ -230,4 +252,43 @@ func (d *decoder) rawValue(raw *[]byte) error {
 	v, err := d.span()
 	*raw = v
 	return err
+}
+
+// rawObject reads an object into raw as its JSON, a slice of the input, as rawValue does, and
+// the managers and subresources of its managedFields into found.
+func (d *decoder) rawObject(raw *[]byte, found *[]fieldManager) error {
+	if d.dec.PeekKind() != '{' {
+		return d.rawValue(raw)
+	}
+	open, err := d.open()
+	if err != nil {
+		return err
+	}
+	for d.dec.PeekKind() != '}' {
+		k, err := d.str()
+		if err != nil {
+			return err
+		}
+		if k == "metadata" && d.dec.PeekKind() == '{' {
+			err = d.fields(func(k string) error {
+				if k == "managedFields" {
+					var err error
+					*found, err = d.managers(*found)
+					return err
+				}
+				return d.skip()
+			})
+		} else {
+			err = d.skip()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return d.syntax(err)
+	}
+	end := int(d.dec.InputOffset())
+	*raw = unsafe.Slice(unsafe.StringData(d.src), len(d.src))[open:end:end]
+	return nil
 }
