@@ -12,7 +12,7 @@ export KUBEBUILDER_ASSETS := $(KUBE_BINS)
 export KUBE_BINS_DIR := $(KUBE_BINS)
 export K8S_VERSION
 
-.PHONY: all build test test-short vet kube-bins dev-cluster demo bench bench-smoke fuzz mutate clean
+.PHONY: all build test test-short vet chart-docs kube-bins promtool goreleaser release-snapshot image dev-cluster demo bench bench-smoke fuzz mutate clean
 
 all: build
 
@@ -31,19 +31,33 @@ build:
 kube-bins:
 	@./hack/kube-bins.sh
 
+## promtool: build promtool and promql-names from source once, for test/monitoring (prints their folder last)
+promtool:
+	@./hack/tools.sh promtool
+
 ## vet: gofmt and go vet
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
+	cd test/chart && go vet ./...
+	cd hack/image && go vet ./...
 
-## test: every test, including the ones against a real API server and the kubectl e2e
-test: kube-bins vet
+## test: every test, including the ones against a real API server, the kubectl e2e and the promtool checks of the alerts
+test: kube-bins promtool vet
 	go test $(GO_TEST_FLAGS) ./...
+	cd test/chart && go test $(GO_TEST_FLAGS) ./...
+	cd hack/image && go test $(GO_TEST_FLAGS) ./...
 
 ## test-short: the tests that need no API server
 test-short:
 	go test -short -count=1 ./...
+	cd test/chart && go test -short -count=1 ./...
+	cd hack/image && go test -short -count=1 ./...
+
+## chart-docs: rewrite the values table of charts/gitops-drift/README.md from values.yaml's comments
+chart-docs:
+	cd test/chart && go run ./cmd/valuesdoc ../../charts/gitops-drift
 
 ## dev-cluster: run a local API server until Ctrl-C (kubeconfig in ./bin/dev.kubeconfig)
 dev-cluster: kube-bins
@@ -76,4 +90,37 @@ mutate:
 	go run ./hack/mutate $(MUTATE_FLAGS) $(MUTATE_PKGS)
 
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
+
+## goreleaser: build GoReleaser from source once (prints its folder last)
+goreleaser:
+	@./hack/tools.sh goreleaser
+
+# The repository GoReleaser is told about in a clone without a remote (CI's): without one, a
+# snapshot falls back to commit "none" and stamps it into the binaries.
+RELEASE_GIT_URL ?= https://github.com/gitops-drift/gitops-drift.git
+
+## release-snapshot: goreleaser release --snapshot --clean, offline: archives, checksums, SBOMs and the krew manifest in ./dist
+release-snapshot:
+	@if [ -z "$$(git remote)" ]; then \
+	  export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url GIT_CONFIG_VALUE_0='$(RELEASE_GIT_URL)'; \
+	fi; \
+	PATH="$$(./hack/tools.sh cyclonedx-gomod):$$PATH" "$$(./hack/tools.sh goreleaser)/goreleaser" release --snapshot --clean
+
+# The image's platforms, name and base (an OCI image layout folder or a registry reference;
+# empty: none, the binary on an empty base).
+IMAGE_PLATFORMS ?= linux/amd64 linux/arm64
+IMAGE_REPOSITORY ?= ghcr.io/gitops-drift/gitops-drift
+IMAGE_BASE ?=
+
+## image: the container image without a Docker daemon: an OCI image layout of IMAGE_PLATFORMS in bin/image/oci and, for docker load, bin/image/gitops-drift.tar (linux/amd64)
+image:
+	@for p in $(IMAGE_PLATFORMS); do \
+	  echo "go build $$p"; \
+	  CGO_ENABLED=0 GOOS=$${p%%/*} GOARCH=$${p#*/} go build -trimpath -ldflags '-s -w $(LDFLAGS)' \
+	    -o $(BIN)/image/$${p//\//-}/gitops-drift ./cmd/gitops-drift; \
+	done
+	cd hack/image && go run . --version '$(VERSION)' --revision '$(COMMIT)' --created '$(DATE)' \
+	  --repository '$(IMAGE_REPOSITORY)' --base '$(IMAGE_BASE)' --layout $(CURDIR)/$(BIN)/image/oci \
+	  $(if $(filter linux/amd64,$(IMAGE_PLATFORMS)),--tarball $(CURDIR)/$(BIN)/image/gitops-drift.tar) \
+	  $(foreach p,$(IMAGE_PLATFORMS),--binary $(p)=$(CURDIR)/$(BIN)/image/$(subst /,-,$(p))/gitops-drift)

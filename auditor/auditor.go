@@ -3,6 +3,7 @@ package auditor
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -81,6 +82,11 @@ type Options struct {
 	// Log receives the audit log: a line per drifted resource per audit and a summary.
 	// Defaults to the logger of Start's context.
 	Log logr.Logger
+	// Admissions reads the records of who made the admitted changes (DriftAdmitted Events,
+	// from the webhook of any replica): each drifted field's owner then names the person
+	// behind it, in the audit log, the Events and the policy reports. Defaults to nil: the
+	// owners name managers only.
+	Admissions AdmissionRecords
 }
 
 func (o Options) withDefaults() Options {
@@ -129,6 +135,11 @@ var fullAudit = item{full: true}
 // object changes, from informers. It logs drift, records Events and metrics, and, with a
 // Remediator, repairs drift. It is a controller-runtime Runnable that needs leader election:
 // with several replicas, only the leader audits.
+//
+// Start may be called again once it has returned, never twice at once: serve runs the same
+// Auditor at each term of leadership. Each run starts informer caches of its own, which list
+// again before anything is judged; what earlier runs reported and wrote (the ledger, the
+// contests) carries over.
 type Auditor struct {
 	cfg   *rest.Config
 	store DesiredStore
@@ -141,11 +152,11 @@ type Auditor struct {
 	// Set by Start, used by its one worker goroutine only.
 	live     *live
 	queue    workqueue.TypedDelayingInterface[item]
-	ledger   ledger
 	contests *contests
-	scopes   map[scope]bool // the scopes of the state last audited
-	scoped   *check.Desired // that state
+	state    *state // of the desired state last checked (see track)
+	hash     hasher
 	seq      int
+	people   people // the admission records of drifted objects (people.go)
 }
 
 var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
@@ -153,7 +164,7 @@ var _ manager.LeaderElectionRunnable = (*Auditor)(nil)
 // New returns an Auditor of the desired state in store, reading the cluster of cfg.
 func New(cfg *rest.Config, store DesiredStore, opts Options) *Auditor {
 	opts = opts.withDefaults()
-	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, ledger: ledger{},
+	a := &Auditor{cfg: cfg, store: store, opts: opts, log: opts.Log, hash: newHasher(),
 		contests: newContests(opts.ContestedBackoff, opts.ContestedBackoffMax)}
 	if opts.Remediator != nil {
 		burst := max(1, int(opts.RemediationQPS))
@@ -167,21 +178,26 @@ func (a *Auditor) NeedLeaderElection() bool { return true }
 
 // Start audits until ctx ends: at once, every Interval, when the desired state changes, and for
 // each watch event on a tracked object. An audit in progress when ctx ends stops without
-// reporting. Start returns nil.
+// reporting. Every run watches through new informer caches: the first audit waits for them to
+// list (at most SyncTimeout), so that nothing is judged, or repaired, from what an earlier run
+// saw. Start returns nil once its goroutines and caches have stopped, with the drift gauges
+// removed: a replica that does not audit exports none.
 func (a *Auditor) Start(ctx context.Context) error {
 	if a.log.GetSink() == nil {
 		a.log = logr.FromContextOrDiscard(ctx)
 	}
 	ctx = logr.NewContext(ctx, a.log)
-	a.queue = workqueue.NewTypedDelayingQueue[item]()
+	q := workqueue.NewTypedDelayingQueue[item]()
+	a.queue = q
+	a.contests.unqueue() // the checks the last run queued went with its queue
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.opts.FieldManager, a.changed)
+	defer a.opts.Metrics.ClearAudit()
 	defer a.live.stop()
 	defer a.startReports(ctx)()
-	go a.schedule(ctx)
-	go func() {
-		<-ctx.Done()
-		a.queue.ShutDown()
-	}()
+	var scheduler sync.WaitGroup
+	defer scheduler.Wait()
+	scheduler.Go(func() { a.schedule(ctx, q) })
+	defer context.AfterFunc(ctx, q.ShutDown)()
 	a.log.Info("auditor started", "interval", a.opts.Interval.String(), "remediation", a.opts.Remediator != nil)
 	for a.next(ctx) {
 	}
@@ -205,10 +221,10 @@ func (a *Auditor) startReports(ctx context.Context) (wait func()) {
 	return p.wait
 }
 
-// schedule queues a full audit now, every Interval, and when the desired state changes (it is
-// looked at every second).
-func (a *Auditor) schedule(ctx context.Context) {
-	a.queue.Add(fullAudit)
+// schedule queues a full audit on q now, every Interval, and when the desired state changes
+// (it is looked at every second), until ctx ends.
+func (a *Auditor) schedule(ctx context.Context, q workqueue.TypedDelayingInterface[item]) {
+	q.Add(fullAudit)
 	every := time.NewTicker(a.opts.Interval)
 	defer every.Stop()
 	poll := time.NewTicker(min(time.Second, a.opts.Interval))
@@ -219,11 +235,11 @@ func (a *Auditor) schedule(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-every.C:
-			a.queue.Add(fullAudit)
+			q.Add(fullAudit)
 		case <-poll.C:
 			if d := a.store.Load(); d != seen {
 				seen = d
-				a.queue.Add(fullAudit)
+				q.Add(fullAudit)
 			}
 		}
 	}
@@ -273,7 +289,8 @@ func (a *Auditor) recheckAt(key manifest.Key, at time.Time) {
 		return
 	}
 	c.queued = at
-	a.opts.Clock.AfterFunc(at.Sub(a.opts.Clock.Now()), func() { a.queue.Add(item{key: key}) })
+	q := a.queue // this run's: a later run queues its own checks (see contests.unqueue)
+	a.opts.Clock.AfterFunc(at.Sub(a.opts.Clock.Now()), func() { q.Add(item{key: key}) })
 }
 
 // newID returns the ID of a new audit: its start time and a sequence number.

@@ -3,9 +3,11 @@ package auditor
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,14 +17,9 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
-	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -33,8 +30,9 @@ import (
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
-// benchNamespace holds every object of the benchmark.
-const benchNamespace = "bench"
+// benchPerNamespace is the number of tracked objects of BenchmarkAuditCycle per namespace,
+// as in the macro benchmark's corpus.
+const benchPerNamespace = 500
 
 // benchSizesEnv replaces BenchmarkAuditCycle's sizes (comma-separated numbers of objects). The
 // macro benchmark (test/macrobench) sets it for its 100,000-object run, which is too long and
@@ -42,12 +40,23 @@ const benchNamespace = "bench"
 const benchSizesEnv = "GITOPS_DRIFT_BENCH_AUDIT_SIZES"
 
 // BenchmarkAuditCycle measures one full audit (fetch from the informers, diff, log, Events,
-// gauges) of n tracked objects, 60% Deployments, 20% Services, 20% ConfigMaps, 1% of them
-// drifted, after the informers have synced. The informers are controller-runtime's, fed by an
-// in-memory list instead of an API server. heap-MB is the live heap the setup added, after
-// the sync: the desired state, the informers' stores and the auditor's records. On Linux, setup-RSS-MB is
-// the process's peak resident memory up to then (compiling the manifests, filling the
-// informers) and peak-RSS-MB its peak over the audits (the peak is reset in between).
+// gauges) of n tracked objects, 50% Deployments, 20% Services, 15% ConfigMaps, 15% Secrets,
+// 500 to a namespace, 1% of them drifted, after the informers have synced. Each namespace
+// also holds as many objects Git does not track, of the same kinds, as tracked ones; its
+// untracked Secrets are Helm release Secrets of 50 to 200 KB. The informers are
+// controller-runtime's, fed by an in-memory source that makes each object when the informer
+// asks for it, as a real API server streams a watch-list (client-go's default) or pages a
+// list: the source holds none of them. Each audit of the loop diffs every object (the
+// results kept from the audit before are dropped first), as a full audit after a reload does.
+//
+// Metrics: unchanged-ns is an audit with nothing changed since the last, which diffs nothing
+// (the median of 5). heap-MB is the live heap the setup added, after the sync: the desired
+// state, the informers' stores and the auditor's records; desired-B/obj and live-B/obj split it
+// per tracked object: the compiled desired state, and the informers (their projections of
+// tracked objects, the stubs of untracked ones, their own bookkeeping). On Linux,
+// setup-RSS-MB is the process's peak resident memory up to then (compiling the manifests,
+// filling the informers) and peak-RSS-MB its peak over the audits (the peak is reset in
+// between).
 //
 // Ownership tracking is on, as in serve: the cache keeps compacted managedFields, drifted
 // fields are attributed, and hand edits are searched (each drifted object also has a label
@@ -69,21 +78,24 @@ func benchmarkAuditCycle(b *testing.B, ownership bool) {
 	ctrllog.SetLogger(logr.Discard())
 	for _, n := range benchSizes(b) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			// The live heap before the setup: what an earlier run in this process still holds
-			// (its informers wind down after it) is not this run's.
-			runtime.GC()
-			var before, ms runtime.MemStats
-			runtime.ReadMemStats(&before)
-			a, ctx := benchAuditor(b, n, ownership)
-			runtime.GC()
-			runtime.ReadMemStats(&ms)
-			ms.HeapAlloc -= min(before.HeapAlloc, ms.HeapAlloc)
+			a, ctx, mem := benchAuditor(b, n, ownership)
 			setup, resetOK := resetPeakRSS()
 			for b.Loop() {
+				a.state.forget()
 				a.audit(ctx)
 			}
+			unchanged := make([]time.Duration, 5)
+			for i := range unchanged {
+				start := time.Now()
+				a.audit(ctx)
+				unchanged[i] = time.Since(start)
+			}
+			slices.Sort(unchanged)
 			// After the loop, which resets the metrics.
-			b.ReportMetric(float64(ms.HeapAlloc)/1e6, "heap-MB")
+			b.ReportMetric(float64(unchanged[len(unchanged)/2].Nanoseconds()), "unchanged-ns")
+			b.ReportMetric(float64(mem.total)/1e6, "heap-MB")
+			b.ReportMetric(float64(mem.desired)/float64(n), "desired-B/obj")
+			b.ReportMetric(float64(mem.live)/float64(n), "live-B/obj")
 			if peak := peakRSS(); resetOK && peak > 0 {
 				b.ReportMetric(float64(setup)/1e6, "setup-RSS-MB")
 				b.ReportMetric(float64(peak)/1e6, "peak-RSS-MB")
@@ -109,10 +121,26 @@ func benchSizes(b *testing.B) []int {
 	return sizes
 }
 
+// benchMemory is the live heap that a benchmark's setup added, in bytes: in all, the compiled
+// desired state's share and the synced informers'.
+type benchMemory struct {
+	total, desired, live uint64
+}
+
 // benchAuditor returns an auditor of n objects whose informers have listed them, after one
-// audit, and the context it runs in.
-func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Context) {
+// audit, the context it runs in, and the heap its parts hold.
+func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Context, benchMemory) {
+	// The live heap before the setup: what an earlier run in this process still holds
+	// (its informers wind down after it) is not this run's.
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	start := heap()
 	d := benchDesired(b, n, ownership)
+	compiled := heap()
 	store := &desired.Store{}
 	store.Set(d)
 	m, err := metrics.New(prometheus.NewRegistry())
@@ -123,21 +151,33 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: benchCache(d, ownership)})
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, time.Minute, a.opts.FieldManager, func(schema.GroupVersionKind, any) {})
 	b.Cleanup(func() { cancel(); a.live.stop() })
-	a.audit(ctx) // starts the informers and waits for their lists
-	if c := a.ledger.counts(); c.InSync+c.Drifted != n || c.Drifted != n/100 {
-		b.Fatalf("first audit: %+v, want %d resources, %d drifted", c, n, n/100)
+	for _, w := range a.live.watch(ctx, a.track(d).scopes) { // starts the informers and waits for their lists
+		if w.err != nil {
+			b.Fatal(w.err)
+		}
+	}
+	synced := heap()
+	a.audit(ctx)
+	if c, want := a.state.counts(), benchDrifted(n); c.InSync+c.Drifted != n || c.Drifted != want {
+		b.Fatalf("first audit: %+v, want %d resources, %d drifted", c, n, want)
 	}
 	if ownership {
-		t := &d.Targets[7] // ConfigMaps sort first: the eighth is drifted
-		l := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Identity()})[0]
-		if l.Err != nil || l.Object == nil {
-			b.Fatalf("live copy of %s: %v", t.Key, l.Err)
-		}
-		if f := t.Compare(l.Object.Object); len(f) != 2 || f[0].Owner == nil || f[0].Owner.Manager != "kubectl-patch" || !f[1].Added {
-			b.Fatalf("drift of %s: %+v, want the edit attributed and the hand-added label", t.Key, f)
+		for _, kind := range []string{"ConfigMap", "Secret"} {
+			t, ok := d.Lookup(manifest.Key{Kind: kind, Namespace: benchNamespace(0), Name: benchName(kind, benchDrift(kind))})
+			if !ok {
+				b.Fatalf("no drifted %s", kind)
+			}
+			l := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Identity()})[0]
+			if l.Err != nil || l.Object == nil {
+				b.Fatalf("live copy of %s: %v", t.Key, l.Err)
+			}
+			if f := t.Compare(l.Object.Object); len(f) != 2 || f[0].Owner == nil || f[0].Owner.Manager != "kubectl-patch" || !f[1].Added {
+				b.Fatalf("drift of %s: %d fields, want the edit attributed and the hand-added label", t.Key, len(f))
+			}
 		}
 	}
-	return a, ctx
+	end := heap()
+	return a, ctx, benchMemory{total: end - min(start, end), desired: compiled - min(start, compiled), live: synced - min(compiled, synced)}
 }
 
 // resetPeakRSS returns the process's peak resident memory so far, returns what it can to
@@ -166,19 +206,62 @@ func peakRSS() int64 {
 	return 0
 }
 
+// benchKind returns the kind of BenchmarkAuditCycle's object numbered i.
+func benchKind(i int) string {
+	switch i % 20 {
+	case 0, 1, 2, 3, 4, 5, 6, 7, 8, 9:
+		return "Deployment"
+	case 10, 11, 12, 13:
+		return "Service"
+	case 14, 15, 16:
+		return "ConfigMap"
+	}
+	return "Secret"
+}
+
+// benchDrift returns the number modulo 400 of the drifted objects of kind: 1% in all.
+func benchDrift(kind string) int {
+	return map[string]int{"Deployment": 7, "Service": 12, "ConfigMap": 15, "Secret": 18}[kind]
+}
+
+// benchDrifted returns the number of drifted objects among n.
+func benchDrifted(n int) int {
+	c := 0
+	for i := range n {
+		if benchDrift(benchKind(i)) == i%400 {
+			c++
+		}
+	}
+	return c
+}
+
+// forget drops every result kept: the next audit diffs every object.
+func (st *state) forget() {
+	for i := range st.entries {
+		st.entries[i].evaluated = false
+	}
+}
+
+// benchNamespace returns the namespace of the object numbered i.
+func benchNamespace(i int) string { return fmt.Sprintf("bench-%d", i/benchPerNamespace) }
+
+// benchName returns the name of the object of kind numbered i.
+func benchName(kind string, i int) string {
+	return map[string]string{"Deployment": "app", "Service": "svc", "ConfigMap": "cfg", "Secret": "sec"}[kind] + "-" + strconv.Itoa(i)
+}
+
+// benchNumber returns the number in an object's name.
+func benchNumber(name string) int {
+	n, _ := strconv.Atoi(name[strings.LastIndexByte(name, '-')+1:])
+	return n
+}
+
 // benchDesired compiles n objects, with kubectl's hand-edit managers when ownership is on.
 func benchDesired(b *testing.B, n int, ownership bool) *check.Desired {
 	b.Helper()
 	var sb strings.Builder
 	for i := range n {
-		switch i % 5 {
-		case 0, 1, 2:
-			fmt.Fprintf(&sb, benchDeployment, i)
-		case 3:
-			fmt.Fprintf(&sb, benchService, i)
-		default:
-			fmt.Fprintf(&sb, benchConfigMap, i)
-		}
+		fmt.Fprintf(&sb, map[string]string{"Deployment": benchDeployment, "Service": benchService, "ConfigMap": benchConfigMap, "Secret": benchSecret}[benchKind(i)], i, benchNamespace(i))
 	}
 	set, err := manifest.LoadFS(fstest.MapFS{"desired.yaml": {Data: []byte(sb.String())}}, manifest.Options{})
 	if err != nil {
@@ -192,13 +275,14 @@ func benchDesired(b *testing.B, n int, ownership bool) *check.Desired {
 	if err != nil {
 		b.Fatal(err)
 	}
+	d.SetSecretKey(check.NewSecretKey())
 	return d
 }
 
 const benchDeployment = `---
 apiVersion: apps/v1
 kind: Deployment
-metadata: {name: app-%[1]d, namespace: bench, labels: {app: app-%[1]d, tier: web}}
+metadata: {name: app-%[1]d, namespace: %[2]s, labels: {app: app-%[1]d, tier: web}}
 spec:
   replicas: 2
   selector: {matchLabels: {app: app-%[1]d}}
@@ -219,7 +303,7 @@ spec:
 const benchService = `---
 apiVersion: v1
 kind: Service
-metadata: {name: svc-%[1]d, namespace: bench}
+metadata: {name: svc-%[1]d, namespace: %[2]s}
 spec:
   selector: {app: app-%[1]d}
   ports: [{name: http, port: 80, targetPort: 8080}]
@@ -228,102 +312,30 @@ spec:
 const benchConfigMap = `---
 apiVersion: v1
 kind: ConfigMap
-metadata: {name: cfg-%[1]d, namespace: bench}
+metadata: {name: cfg-%[1]d, namespace: %[2]s}
 data: {LOG_LEVEL: info, TTL: "300", ID: "%[1]d"}
 `
 
-// benchCache returns cache options whose informers list the live copies of d's objects
-// from memory: the desired object with what a server adds (uid, resourceVersion, defaults,
-// status, managedFields), one in a hundred with another image or value.
+const benchSecret = `---
+apiVersion: v1
+kind: Secret
+metadata: {name: sec-%[1]d, namespace: %[2]s}
+type: Opaque
+stringData: {username: app-%[1]d, password: pw-%[1]d}
+`
+
+// benchCache returns cache options whose informers list and watch, from memory, the live
+// copies of d's objects and as many untracked objects of the same kinds in each namespace,
+// through an API server of its own (benchServer).
 func benchCache(d *check.Desired, ownership bool) cache.Options {
 	mapper := meta.NewDefaultRESTMapper(nil)
-	mf := newManagedFieldsMaker()
-	lists := map[schema.GroupVersionKind][]*check.Target{}
+	srv := &benchServer{mf: newManagedFieldsMaker(), ownership: ownership, scopes: map[benchScope][]*check.Target{}}
 	for i := range d.Targets {
 		t := &d.Targets[i]
 		gvk := t.GVK
 		mapper.Add(gvk, meta.RESTScopeNamespace)
-		lists[gvk] = append(lists[gvk], t)
+		sc := benchScope{kind: gvk.Kind, namespace: t.Key.Namespace}
+		srv.scopes[sc] = append(srv.scopes[sc], t)
 	}
-	return cache.Options{
-		Mapper: mapper,
-		NewInformer: func(_ toolscache.ListerWatcher, obj kruntime.Object, resync time.Duration, indexers toolscache.Indexers) toolscache.SharedIndexInformer {
-			gvk := obj.GetObjectKind().GroupVersionKind()
-			lw := &fakeListWatch{ListWatch: toolscache.ListWatch{
-				ListWithContextFunc: func(context.Context, metav1.ListOptions) (kruntime.Object, error) {
-					return liveList(mf, gvk, lists[gvk], ownership), nil
-				},
-				WatchFuncWithContext: func(context.Context, metav1.ListOptions) (watch.Interface, error) {
-					return watch.NewFake(), nil
-				},
-			}}
-			return toolscache.NewSharedIndexInformer(lw, obj, resync, indexers)
-		},
-	}
-}
-
-// fakeListWatch lists and watches from memory, without the streaming list of a real server.
-type fakeListWatch struct{ toolscache.ListWatch }
-
-func (*fakeListWatch) IsWatchListSemanticsUnSupported() bool { return true }
-
-func liveList(mf *managedFieldsMaker, gvk schema.GroupVersionKind, targets []*check.Target, ownership bool) *unstructured.UnstructuredList {
-	list := &unstructured.UnstructuredList{}
-	list.SetAPIVersion(gvk.GroupVersion().String())
-	list.SetKind(gvk.Kind + "List")
-	list.SetResourceVersion("1")
-	for i, t := range targets {
-		obj := &unstructured.Unstructured{Object: t.Written()}
-		obj.SetUID(types.UID(fmt.Sprintf("00000000-0000-0000-0000-%012d", i)))
-		obj.SetResourceVersion(fmt.Sprint(i + 1))
-		obj.SetGeneration(1)
-		drift := i%100 == 7
-		switch gvk.Kind {
-		case "Deployment":
-			_ = unstructured.SetNestedField(obj.Object, "RollingUpdate", "spec", "strategy", "type")
-			_ = unstructured.SetNestedField(obj.Object, int64(10), "spec", "revisionHistoryLimit")
-			_ = unstructured.SetNestedMap(obj.Object, map[string]any{"replicas": int64(2), "readyReplicas": int64(2), "observedGeneration": int64(1)}, "status")
-			if drift {
-				containers, _, _ := unstructured.NestedSlice(obj.Object, "spec", "template", "spec", "containers")
-				containers[0].(map[string]any)["image"] = "registry.example.com/app:debug"
-				_ = unstructured.SetNestedSlice(obj.Object, containers, "spec", "template", "spec", "containers")
-			}
-		case "Service":
-			_ = unstructured.SetNestedField(obj.Object, fmt.Sprintf("10.0.%d.%d", i/250, i%250), "spec", "clusterIP")
-			_ = unstructured.SetNestedField(obj.Object, "ClusterIP", "spec", "type")
-			if drift {
-				_ = unstructured.SetNestedField(obj.Object, "other", "spec", "selector", "app")
-			}
-		default:
-			if drift {
-				_ = unstructured.SetNestedField(obj.Object, "debug", "data", "LOG_LEVEL")
-			}
-		}
-		if !ownership {
-			list.Items = append(list.Items, *obj)
-			continue
-		}
-		mf.set(obj)
-		if drift { // by hand: the edit, and a label kubectl label added
-			labels := obj.GetLabels()
-			if labels == nil {
-				labels = map[string]string{}
-			}
-			labels["edited-by"] = "me"
-			obj.SetLabels(labels)
-			edited := map[string]string{
-				"Deployment": `{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{"f:image":{}}}}}}}`,
-				"Service":    `{"f:spec":{"f:selector":{}}}`,
-			}[gvk.Kind]
-			if edited == "" {
-				edited = `{"f:data":{"f:LOG_LEVEL":{}}}`
-			}
-			later := metav1.NewTime(mf.at.Add(time.Hour))
-			patch, label := mf.entry("kubectl-patch", "", []byte(edited)), mf.entry("kubectl-label", "", []byte(`{"f:metadata":{"f:labels":{"f:edited-by":{}}}}`))
-			patch.Time, label.Time = &later, &later
-			obj.SetManagedFields(append(obj.GetManagedFields(), patch, label))
-		}
-		list.Items = append(list.Items, *obj)
-	}
-	return list
+	return cache.Options{Mapper: mapper, HTTPClient: &http.Client{Transport: srv}}
 }

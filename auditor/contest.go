@@ -124,6 +124,14 @@ func (cs *contests) retain(keep func(manifest.Key) bool) {
 	}
 }
 
+// unqueue forgets the checks queued for the contested objects: they went with the queue of
+// the auditor's last run, and the next run must queue them again.
+func (cs *contests) unqueue() {
+	for _, c := range cs.m {
+		c.queued = time.Time{}
+	}
+}
+
 // count returns the number of contested objects.
 func (cs *contests) count() int {
 	n := 0

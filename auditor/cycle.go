@@ -3,7 +3,6 @@ package auditor
 import (
 	"context"
 	"errors"
-	"maps"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -30,52 +29,118 @@ type run struct {
 	revision string
 }
 
-// audit checks every tracked object, through the Runner that the CLI's check uses too, then
-// logs, records Events and sets the gauges. Remediation is paused while the manifests fail to
-// reload.
+// audit checks every tracked object, as check.Run does, then logs, records Events and sets
+// the gauges. Only objects whose live copy or target changed since their last check are
+// diffed again (see state); the rest of what an audit does is done for every object, every
+// time. Remediation is paused while the manifests fail to reload.
 func (a *Auditor) audit(ctx context.Context) {
 	start := time.Now()
-	var d *check.Desired
-	runner := check.Runner{
-		Desired: func(context.Context) (*check.Desired, error) {
-			d = a.store.Load()
-			return d, a.opts.ReloadErr()
-		},
-		Live:    a.live,
-		Options: a.checkOptions(),
-	}
-	r, err := runner.RunOnce(ctx)
-	ru := run{id: a.newID(start), trigger: triggerAudit, revision: r.Revision}
-	var stale *check.StaleError
-	switch {
-	case errors.As(err, &stale):
-	case err != nil:
-		a.log.Error(err, "audit skipped", logAuditID, ru.id)
+	ru := run{id: a.newID(start), trigger: triggerAudit}
+	d, reloadErr := a.store.Load(), a.opts.ReloadErr()
+	if d == nil {
+		if reloadErr == nil {
+			reloadErr = errNoDesired
+		}
+		a.log.Error(reloadErr, "audit skipped", logAuditID, ru.id)
 		return
 	}
+	ru.revision = d.Revision
+	opts := a.checkOptions()
+	var stale *check.StaleError
+	if reloadErr != nil {
+		opts.Remediator = nil
+		stale = &check.StaleError{Err: reloadErr}
+	}
+	st := a.track(d)
+	r := a.check(ctx, st, opts)
 	if ctx.Err() != nil {
 		a.log.Info("audit interrupted", logAuditID, ru.id)
 		return
 	}
-	a.watchOnly(d)
-	next := make(ledger, len(r.Resources))
 	for i := range r.Resources {
 		res := &r.Resources[i]
-		key := keyOf(res)
-		next[key] = a.note(ru, res, a.ledger[key])
-		a.contests.audited(key, res.Status == report.StatusInSync)
+		j := i
+		if t := st.targets[i]; res.Name != t.Key.Name || res.Namespace != t.Key.Namespace || res.Kind != t.Key.Kind {
+			j = st.find(keyOf(res)) // not in the targets' order: never with Compile's
+		}
+		e := &st.entries[j]
+		e.rec = a.note(ru, res, e.rec)
+		a.contests.audited(st.targets[j].Key, res.Status == report.StatusInSync)
 	}
-	a.ledger = next
-	a.contests.retain(func(k manifest.Key) bool { _, ok := next[k]; return ok })
-	counts := next.counts()
+	a.contests.retain(func(k manifest.Key) bool { return st.find(k) >= 0 })
+	counts := st.counts()
 	end := time.Now()
 	a.opts.Metrics.SetResources(counts)
+	a.opts.Metrics.SetDriftedByScope(st.driftedByScope())
 	a.opts.Metrics.SetContested(a.contests.count())
 	a.opts.Metrics.Audited(end, end.Sub(start))
 	a.summary(ru, r, counts, end.Sub(start), stale)
 	if a.reports != nil {
 		a.reports.audited(r, end, a.uidOf)
 	}
+}
+
+// errNoDesired is why an audit is skipped before the first desired state.
+var errNoDesired = errors.New("no desired state to check")
+
+// check checks every target of st against its live copy, reusing the results of those whose
+// live copy has not changed (entry.evaluate), and, with a Remediator, repairs the drifted and
+// missing ones, Namespaces first, as check.Run does. The report's resources are in the
+// targets' order.
+func (a *Auditor) check(ctx context.Context, st *state, opts check.Options) report.Report {
+	infs := a.live.watch(ctx, st.scopes)
+	for _, sp := range st.spans {
+		w := infs[sp.scope]
+		if w.err == nil {
+			w.inf.lookup(st.targets[sp.from:sp.to], st.found[sp.from:sp.to])
+		} else {
+			clear(st.found[sp.from:sp.to])
+		}
+		for i := sp.from; i < sp.to; i++ {
+			st.resources[i] = st.entries[i].evaluate(st.targets[i], st.found[i], w.err, opts)
+		}
+	}
+	if opts.Remediator != nil && !opts.DryRun {
+		for _, i := range remediationOrder(st.targets) {
+			if s := st.resources[i].Status; s == report.StatusDrifted || s == report.StatusMissing {
+				check.Remediate(ctx, opts.Remediator, st.targets[i], st.found[i], &st.resources[i])
+			}
+		}
+	}
+	return report.New(st.d.Revision, st.resources)
+}
+
+// remediationOrder returns the indexes of targets in the order check.Run repairs them:
+// Namespaces first, so that the objects created in a missing namespace find it.
+func remediationOrder(targets []*check.Target) []int {
+	order := make([]int, 0, len(targets))
+	for pass := range 2 {
+		for i, t := range targets {
+			if (t.Key.Group == "" && t.Key.Kind == "Namespace") == (pass == 0) {
+				order = append(order, i)
+			}
+		}
+	}
+	return order
+}
+
+// track makes d the state the auditor checks: the informers' transform projects by it from
+// then on, the informers of scopes d no longer has stop, and those whose cached copies may be
+// narrower than d needs list again (see newState). It returns d's state, made once per d; a
+// new run's caches (Start) get the view of the state it keeps.
+func (a *Auditor) track(d *check.Desired) *state {
+	if a.state != nil && a.state.d == d && a.live.tracks(d) {
+		return a.state
+	}
+	st, relist := a.state, map[scope][]string(nil)
+	if st == nil || st.d != d {
+		st, relist = newState(d, a.hash, a.state)
+	}
+	a.live.track(d)
+	a.live.retain(st.scopes)
+	a.live.relist(relist)
+	a.state = st
+	return st
 }
 
 // recheck checks one object again after a watch event. Only a change of its drift is
@@ -90,11 +155,13 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	if !ok || t.Policy.Skip {
 		return
 	}
+	st := a.track(d)
+	j := st.find(key)
 	start := time.Now()
 	opts := a.checkOptions()
 	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Identity()})[0]
-	res := check.Evaluate(t, live, opts)
-	prev := a.ledger[key]
+	res := st.entries[j].evaluate(t, live.Object, live.Err, opts)
+	prev := st.entries[j].rec
 	if driftHash(&res) == prev.drift && res.Status == prev.status && !a.contests.due(key, a.opts.Clock.Now()) {
 		return // a change that leaves the drift as it was (status, fields Git does not set), and no write due
 	}
@@ -104,8 +171,8 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	if ctx.Err() != nil {
 		return
 	}
-	a.ledger[key] = a.note(run{id: a.newID(start), trigger: triggerWatch, revision: d.Revision}, &res, prev)
-	a.opts.Metrics.SetResources(a.ledger.counts())
+	st.entries[j].rec = a.note(run{id: a.newID(start), trigger: triggerWatch, revision: d.Revision}, &res, prev)
+	a.opts.Metrics.SetResources(st.counts())
 	a.opts.Metrics.SetContested(a.contests.count())
 }
 
@@ -119,6 +186,7 @@ func (a *Auditor) checkOptions() check.Options {
 // resource's new record. While an object stays contested, a watch-triggered check says
 // nothing new: the contest was announced once (announce).
 func (a *Auditor) note(ru run, res *report.Resource, prev record) record {
+	a.attribute(res)
 	drift := driftHash(res)
 	isNew := drift != 0 && drift != prev.drift
 	contested := res.Action.IsContested()
@@ -157,25 +225,6 @@ func (a *Auditor) count(res *report.Resource, isNew bool) {
 			a.opts.Metrics.Remediation(metrics.ResultBlocked)
 		}
 	}
-}
-
-// watchOnly stops the informers that the desired state d no longer needs, once per state.
-func (a *Auditor) watchOnly(d *check.Desired) {
-	if d == nil || d == a.scoped {
-		return
-	}
-	a.scoped = d
-	keep := make(map[scope]bool, len(a.scopes))
-	for i := range d.Targets {
-		if !d.Targets[i].Policy.Skip {
-			keep[scopeOf(d.Targets[i].Identity())] = true
-		}
-	}
-	if maps.Equal(keep, a.scopes) {
-		return
-	}
-	a.scopes = keep
-	a.live.retain(keep)
 }
 
 func groupOf(apiVersion string) string {

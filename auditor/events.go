@@ -2,13 +2,13 @@ package auditor
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
@@ -48,7 +48,7 @@ func (a *Auditor) events(ru run, res *report.Resource, prev record, isNew bool) 
 	if a.opts.Recorder == nil || res.Status == report.StatusInSync || res.Status == report.StatusError {
 		return
 	}
-	rev := revisionText(ru.revision)
+	rev := report.RevisionText(ru.revision)
 	type event struct{ kind, reason, action, note string }
 	var out []event
 	if isNew {
@@ -75,7 +75,7 @@ func (a *Auditor) events(ru run, res *report.Resource, prev record, isNew bool) 
 	}
 	regarding := a.regarding(res)
 	for _, e := range out {
-		a.opts.Recorder.Eventf(regarding, nil, e.kind, e.reason, e.action, "%s", clipNote(e.note))
+		a.opts.Recorder.Eventf(regarding, nil, e.kind, e.reason, e.action, "%s", clip.End(e.note, maxNote))
 	}
 }
 
@@ -92,8 +92,8 @@ func (a *Auditor) announce(ru run, res *report.Resource) {
 	if a.opts.Recorder == nil {
 		return
 	}
-	note := contestedNote(res, c, revisionText(ru.revision))
-	a.opts.Recorder.Eventf(a.regarding(res), nil, corev1.EventTypeWarning, ReasonRemediationContested, actionRemediate, "%s", clipNote(note))
+	note := contestedNote(res, c, report.RevisionText(ru.revision))
+	a.opts.Recorder.Eventf(a.regarding(res), nil, corev1.EventTypeWarning, ReasonRemediationContested, actionRemediate, "%s", clip.End(note, maxNote))
 }
 
 // contestedNote is the message of a RemediationContested Event.
@@ -142,37 +142,8 @@ func failedNote(res *report.Resource, rev string) string {
 	return "could not restore Git's state (" + rev + "): " + res.Error
 }
 
-// fieldsNote is head, then the fields' paths, each with who changed it when known, while they
-// fit in an Event.
+// fieldsNote is head, then the fields' paths, each with who changed it when known (the
+// manager, and the person behind it), while they fit in an Event.
 func fieldsNote(head string, fields []diff.Field) string {
-	var b strings.Builder
-	b.WriteString(head)
-	for i, f := range fields {
-		sep := ", "
-		if i == 0 {
-			sep = ": "
-		}
-		more := fmt.Sprintf(" and %d more", len(fields)-i)
-		item := f.Path
-		if f.Owner != nil {
-			item += " (by " + f.Owner.Manager + ")"
-		}
-		if b.Len()+len(sep)+len(item)+len(more) > maxNote {
-			b.WriteString(more)
-			break
-		}
-		b.WriteString(sep + item)
-	}
-	return b.String()
-}
-
-func clipNote(s string) string {
-	return clip(s, maxNote)
-}
-
-func revisionText(rev string) string {
-	if rev == "" {
-		return "not a Git repository"
-	}
-	return "revision " + rev
+	return report.FieldList(head, fields, report.Who, "", maxNote)
 }

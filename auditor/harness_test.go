@@ -47,11 +47,19 @@ func newFixture(t *testing.T, manifests string) *fixture {
 // desired applies manifests to namespace ns with kubectl and compiles them.
 func (f *fixture) desired(t *testing.T, ns, manifests string) *check.Desired {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "desired.yaml"), []byte(manifests), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeManifests(t, manifests)
 	f.env.KubectlT(t, "", "apply", "-n", ns, "-f", dir)
+	return f.compileDir(t, ns, dir)
+}
+
+// compile compiles manifests for namespace ns without applying them.
+func (f *fixture) compile(t *testing.T, ns, manifests string) *check.Desired {
+	t.Helper()
+	return f.compileDir(t, ns, writeManifests(t, manifests))
+}
+
+func (f *fixture) compileDir(t *testing.T, ns, dir string) *check.Desired {
+	t.Helper()
 	set, err := manifest.Load(dir, manifest.Options{Namespace: ns, Scope: cluster.Scope{Mapper: f.client.Mapper}})
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +69,16 @@ func (f *fixture) desired(t *testing.T, ns, manifests string) *check.Desired {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// writeManifests writes manifests to desired.yaml in a new directory and returns it.
+func writeManifests(t *testing.T, manifests string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "desired.yaml"), []byte(manifests), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // start runs an Auditor with opts (Log and Metrics set by the fixture, and Recorder unless
@@ -145,4 +163,24 @@ func (f *fixture) gauge(t *testing.T, state string) float64 {
 		}
 	}
 	return -1
+}
+
+// counter returns the sample of counter name whose one label has value, or 0.
+func (f *fixture) counter(t *testing.T, name, value string) float64 {
+	t.Helper()
+	mfs, err := f.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if m.GetLabel()[0].GetValue() == value {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }

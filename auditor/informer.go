@@ -9,6 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
 )
 
 // informer is one kind watched in one space, with the objects it has delivered by name. The
@@ -68,6 +70,15 @@ func (inf *informer) get(name string) *unstructured.Unstructured {
 	inf.mu.RLock()
 	defer inf.mu.RUnlock()
 	return inf.byName[name]
+}
+
+// lookup sets found[i] to the object of targets[i], nil when there is none, under one lock.
+func (inf *informer) lookup(targets []*check.Target, found []*unstructured.Unstructured) {
+	inf.mu.RLock()
+	defer inf.mu.RUnlock()
+	for i, t := range targets {
+		found[i] = inf.byName[t.Key.Name]
+	}
 }
 
 func (inf *informer) store(obj any) {

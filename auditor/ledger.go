@@ -12,7 +12,8 @@ import (
 
 // record is what the auditor last knew of one object: its state after the last check and
 // whatever was done about it, and a hash of its drift, so that drift already reported is
-// told from new drift.
+// told from new drift. The auditor keeps one per target (entry.rec), across reloads; the zero
+// record is an object never checked.
 type record struct {
 	status report.Status // after remediation: a remediated or created object is in sync
 	fields int           // drifted fields
@@ -20,26 +21,45 @@ type record struct {
 	action report.Action // what was done about the drift
 }
 
-// ledger holds the record of every object checked.
-type ledger map[manifest.Key]record
+// addTo counts r in the drift gauges' values c.
+func (r record) addTo(c *metrics.Resources) {
+	switch r.status {
+	case report.StatusInSync:
+		c.InSync++
+	case report.StatusDrifted:
+		c.Drifted++
+		c.DriftedFields += r.fields
+	case report.StatusMissing:
+		c.Missing++
+	case report.StatusError:
+		c.Error++
+	}
+}
 
-// counts returns the drift gauges' values.
-func (l ledger) counts() metrics.Resources {
-	var c metrics.Resources
-	for _, r := range l {
-		switch r.status {
-		case report.StatusInSync:
-			c.InSync++
+// driftedByScope returns the drifted and missing resources of every namespace and kind of the
+// targets, zeros included (gitops_drift_drifted_resources). Full audits alone set them: it
+// walks every target, too slow to repeat at every watch event of a large cluster.
+func (st *state) driftedByScope() map[metrics.Scope]metrics.ScopeCounts {
+	by := map[metrics.Scope]*metrics.ScopeCounts{}
+	for i, t := range st.targets {
+		s := metrics.Scope{Namespace: t.Key.Namespace, Kind: t.Key.Kind}
+		c := by[s]
+		if c == nil {
+			c = &metrics.ScopeCounts{}
+			by[s] = c
+		}
+		switch st.entries[i].rec.status {
 		case report.StatusDrifted:
 			c.Drifted++
-			c.DriftedFields += r.fields
 		case report.StatusMissing:
 			c.Missing++
-		case report.StatusError:
-			c.Error++
 		}
 	}
-	return c
+	out := make(map[metrics.Scope]metrics.ScopeCounts, len(by))
+	for s, c := range by {
+		out[s] = *c
+	}
+	return out
 }
 
 // recordOf returns the record of a checked resource whose drift hashes to drift. A remediated

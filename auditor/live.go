@@ -3,20 +3,20 @@ package auditor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
-	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
-	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
 
 // scope is what one informer watches: the objects of one kind in one namespace ("" for a
@@ -40,6 +40,9 @@ func scopeOf(obj *unstructured.Unstructured) scope {
 	return scope{gvk: gv.WithKind(kind), namespace: ns}
 }
 
+// targetScope returns the scope of the object of t.
+func targetScope(t *check.Target) scope { return scope{gvk: t.GVK, namespace: t.Key.Namespace} }
+
 // live is a check.LiveSource over informers. It keeps one controller-runtime cache per
 // namespace the desired state names, restricted to that namespace, and one cluster-wide cache
 // for cluster-scoped kinds; each cache runs one informer per kind the desired state has there.
@@ -47,6 +50,9 @@ func scopeOf(obj *unstructured.Unstructured) scope {
 // may bring new ones) and stops when retain no longer lists it. Reads are lookups in the
 // informers' stores, without copies: once the informers have synced, Fetch makes no API call.
 // Objects read are shared with the cache and must not be modified.
+//
+// The caches hold projections (see view): of a tracked object, what its check reads; of any
+// other, a stub. They are not the API's objects: a write reads the whole object first (gate).
 type live struct {
 	ctx  context.Context // the lifetime of the caches: the auditor's Start
 	cfg  *rest.Config
@@ -59,6 +65,10 @@ type live struct {
 	// self is gitops-drift's field manager, whose managedFields entries the cache keeps
 	// without their fields.
 	self string
+	// project keeps of a tracked object what its check reads.
+	project projectFunc
+	// view is the desired state the transform projects by (see track).
+	view atomic.Pointer[view]
 
 	mu     sync.Mutex
 	spaces map[string]*space // by namespace; "" holds the cluster-scoped kinds
@@ -73,7 +83,19 @@ type space struct {
 }
 
 func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, self string, onEvent func(schema.GroupVersionKind, any)) *live {
-	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, self: self, onEvent: onEvent, spaces: map[string]*space{}}
+	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, self: self, onEvent: onEvent,
+		project: withoutStatus, spaces: map[string]*space{}}
+}
+
+// track makes the transform project the objects that arrive from now on by d.
+func (l *live) track(d *check.Desired) {
+	l.view.Store(&view{d: d, self: l.self, project: l.project})
+}
+
+// tracks reports whether the transform projects by d.
+func (l *live) tracks(d *check.Desired) bool {
+	v := l.view.Load()
+	return v != nil && v.d == d
 }
 
 var _ check.LiveSource = (*live)(nil)
@@ -81,32 +103,48 @@ var _ check.LiveSource = (*live)(nil)
 // Fetch returns the live copy of each desired object from the informers, starting those it
 // lacks and waiting for new ones to list, at most syncTimeout after they started.
 func (l *live) Fetch(ctx context.Context, desired []*unstructured.Unstructured) []cluster.Live {
-	out := make([]cluster.Live, len(desired))
 	scopes := make([]scope, len(desired))
-	infs := map[scope]*informer{}
-	errs := map[scope]error{}
-	var pending []*informer
+	var distinct []scope
 	for i, obj := range desired {
-		sc := scopeOf(obj)
-		scopes[i] = sc
-		if _, ok := infs[sc]; ok {
-			continue
+		scopes[i] = scopeOf(obj)
+		if !slices.Contains(distinct, scopes[i]) {
+			distinct = append(distinct, scopes[i])
 		}
+	}
+	infs := l.watch(ctx, distinct)
+	out := make([]cluster.Live, len(desired))
+	for i, obj := range desired {
+		w := infs[scopes[i]]
+		if out[i].Err = w.err; w.err == nil {
+			out[i].Object = w.inf.get(obj.GetName())
+		}
+	}
+	return out
+}
+
+// watchResult is the informer of a scope, synced, or why there is none.
+type watchResult struct {
+	inf *informer
+	err error
+}
+
+// watch returns the informer of each scope, starting those it lacks and waiting for new ones
+// to list, at most syncTimeout after they started; an informer that has not listed by then
+// is an error.
+func (l *live) watch(ctx context.Context, scopes []scope) map[scope]watchResult {
+	out := make(map[scope]watchResult, len(scopes))
+	var pending []*informer
+	for _, sc := range scopes {
 		inf, err := l.informer(sc)
-		infs[sc], errs[sc] = inf, err
+		out[sc] = watchResult{inf: inf, err: err}
 		if err == nil && !inf.synced() {
 			pending = append(pending, inf)
 		}
 	}
 	l.awaitSync(ctx, pending)
-	for sc, inf := range infs {
-		if errs[sc] == nil && !inf.synced() {
-			errs[sc] = fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)
-		}
-	}
-	for i, obj := range desired {
-		if out[i].Err = errs[scopes[i]]; out[i].Err == nil {
-			out[i].Object = infs[scopes[i]].get(obj.GetName())
+	for sc, w := range out {
+		if w.err == nil && !w.inf.synced() {
+			out[sc] = watchResult{err: fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)}
 		}
 	}
 	return out
@@ -164,7 +202,7 @@ func (l *live) space(namespace string) (*space, error) {
 	if namespace != "" {
 		opts.DefaultNamespaces = map[string]cache.Config{namespace: {}}
 	}
-	opts.DefaultTransform = compactManagedFields(l.self)
+	opts.DefaultTransform = transform(l.view.Load)
 	opts.ReaderFailOnMissingInformer = true // a read never starts a watch by itself
 	c, err := cache.New(l.cfg, opts)
 	if err != nil {
@@ -200,20 +238,15 @@ func (l *live) awaitSync(ctx context.Context, infs []*informer) {
 }
 
 // retain stops the informers whose scope is not in keep, and the caches left without one.
-func (l *live) retain(keep map[scope]bool) {
+func (l *live) retain(keep []scope) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for ns, sp := range l.spaces {
 		for gvk := range sp.watching {
-			if keep[scope{gvk: gvk, namespace: ns}] {
+			if slices.Contains(keep, scope{gvk: gvk, namespace: ns}) {
 				continue
 			}
-			obj := &unstructured.Unstructured{}
-			obj.SetGroupVersionKind(gvk)
-			if err := sp.cache.RemoveInformer(l.ctx, obj); err != nil {
-				logr.FromContextOrDiscard(l.ctx).Error(err, "stop watching", "kind", gvk.String(), "namespace", ns)
-			}
-			delete(sp.watching, gvk)
+			l.stopInformer(sp, scope{gvk: gvk, namespace: ns})
 			logr.FromContextOrDiscard(l.ctx).V(1).Info("stopped watching", "kind", gvk.String(), "namespace", ns)
 		}
 		if len(sp.watching) == 0 {
@@ -222,6 +255,34 @@ func (l *live) retain(keep map[scope]bool) {
 			delete(l.spaces, ns)
 		}
 	}
+}
+
+// relist restarts the informers of the scopes in names (those of objects whose cached copies
+// may be too narrow for the current view), so that they list their objects again, projected by
+// the view: a Fetch starts them again and waits for their lists. Whether an informer holds
+// one of the names is not asked: an object transformed by the view before, still on its way
+// to the informer's store, would be missed.
+func (l *live) relist(names map[scope][]string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for sc := range names {
+		sp := l.spaces[sc.namespace]
+		if sp == nil || sp.watching[sc.gvk] == nil {
+			continue
+		}
+		l.stopInformer(sp, sc)
+		logr.FromContextOrDiscard(l.ctx).V(1).Info("listing again", "kind", sc.gvk.String(), "namespace", sc.namespace)
+	}
+}
+
+// stopInformer stops the informer of sc in sp. l.mu is held.
+func (l *live) stopInformer(sp *space, sc scope) {
+	obj := &unstructured.Unstructured{}
+	obj.SetGroupVersionKind(sc.gvk)
+	if err := sp.cache.RemoveInformer(l.ctx, obj); err != nil {
+		logr.FromContextOrDiscard(l.ctx).Error(err, "stop watching", "kind", sc.gvk.String(), "namespace", sc.namespace)
+	}
+	delete(sp.watching, sc.gvk)
 }
 
 // watched returns the number of informers running.
@@ -238,20 +299,6 @@ func (l *live) watched() int {
 // stop stops every cache and waits for them.
 func (l *live) stop() {
 	l.retain(nil)
-}
-
-// compactManagedFields returns the transform of the cached objects: managedFields, often half
-// an object, are kept only as far as telling who wrote a drifted field needs
-// (ownership.Compact); self is gitops-drift's field manager.
-func compactManagedFields(self string) toolscache.TransformFunc {
-	strip := cache.TransformStripManagedFields()
-	return func(in any) (any, error) {
-		if u, ok := in.(*unstructured.Unstructured); ok {
-			ownership.Compact(u.Object, self)
-			return u, nil
-		}
-		return strip(in)
-	}
 }
 
 func resourceVersion(obj any) string {

@@ -3,9 +3,9 @@ package auditor
 import (
 	"encoding/json"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
@@ -44,7 +44,7 @@ func logValue(v any) any {
 	if err != nil || len(b) <= maxLogValue {
 		return v
 	}
-	return clip(string(b), maxLogValue)
+	return clip.End(string(b), maxLogValue)
 }
 
 // logResource writes the audit log line of a resource that is not in sync.
@@ -133,16 +133,4 @@ func (a *Auditor) summary(ru run, r report.Report, c metrics.Resources, d time.D
 		kv = append(kv, logError, stale.Err.Error())
 	}
 	a.log.Info(msgSummary, kv...)
-}
-
-// clip shortens s to at most n bytes, ending in "...", without cutting a character.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
 }

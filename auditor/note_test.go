@@ -8,7 +8,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/test/capture"
@@ -218,17 +220,44 @@ func TestNoteCountsRemediations(t *testing.T) {
 }
 
 func TestLedgerCounts(t *testing.T) {
-	l := ledger{}
+	var st state
 	for i, s := range []step{
 		drifted("2", report.ActionDryRun), drifted("2", report.ActionRemediated), inSync(),
 		{status: report.StatusMissing, action: report.ActionBlocked}, {status: report.StatusError},
 	} {
 		res := resource("v1", "ConfigMap", s)
 		res.Name = string(rune('a' + i))
-		l[keyOf(&res)] = recordOf(&res, driftHash(&res))
+		st.entries = append(st.entries, entry{rec: recordOf(&res, driftHash(&res))})
 	}
 	want := metrics.Resources{InSync: 2, Drifted: 1, Missing: 1, Error: 1, DriftedFields: 1}
-	if diff := cmp.Diff(want, l.counts()); diff != "" {
+	if diff := cmp.Diff(want, st.counts()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestStateDriftedByScope(t *testing.T) {
+	st := &state{}
+	for _, r := range []struct {
+		namespace, kind, name string
+		status                report.Status
+	}{
+		{"app", "ConfigMap", "a", report.StatusDrifted},
+		{"app", "ConfigMap", "b", report.StatusMissing},
+		{"app", "ConfigMap", "c", report.StatusDrifted},
+		{"app", "Deployment", "d", report.StatusInSync},
+		{"", "ClusterRole", "e", report.StatusError},
+		{"web", "ConfigMap", "a", report.StatusMissing},
+	} {
+		st.targets = append(st.targets, &check.Target{Key: manifest.Key{Kind: r.kind, Namespace: r.namespace, Name: r.name}})
+		st.entries = append(st.entries, entry{rec: record{status: r.status}})
+	}
+	want := map[metrics.Scope]metrics.ScopeCounts{
+		{Namespace: "app", Kind: "ConfigMap"}:  {Drifted: 2, Missing: 1},
+		{Namespace: "app", Kind: "Deployment"}: {},
+		{Kind: "ClusterRole"}:                  {},
+		{Namespace: "web", Kind: "ConfigMap"}:  {Missing: 1},
+	}
+	if diff := cmp.Diff(want, st.driftedByScope()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

@@ -35,7 +35,7 @@ type Options struct {
 	// Validity is how long the CA and the certificate are valid. Defaults to one year.
 	Validity time.Duration
 	// Now is the start of validity. Defaults to time.Now; the certificates are valid from an
-	// hour before it, to allow for clock skew.
+	// hour before it (a tenth of Validity, when shorter), to allow for clock skew.
 	Now func() time.Time
 }
 
@@ -48,20 +48,41 @@ type Bundle struct {
 	Key  []byte
 }
 
-// Generate creates a CA and a serving certificate signed by it.
+// Generate creates a CA and a serving certificate signed by it, both valid for
+// opts.Validity.
 func Generate(opts Options) (*Bundle, error) {
 	if len(opts.DNSNames) == 0 && len(opts.IPs) == 0 {
 		return nil, errors.New("certificate needs at least one DNS name or IP address")
 	}
+	opts = opts.withDefaults()
+	ca, err := NewAuthority(opts.Validity, opts.Now())
+	if err != nil {
+		return nil, err
+	}
+	return ca.Issue(opts)
+}
+
+func (opts Options) withDefaults() Options {
 	if opts.Validity <= 0 {
 		opts.Validity = 365 * 24 * time.Hour
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	notBefore := opts.Now().Add(-time.Hour)
-	notAfter := notBefore.Add(opts.Validity)
+	return opts
+}
 
+// Authority is a CA that signs serving certificates: its certificate and its private key
+// (PKCS #8), PEM-encoded.
+type Authority struct {
+	Cert []byte
+	Key  []byte
+}
+
+// NewAuthority creates a self-signed CA valid for validity from an hour before now (a tenth
+// of validity, when shorter).
+func NewAuthority(validity time.Duration, now time.Time) (*Authority, error) {
+	notBefore := now.Add(-skew(validity))
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generate CA key: %w", err)
@@ -69,17 +90,41 @@ func Generate(opts Options) (*Bundle, error) {
 	caTemplate := &x509.Certificate{
 		Subject:               pkix.Name{CommonName: "gitops-drift webhook CA"},
 		NotBefore:             notBefore,
-		NotAfter:              notAfter,
+		NotAfter:              notBefore.Add(validity),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	caCert, caDER, err := sign(caTemplate, nil, &caKey.PublicKey, caKey)
+	_, caDER, err := sign(caTemplate, nil, &caKey.PublicKey, caKey)
 	if err != nil {
 		return nil, fmt.Errorf("sign CA: %w", err)
 	}
+	keyPEM, err := encodeKey(caKey)
+	if err != nil {
+		return nil, fmt.Errorf("encode CA key: %w", err)
+	}
+	return &Authority{Cert: encodeCert(caDER), Key: keyPEM}, nil
+}
 
+// Issue signs a serving certificate for opts' names, valid for opts.Validity from an hour
+// before opts.Now (a tenth of Validity, when shorter), but never beyond the CA's own
+// validity. The Bundle's CA is a's
+// certificate.
+func (a *Authority) Issue(opts Options) (*Bundle, error) {
+	if len(opts.DNSNames) == 0 && len(opts.IPs) == 0 {
+		return nil, errors.New("certificate needs at least one DNS name or IP address")
+	}
+	opts = opts.withDefaults()
+	caCert, caKey, err := a.parse()
+	if err != nil {
+		return nil, err
+	}
+	notBefore := opts.Now().Add(-skew(opts.Validity))
+	notAfter := notBefore.Add(opts.Validity)
+	if notAfter.After(caCert.NotAfter) {
+		notAfter = caCert.NotAfter
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, fmt.Errorf("generate serving key: %w", err)
@@ -101,15 +146,70 @@ func Generate(opts Options) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign serving certificate: %w", err)
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	keyPEM, err := encodeKey(key)
 	if err != nil {
 		return nil, fmt.Errorf("encode serving key: %w", err)
 	}
-	return &Bundle{
-		CA:   pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		Cert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certDER}),
-		Key:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
-	}, nil
+	return &Bundle{CA: a.Cert, Cert: encodeCert(certDER), Key: keyPEM}, nil
+}
+
+// skew is how long before now a certificate of this validity starts: an hour, for clocks
+// that are behind, or a tenth of the validity if that is shorter.
+func skew(validity time.Duration) time.Duration {
+	return min(time.Hour, validity/10)
+}
+
+// parse returns the CA's certificate and key.
+func (a *Authority) parse() (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	certs, err := parseCerts(a.Cert)
+	if err != nil || len(certs) != 1 || !certs[0].IsCA {
+		return nil, nil, fmt.Errorf("CA certificate: want one CA certificate in PEM (%v)", err)
+	}
+	block, _ := pem.Decode(a.Key)
+	if block == nil {
+		return nil, nil, errors.New("CA key: no PEM block")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("CA key: %w", err)
+	}
+	key, ok := k.(*ecdsa.PrivateKey)
+	if !ok || !key.PublicKey.Equal(certs[0].PublicKey) {
+		return nil, nil, errors.New("CA key: not the key of the CA certificate")
+	}
+	return certs[0], key, nil
+}
+
+func encodeCert(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+func encodeKey(key *ecdsa.PrivateKey) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+// parseCerts returns every CERTIFICATE block of data, in order.
+func parseCerts(data []byte) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return out, nil
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
 }
 
 // sign signs template with signerKey as parent (template itself when parent is nil) and

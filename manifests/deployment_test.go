@@ -5,6 +5,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -228,5 +229,26 @@ func TestDesiredState(t *testing.T) {
 		if gr := guessResource(o.Obj.GroupVersionKind()); !judged[gr] {
 			t.Errorf("%s: the example's kind (%s) is not in the webhook's rules", o.Key(), gr)
 		}
+	}
+}
+
+// TestGoMemLimit checks that GOMEMLIMIT, the Go runtime's soft memory limit, is 90% of the
+// container's memory limit in whole MiB, as the chart computes it (goMemLimitPercent): below
+// the limit, where the kernel kills the container, and not so far below that the heap gives
+// up room it has.
+func TestGoMemLimit(t *testing.T) {
+	c := gitopsDriftContainer(t, only[*appsv1.Deployment](t, loadInstall(t)))
+	i := slices.IndexFunc(c.Env, func(e corev1.EnvVar) bool { return e.Name == "GOMEMLIMIT" })
+	if i < 0 {
+		t.Fatal("no GOMEMLIMIT in the container's env")
+	}
+	mib, ok := strings.CutSuffix(c.Env[i].Value, "MiB")
+	n, err := strconv.ParseInt(mib, 10, 64)
+	if !ok || err != nil {
+		t.Fatalf("GOMEMLIMIT %q: want whole MiB, such as 460MiB", c.Env[i].Value)
+	}
+	limit := c.Resources.Limits.Memory().Value()
+	if want := limit * 90 / 100 / (1 << 20); n != want {
+		t.Errorf("GOMEMLIMIT %dMiB; want %dMiB, 90%% of the memory limit %s", n, want, c.Resources.Limits.Memory())
 	}
 }

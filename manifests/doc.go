@@ -6,4 +6,5 @@
 // combination of the parts as `kubectl apply -k` does, and check that the objects agree with
 // each other, with the flags of `gitops-drift serve`, and with the API calls the code makes:
 // the RBAC bound is exactly what serve calls with the Deployment's args, on a real API server.
+// The Helm chart charts/gitops-drift renders the same objects (test/chart compares them).
 package manifests

@@ -1,6 +1,7 @@
 package manifests_test
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"testing"
@@ -24,16 +25,18 @@ func TestGitInstall(t *testing.T) {
 	if opts.Manifests != "" || opts.Git.URL == "" || !opts.LeaderElect || opts.Remediate {
 		t.Errorf("args %q: want --git-url without --manifests, --leader-elect, no --remediate", c.Args)
 	}
-	// The credential files are keys of the Secret, mounted read-only.
-	for flag, file := range map[string]string{"--git-token-file": opts.Git.Auth.TokenFile, "--git-refresh-secret-file": opts.GitRefreshSecretFile} {
-		v := mountedVolume(t, d, c, path.Dir(file))
-		if v.Secret == nil || v.Secret.SecretName != secret.Name {
-			t.Errorf("%s %s: not in a volume of Secret %s", flag, file, secret.Name)
-			continue
-		}
-		if _, ok := secret.Data[path.Base(file)]; !ok {
-			t.Errorf("%s %s: Secret %s has no key %s", flag, file, secret.Name, path.Base(file))
-		}
+	// The credential file is a key of the Secret, mounted read-only, and the Secret's only key:
+	// with secure metrics, callers of /git/refresh are authorized by RBAC, not by a shared
+	// secret (gitops-drift-refresh, TestCallerRoles).
+	file := opts.Git.Auth.TokenFile
+	if v := mountedVolume(t, d, c, path.Dir(file)); v.Secret == nil || v.Secret.SecretName != secret.Name {
+		t.Errorf("--git-token-file %s: not in a volume of Secret %s", file, secret.Name)
+	}
+	if keys := slices.Sorted(maps.Keys(secret.Data)); !slices.Equal(keys, []string{path.Base(file)}) {
+		t.Errorf("Secret %s has keys %q; want only %s, --git-token-file's", secret.Name, keys, path.Base(file))
+	}
+	if opts.GitRefreshSecretFile != "" || !secureMetrics(opts) {
+		t.Errorf("args %q: want secure metrics, no --git-refresh-secret-file (ignored with them)", c.Args)
 	}
 	// The cache is a writable emptyDir: the root filesystem is read-only.
 	i := slices.IndexFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.MountPath == opts.Git.CacheDir })
@@ -59,7 +62,8 @@ func TestGitInstall(t *testing.T) {
 }
 
 // TestGitInstallKeepsTheRest: the component changes the Deployment, the ConfigMap and the
-// Secret only; every other object is the ConfigMap install's.
+// Secret, and adds the ClusterRole of /git/refresh's callers; every other object is the
+// ConfigMap install's.
 func TestGitInstallKeepsTheRest(t *testing.T) {
 	keys := func(in *install) []string {
 		var out []string
@@ -73,7 +77,9 @@ func TestGitInstallKeepsTheRest(t *testing.T) {
 		slices.Sort(out)
 		return out
 	}
-	if got, want := keys(render(t, partGit)), keys(loadInstall(t)); !slices.Equal(got, want) {
+	want := append(keys(loadInstall(t)), "ClusterRole.rbac.authorization.k8s.io /gitops-drift-refresh")
+	slices.Sort(want)
+	if got := keys(render(t, partGit)); !slices.Equal(got, want) {
 		t.Errorf("objects of the Git install %q; want those of the ConfigMap install %q", got, want)
 	}
 }

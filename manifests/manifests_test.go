@@ -143,6 +143,19 @@ func only[T client.Object](t *testing.T, in *install) T {
 	return objs[0]
 }
 
+// named returns the install's object of type T named name, failing the test if there is none.
+func named[T client.Object](t *testing.T, in *install, name string) T {
+	t.Helper()
+	for _, o := range all[T](in) {
+		if o.GetName() == name {
+			return o
+		}
+	}
+	var zero T
+	t.Fatalf("install has no object of type %T named %s", zero, name)
+	return zero
+}
+
 func TestDecodeIsStrict(t *testing.T) {
 	dec := newDecoder(t)
 	tests := map[string]string{

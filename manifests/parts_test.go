@@ -61,7 +61,7 @@ var commentedPart = regexp.MustCompile(`(?m)^#   - (\S+).*\n`)
 // render renders the install with the parts on turned on, in that order, as
 // kustomization.yaml's comments say to do (uncomment "components:" and the parts' lines), in
 // a copy of manifests/, with kustomize as `kubectl apply -k` runs it, and decodes the objects.
-// The git part's credential files are written with placeholder values.
+// The git part's credential file is written with a placeholder value.
 func render(t *testing.T, on ...string) *install {
 	t.Helper()
 	dir := t.TempDir()
@@ -89,10 +89,8 @@ func render(t *testing.T, on ...string) *install {
 		t.Fatal(err)
 	}
 	if has(on, partGit) {
-		for _, f := range []string{"token", "refresh-secret"} {
-			if err := os.WriteFile(filepath.Join(dir, partGit, f), []byte("not-a-real-"+f), 0o600); err != nil {
-				t.Fatal(err)
-			}
+		if err := os.WriteFile(filepath.Join(dir, partGit, "token"), []byte("not-a-real-token"), 0o600); err != nil {
+			t.Fatal(err)
 		}
 	}
 	out, err := source.Kustomize(dir)

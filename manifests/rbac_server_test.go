@@ -1,25 +1,17 @@
 package manifests_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
-	authnv1 "k8s.io/api/authentication/v1"
 	authzv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -30,12 +22,11 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/gitops-drift/gitops-drift/certs"
 	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
-	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 // TestServeWithTheInstallsRBAC checks the install's RBAC on a real API server, for every
@@ -48,7 +39,12 @@ import (
 //     part is refused with the token;
 //   - `gitops-drift serve`, run with the Deployment's args and that token over a desired state
 //     that drifts (and holds a Secret when Secrets are tracked), audits, records Events,
-//     remediates and writes policy reports when its parts are on, and logs no "forbidden".
+//     remediates and writes policy reports when its parts are on, serves its metrics over
+//     HTTPS to a scraper bound to the install's metrics-reader ClusterRole and to no other
+//     (checkScrapes), and logs no "forbidden".
+//
+// The git part alone is then run as installed, for POST /git/refresh by its ClusterRole
+// (checkRefreshAsInstalled).
 func TestServeWithTheInstallsRBAC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs a real API server; skipped under -short")
@@ -66,7 +62,7 @@ func TestServeWithTheInstallsRBAC(t *testing.T) {
 	if _, err := admin.CoreV1().Namespaces().Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: installNamespace}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	bin := buildBinary(t)
+	bin := servetest.Build(t)
 	certDir := t.TempDir()
 	bundle, err := certs.Generate(certs.Options{IPs: []net.IP{net.ParseIP("127.0.0.1")}})
 	if err != nil {
@@ -97,14 +93,17 @@ func TestServeWithTheInstallsRBAC(t *testing.T) {
 					t.Errorf("%s: allowed %t, want %t", a, got, want)
 				}
 			}
-			kubeconfig := tokenKubeconfig(t, env, admin, sa.name)
+			kubeconfig := servetest.TokenKubeconfig(t, env, admin, installNamespace, sa.name)
 			if !has(on, partRemediation) {
 				writeRefused(t, kubeconfig, ns)
 			}
 			registerWebhook(t, admin, in)
-			runServe(t, env, bin, in, kubeconfig, certDir, ns, on)
+			runServe(t, env, bin, in, kubeconfig, certDir, ns, on, fmt.Sprintf("-%d", i))
 		})
 	}
+	t.Run("git: POST /git/refresh by the install's role", func(t *testing.T) {
+		checkRefreshAsInstalled(t, env, bin, certDir)
+	})
 }
 
 // account is a ServiceAccount of the install's namespace.
@@ -206,6 +205,8 @@ func attempts(ns string) []attempt {
 		{"coordination.k8s.io", "leases", true},
 		{"admissionregistration.k8s.io", "validatingwebhookconfigurations", false},
 		{"authentication.k8s.io", "selfsubjectreviews", false},
+		{"authentication.k8s.io", "tokenreviews", false},
+		{"authorization.k8s.io", "subjectaccessreviews", false},
 	}
 	for _, api := range policyreport.APIs {
 		n, c := api.Kinds()
@@ -281,27 +282,6 @@ func createServiceAccount(t *testing.T, admin kubernetes.Interface, name string)
 	}
 }
 
-// tokenKubeconfig writes a kubeconfig that reaches the server with a token of the
-// ServiceAccount name, from the TokenRequest API (as the kubelet mounts one in the pods).
-func tokenKubeconfig(t *testing.T, env *kubeenv.Env, admin kubernetes.Interface, name string) string {
-	t.Helper()
-	tr, err := admin.CoreV1().ServiceAccounts(installNamespace).CreateToken(t.Context(), name,
-		&authnv1.TokenRequest{Spec: authnv1.TokenRequestSpec{ExpirationSeconds: new(int64(3600))}}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["envtest"] = &clientcmdapi.Cluster{Server: env.Config.Host, CertificateAuthorityData: env.Config.CAData}
-	cfg.AuthInfos[name] = &clientcmdapi.AuthInfo{Token: tr.Status.Token}
-	cfg.Contexts[name] = &clientcmdapi.Context{Cluster: "envtest", AuthInfo: name}
-	cfg.CurrentContext = name
-	path := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // writeRefused checks that the ServiceAccount of kubeconfig may not write a tracked object.
 func writeRefused(t *testing.T, kubeconfig, ns string) {
 	t.Helper()
@@ -341,17 +321,6 @@ func registerWebhook(t *testing.T, admin kubernetes.Interface, in *install) {
 	}
 }
 
-// buildBinary builds gitops-drift for the test.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "gitops-drift")
-	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "github.com/gitops-drift/gitops-drift/cmd/gitops-drift")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build gitops-drift: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // desiredState returns the desired state of the serve run in namespace ns: a ConfigMap that
 // drifts, one that is missing and, with Secrets tracked, a missing Secret.
 func desiredState(ns string, secrets bool) string {
@@ -371,36 +340,11 @@ data: {color: blue}
 	return s
 }
 
-// serveArgs returns the Deployment's args for a process outside the cluster: the flags of
-// replace take the values given (every one must be among the args), --kubeconfig is added,
-// and --log-level=debug, so that errors logged at V(1) (remediation history) show.
-func serveArgs(t *testing.T, in *install, replace map[string]string) []string {
-	t.Helper()
-	args := gitopsDriftContainer(t, only[*appsv1.Deployment](t, in)).Args
-	out := []string{args[0]}
-	found := map[string]bool{}
-	for _, a := range args[1:] {
-		flag, _, hasValue := strings.Cut(a, "=")
-		if v, ok := replace[flag]; ok && hasValue {
-			a, found[flag] = flag+"="+v, true
-		}
-		out = append(out, a)
-	}
-	for flag, v := range replace {
-		switch {
-		case flag == "--kubeconfig" || flag == "--log-level":
-			out = append(out, flag+"="+v)
-		case !found[flag]:
-			t.Fatalf("the Deployment's args %q have no %s=...", args, flag)
-		}
-	}
-	return out
-}
-
 // runServe runs serve with the Deployment's args under the token of kubeconfig over
-// desiredState, waits for its first audit and for what the parts on do, stops it, and fails
-// the test on any "forbidden" in its output.
-func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfig, certDir, ns string, on []string) {
+// desiredState, waits for its first audit and for what the parts on do, scrapes its metrics as
+// a caller bound to the install's metrics-reader ClusterRole (created with suffix by bindAs),
+// stops it, and fails the test on any "forbidden" in its output.
+func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfig, certDir, ns string, on []string, suffix string) {
 	t.Helper()
 	admin := env.Clientset(t)
 	live := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "drifted", Namespace: ns}, Data: map[string]string{"color": "red"}}
@@ -411,66 +355,26 @@ func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfi
 	if err := os.WriteFile(filepath.Join(desired, "desired.yaml"), []byte(desiredState(ns, has(on, partSecrets))), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	health := freePort(t)
-	args := serveArgs(t, in, map[string]string{
+	metrics, health := servetest.FreePort(t), servetest.FreePort(t)
+	metricsCerts, ca := servetest.MetricsCerts(t)
+	// --log-level=debug, so that errors logged at V(1) (remediation history) show.
+	args := servetest.Args(t, gitopsDriftContainer(t, only[*appsv1.Deployment](t, in)).Args, map[string]string{
 		"--manifests":                 desired,
 		"--cert-dir":                  certDir,
-		"--webhook-port":              fmt.Sprint(freePort(t)),
-		"--metrics-bind-address":      fmt.Sprintf("127.0.0.1:%d", freePort(t)),
+		"--webhook-port":              fmt.Sprint(servetest.FreePort(t)),
+		"--metrics-bind-address":      fmt.Sprintf("127.0.0.1:%d", metrics),
+		"--metrics-cert-dir":          metricsCerts,
 		"--health-probe-bind-address": fmt.Sprintf("127.0.0.1:%d", health),
 		"--kubeconfig":                kubeconfig,
 		"--log-level":                 "debug",
 	})
-	out := &capture.Buffer{}
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("serve %q output:\n%s", args, out.String())
-		}
-	})
+	p := servetest.Start(t, bin, args)
 	poll := func(what string, done func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(60 * time.Second)
-		for !done() {
-			select {
-			case <-exited:
-				t.Fatalf("serve exited while waiting for %s", what)
-			case <-time.After(100 * time.Millisecond):
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-		}
+		p.Poll(what, 60*time.Second, done)
 	}
-	poll("readiness", func() bool {
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", health))
-		if err != nil {
-			return false
-		}
-		_ = resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	var summary map[string]any
-	poll("the first audit", func() bool {
-		summary = logLine(out.String(), "audit done")
-		return summary != nil
-	})
+	p.WaitReady(health)
+	summary := p.WaitLog("audit done")
 	if summary["errors"] != 0.0 || summary["failed"] != 0.0 {
 		t.Errorf("audit done %v; want no errors and no failed remediation", summary)
 	}
@@ -506,34 +410,9 @@ func runServe(t *testing.T, env *kubeenv.Env, bin string, in *install, kubeconfi
 			return err == nil
 		})
 	}
-	stop()
-	for _, line := range forbidden.FindAllString(out.String(), -1) {
+	checkScrapes(t, admin, ns, fmt.Sprintf("https://127.0.0.1:%d", metrics), ca, "gitops-drift-metrics-reader"+suffix)
+	p.Stop()
+	for _, line := range servetest.Forbidden(p.Output()) {
 		t.Errorf("serve was refused a call: %s", line)
 	}
-}
-
-// forbidden matches the lines of serve's output that tell of a refused call.
-var forbidden = regexp.MustCompile(`(?im)^.*forbidden.*$`)
-
-// logLine returns the first JSON log line of out with message msg.
-func logLine(out, msg string) map[string]any {
-	sc := bufio.NewScanner(strings.NewReader(out))
-	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	for sc.Scan() {
-		var m map[string]any
-		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == msg {
-			return m
-		}
-	}
-	return nil
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

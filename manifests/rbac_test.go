@@ -13,6 +13,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/gitops-drift/gitops-drift/cmd/gitops-drift/app"
 	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 )
@@ -111,10 +112,12 @@ func sortedStrings(ps []permission) []string {
 //
 //   - the auditor: list and watch of the tracked kinds (informers, in the namespaces Git
 //     names); create and patch of events.k8s.io Events (auditor/events.go, its recorder counts
-//     repeats with a patch);
+//     repeats with a patch); list of events.k8s.io Events (the webhook's DriftAdmitted records,
+//     auditor/people.go);
 //   - the webhook: create of a SelfSubjectReview (its own identity, to exempt it); get of
 //     the ValidatingWebhookConfiguration --webhook-configuration names (registration
-//     warnings at each load); no call on the request path;
+//     warnings at each load); no call on the request path; create of events.k8s.io Events
+//     (DriftAdmitted, off the request path, webhook/recorder.go);
 //   - --remediate: get (read again after a conflict), create (missing objects), and patch
 //     (--remediation-strategy apply: server-side apply, and the JSON patch that removes
 //     hand-added fields) or update (replace) of the tracked kinds; list of core Events (the
@@ -123,7 +126,10 @@ func sortedStrings(ps []permission) []string {
 //     --policy-report-api (auditor/reports.go);
 //   - --leader-elect: create of a Lease, get and update of the Lease gitops-drift, create and
 //     patch of core Events (client-go's leader election records them on the Lease), in the
-//     namespace serve runs in.
+//     namespace serve runs in;
+//   - secure metrics (--metrics-secure, the default, with --metrics-bind-address not 0): create
+//     of TokenReviews and SubjectAccessReviews, with which controller-runtime's metrics filter
+//     checks each caller's token and request (cmd/gitops-drift/app/tls.go).
 func calls(t *testing.T, in *install) (cluster, namespaced []permission) {
 	t.Helper()
 	d := only[*appsv1.Deployment](t, in)
@@ -143,10 +149,13 @@ func calls(t *testing.T, in *install) (cluster, namespaced []permission) {
 		cluster = append(cluster, each("list", "watch")...)
 		cluster = append(cluster,
 			permission{verb: "create", group: "events.k8s.io", resource: "events"},
-			permission{verb: "patch", group: "events.k8s.io", resource: "events"})
+			permission{verb: "patch", group: "events.k8s.io", resource: "events"},
+			permission{verb: "list", group: "events.k8s.io", resource: "events"})
 	}
 	if !opts.NoWebhook {
-		cluster = append(cluster, permission{verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews"})
+		cluster = append(cluster,
+			permission{verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews"},
+			permission{verb: "create", group: "events.k8s.io", resource: "events"})
 		if opts.WebhookConfiguration != "" {
 			cluster = append(cluster, permission{verb: "get", group: "admissionregistration.k8s.io", resource: "validatingwebhookconfigurations", name: opts.WebhookConfiguration})
 		}
@@ -171,6 +180,11 @@ func calls(t *testing.T, in *install) (cluster, namespaced []permission) {
 			}
 		}
 	}
+	if secureMetrics(opts) {
+		cluster = append(cluster,
+			permission{verb: "create", group: "authentication.k8s.io", resource: "tokenreviews"},
+			permission{verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews"})
+	}
 	if opts.LeaderElect {
 		ns := opts.LeaderElectionNamespace
 		if ns == "" {
@@ -187,6 +201,65 @@ func calls(t *testing.T, in *install) (cluster, namespaced []permission) {
 			permission{verb: "patch", group: "", resource: "events"})
 	}
 	return cluster, namespaced
+}
+
+// secureMetrics reports whether serve, with opts, serves metrics (and /git/refresh) over HTTPS
+// to the callers the API server authenticates and authorizes.
+func secureMetrics(opts *app.ServeOptions) bool {
+	return opts.MetricsSecure && opts.MetricsBindAddress != "0"
+}
+
+// callerRoles returns the ClusterRoles the install ships for others to bind, by name: with
+// secure metrics, gitops-drift-metrics-reader (`get` on /metrics, for scrapers) and, with
+// --git-url, gitops-drift-refresh (`post` on /git/refresh, for GitOps controllers). The
+// metrics filter asks the API server about a request's path as a non-resource URL and about
+// its method, lowercased, as the verb.
+func callerRoles(t *testing.T, in *install) map[string][]rbacv1.PolicyRule {
+	t.Helper()
+	opts := serveOptions(t, gitopsDriftContainer(t, only[*appsv1.Deployment](t, in)))
+	out := map[string][]rbacv1.PolicyRule{}
+	if !secureMetrics(opts) {
+		return out
+	}
+	out["gitops-drift-metrics-reader"] = []rbacv1.PolicyRule{{NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}}}
+	if opts.Git.URL != "" {
+		out["gitops-drift-refresh"] = []rbacv1.PolicyRule{{NonResourceURLs: []string{"/git/refresh"}, Verbs: []string{"post"}}}
+	}
+	return out
+}
+
+// unboundClusterRoles returns the install's ClusterRoles that none of its bindings refers to.
+func unboundClusterRoles(in *install) map[string][]rbacv1.PolicyRule {
+	bound := map[string]bool{}
+	for _, b := range all[*rbacv1.ClusterRoleBinding](in) {
+		bound[b.RoleRef.Name] = true
+	}
+	for _, b := range all[*rbacv1.RoleBinding](in) {
+		if b.RoleRef.Kind == "ClusterRole" {
+			bound[b.RoleRef.Name] = true
+		}
+	}
+	out := map[string][]rbacv1.PolicyRule{}
+	for _, r := range all[*rbacv1.ClusterRole](in) {
+		if !bound[r.Name] {
+			out[r.Name] = r.Rules
+		}
+	}
+	return out
+}
+
+// TestCallerRoles checks, in every combination of the parts, that the ClusterRoles the install
+// binds to nobody are exactly those its serve's callers need (callerRoles), each granting its
+// one verb on its one path.
+func TestCallerRoles(t *testing.T) {
+	for _, on := range combinations() {
+		t.Run(name(on), func(t *testing.T) {
+			in := render(t, on...)
+			if diff := cmp.Diff(callerRoles(t, in), unboundClusterRoles(in)); diff != "" {
+				t.Errorf("ClusterRoles bound to nobody, for serve's callers (-want +got):\n%s", diff)
+			}
+		})
+	}
 }
 
 // TestRBACIsWhatServeCalls renders every combination of the install's opt-in parts and
@@ -210,15 +283,20 @@ func TestRBACIsWhatServeCalls(t *testing.T) {
 
 // TestRBACLeastPrivilege checks, in every combination of the parts, that no rule grants
 // wildcards, deletes, or the verbs that lead to more privileges: gitops-drift never deletes
-// anything. Every Role and ClusterRole of the install is bound to its ServiceAccount alone.
+// anything. Every Role and ClusterRole of the install is bound to its ServiceAccount alone,
+// but the callers' roles, bound to nobody, which alone grant non-resource URLs
+// (TestCallerRoles).
 func TestRBACLeastPrivilege(t *testing.T) {
 	for _, on := range combinations() {
 		t.Run(name(on), func(t *testing.T) {
 			in := render(t, on...)
 			grants(t, in, serviceAccount(t, in)) // checks the bindings' subjects
+			callers := callerRoles(t, in)
 			rules := map[string][]rbacv1.PolicyRule{}
 			for _, r := range all[*rbacv1.ClusterRole](in) {
-				rules["ClusterRole "+r.Name] = r.Rules
+				if _, ok := callers[r.Name]; !ok {
+					rules["ClusterRole "+r.Name] = r.Rules
+				}
 			}
 			for _, r := range all[*rbacv1.Role](in) {
 				rules["Role "+r.Name] = r.Rules

@@ -60,12 +60,18 @@ func guessResource(gvk schema.GroupVersionKind) schema.GroupResource {
 	return plural.GroupResource()
 }
 
+// The webhook's Service and serving Certificate, beside the metrics server's.
+const (
+	webhookService     = "gitops-drift-webhook"
+	webhookCertificate = "gitops-drift-webhook"
+)
+
 func TestServiceReachesWebhook(t *testing.T) {
 	in := loadInstall(t)
 	d := only[*appsv1.Deployment](t, in)
 	c := gitopsDriftContainer(t, d)
 	opts := serveOptions(t, c)
-	svc := only[*corev1.Service](t, in)
+	svc := named[*corev1.Service](t, in, webhookService)
 	if !matches(&metav1.LabelSelector{MatchLabels: svc.Spec.Selector}, d.Spec.Template.Labels) {
 		t.Errorf("Service %s selector %v does not select the pod labels %v", svc.Name, svc.Spec.Selector, d.Spec.Template.Labels)
 	}
@@ -81,7 +87,7 @@ func TestCertificate(t *testing.T) {
 	in := loadInstall(t)
 	d := only[*appsv1.Deployment](t, in)
 	c := gitopsDriftContainer(t, d)
-	svc, cert, issuer := only[*corev1.Service](t, in), only[*cmv1.Certificate](t, in), only[*cmv1.Issuer](t, in)
+	svc, cert, issuer := named[*corev1.Service](t, in, webhookService), named[*cmv1.Certificate](t, in, webhookCertificate), only[*cmv1.Issuer](t, in)
 	for _, name := range []string{svc.Name + "." + svc.Namespace + ".svc", svc.Name + "." + svc.Namespace + ".svc.cluster.local"} {
 		if !slices.Contains(cert.Spec.DNSNames, name) {
 			t.Errorf("Certificate %s dnsNames %q lack %s", cert.Name, cert.Spec.DNSNames, name)
@@ -100,7 +106,7 @@ func TestCertificate(t *testing.T) {
 func TestWebhookConfiguration(t *testing.T) {
 	in := loadInstall(t)
 	vwc := only[*admissionregistrationv1.ValidatingWebhookConfiguration](t, in)
-	svc, cert := only[*corev1.Service](t, in), only[*cmv1.Certificate](t, in)
+	svc, cert := named[*corev1.Service](t, in, webhookService), named[*cmv1.Certificate](t, in, webhookCertificate)
 	if got, want := vwc.Annotations[cmv1.WantInjectAnnotation], cert.Namespace+"/"+cert.Name; got != want {
 		t.Errorf("annotation %s = %q; want %q", cmv1.WantInjectAnnotation, got, want)
 	}

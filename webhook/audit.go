@@ -2,6 +2,8 @@ package webhook
 
 import (
 	admissionv1 "k8s.io/api/admission/v1"
+
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 )
 
 // maxLogValue bounds a value in the audit log.
@@ -15,15 +17,20 @@ type auditField struct {
 	Live    string `json:"live,omitempty"`
 }
 
-// audit writes the audit log line of a request that introduced drift.
+// audit writes the audit log line of a request that introduced drift. The sink renders it at
+// once (zap and funcr do): its values may point into the request's memory, reused after the
+// answer. Nothing is built for a logger that discards the line.
 func (h *Handler) audit(req *admissionv1.AdmissionRequest, c *change, d Decision, revision string) {
+	if !h.opts.Log.Enabled() {
+		return
+	}
 	fields := make([]auditField, len(c.fields))
 	for i, f := range c.fields {
 		fields[i].Path = f.Path
 		if !c.secret {
-			fields[i].Desired = clip(formatValue(f.Desired), maxLogValue, cutMiddle)
+			fields[i].Desired = clip.Middle(messageValue(f.Desired), maxLogValue)
 			if f.Live != nil {
-				fields[i].Live = clip(formatValue(f.Live), maxLogValue, cutMiddle)
+				fields[i].Live = clip.Middle(messageValue(f.Live), maxLogValue)
 			}
 		}
 	}

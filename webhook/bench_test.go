@@ -1,7 +1,10 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,6 +40,12 @@ func benchFixture(b *testing.B) (*Handler, map[string]any, *check.Target) {
 
 func benchFixtureOf(b *testing.B, liveFile string) (*Handler, map[string]any, *check.Target) {
 	b.Helper()
+	return benchFixtureWith(b, liveFile, Options{})
+}
+
+// benchFixtureWith is benchFixtureOf with a Handler of opts.
+func benchFixtureWith(b *testing.B, liveFile string, opts Options) (*Handler, map[string]any, *check.Target) {
+	b.Helper()
 	set, err := manifest.Load("testdata/bench/desired", manifest.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -59,7 +68,7 @@ func benchFixtureOf(b *testing.B, liveFile string) (*Handler, map[string]any, *c
 		b.Fatal(err)
 	}
 	t, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "shop", Name: "frontend"})
-	return NewHandler(storeOf(d), Options{}), live, t
+	return NewHandler(storeOf(d), opts), live, t
 }
 
 // benchmarkHandle runs the handler on req, reporting allocations and the 50th and 99th
@@ -101,7 +110,7 @@ func BenchmarkHandleDeploymentUpdateApplied(b *testing.B) {
 }
 
 // BenchmarkDecode decodes the live Deployment as util/json does (the decoder before), and
-// with decodeObject, whole and pruned to what Git sets.
+// with decodeObject, whole and pruned to what Git sets, and with decodeForHandEdits.
 func BenchmarkDecode(b *testing.B) {
 	for _, file := range []string{benchLiveFile, benchAppliedFile} {
 		_, live, t := benchFixtureOf(b, file)
@@ -115,7 +124,8 @@ func BenchmarkDecode(b *testing.B) {
 		}{
 			{"util-json", func() error { var m map[string]any; return utiljson.Unmarshal(raw, &m) }},
 			{"whole", func() error { _, err := decodeObject(raw, nil); return err }},
-			{"pruned", func() error { _, err := decodeObject(raw, compared(t)); return err }},
+			{"pruned", func() error { _, err := decodeObject(raw, t); return err }},
+			{"hand-edits", func() error { _, err := decodeForHandEdits(raw); return err }},
 		} {
 			b.Run(filepath.Base(file)+"/"+dec.name, func(b *testing.B) {
 				b.ReportAllocs()
@@ -157,4 +167,104 @@ func gitCopy(obj map[string]any) map[string]any {
 func mustSetField(b *testing.B, obj map[string]any, t *check.Target, path string, v any) {
 	b.Helper()
 	setField(path, v)(b, obj, t.Schema)
+}
+
+// BenchmarkServeHTTP runs the whole http.Handler on the UPDATEs of the handler benchmarks:
+// the AdmissionReview's bytes in, the answer's bytes out (net/http's own work left out).
+func BenchmarkServeHTTP(b *testing.B) {
+	for _, bench := range []struct{ name, file string }{
+		{"DeploymentUpdate", benchLiveFile},
+		{"DeploymentUpdateApplied", benchAppliedFile},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			h, live, t := benchFixtureOf(b, bench.file)
+			obj := gitCopy(live)
+			mustSetField(b, obj, t, "spec.template.spec.containers[name=frontend].image", "shop/frontend:9.9.9")
+			benchmarkServe(b, h, reviewOf(b, reviewV1, newRequest(b, admissionv1.Update, obj, live)))
+		})
+	}
+}
+
+// benchmarkServe serves review, reporting allocations and the 50th and 99th percentile of
+// the time per request.
+func benchmarkServe(b *testing.B, h http.Handler, review []byte) {
+	body := bytes.NewReader(review)
+	r := httptest.NewRequestWithContext(b.Context(), http.MethodPost, Path, body)
+	r.Header.Set("Content-Type", "application/json")
+	w := &discardWriter{header: http.Header{}}
+	h.ServeHTTP(w, r)
+	if !bytes.Contains(w.last, []byte(`"allowed":true,"warnings":["gitops-drift: `)) {
+		b.Fatalf("answer is not allowed with warnings: %s", w.last)
+	}
+	var times []time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		body.Reset(review)
+		r.ContentLength = int64(len(review))
+		h.ServeHTTP(w, r)
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(times[len(times)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// discardWriter is an http.ResponseWriter that keeps the last body written.
+type discardWriter struct {
+	header http.Header
+	last   []byte
+}
+
+func (w *discardWriter) Header() http.Header { return w.header }
+func (w *discardWriter) WriteHeader(int)     {}
+func (w *discardWriter) Write(b []byte) (int, error) {
+	w.last = b
+	return len(b), nil
+}
+
+// BenchmarkServeHTTPRecorder runs BenchmarkServeHTTP's UPDATE (a drifting image: warned, and
+// recorded) without a Recorder and with one, whose queue a goroutine drains as Start does
+// (every Interval), without writing: the request path's own cost of recording (issue 20).
+func BenchmarkServeHTTPRecorder(b *testing.B) {
+	for _, bench := range []struct{ name, file string }{
+		{"DeploymentUpdate", benchLiveFile},
+		{"DeploymentUpdateApplied", benchAppliedFile},
+	} {
+		for _, recording := range []bool{false, true} {
+			name := bench.name + "/without"
+			if recording {
+				name = bench.name + "/with"
+			}
+			b.Run(name, func(b *testing.B) {
+				var opts Options
+				if recording {
+					opts.Recorder = NewRecorder(nil, RecorderOptions{})
+					go drain(b, opts.Recorder)
+				}
+				h, live, t := benchFixtureWith(b, bench.file, opts)
+				obj := gitCopy(live)
+				mustSetField(b, obj, t, "spec.template.spec.containers[name=frontend].image", "shop/frontend:9.9.9")
+				benchmarkServe(b, h, reviewOf(b, reviewV1, newRequest(b, admissionv1.Update, obj, live)))
+			})
+		}
+	}
+}
+
+// drain empties r's queue every Interval until the benchmark ends, as Recorder.Start does,
+// writing nothing.
+func drain(b *testing.B, r *Recorder) {
+	tick := time.NewTicker(r.opts.Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-b.Context().Done():
+			return
+		case <-tick.C:
+			for len(r.queue) > 0 {
+				a := <-r.queue
+				r.bytes.Add(-a.size)
+			}
+		}
+	}
 }

@@ -15,10 +15,13 @@ import (
 // change is what a request does to a tracked object, judged against Git: the drift it
 // introduces, or the deletion of an object Git defines.
 type change struct {
-	op     admissionv1.Operation
-	key    manifest.Key
-	fields []diff.Field // the drift introduced; none for a deletion
-	secret bool         // the object is a Secret: show paths only
+	op         admissionv1.Operation
+	key        manifest.Key
+	apiVersion string       // Git's, the request's (the object scaled's, for a scale)
+	fields     []diff.Field // the drift introduced; none for a deletion
+	secret     bool         // the object is a Secret: show paths only
+	// mem is the memory of the request, which fields' values may point into: see keep.
+	mem *requestMemory
 }
 
 // evaluate returns the change req makes to the tracked target t, or nil when the change
@@ -29,8 +32,17 @@ type change struct {
 //     not set or ignores, introduces nothing;
 //   - DELETE: always a change, Git still defines the object.
 //
-// A request on the scale subresource is judged by its replicas alone (evaluateScale).
-func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, error) {
+// A request on the scale subresource is judged by its replicas alone (evaluateScale). The
+// objects are decoded in m, which the change's fields may point into.
+func evaluate(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemory) (*change, error) {
+	c, err := changeOf(req, t, m)
+	if c != nil {
+		c.mem = m
+	}
+	return c, err
+}
+
+func changeOf(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemory) (*change, error) {
 	if req.SubResource == subresourceScale {
 		return evaluateScale(req, t)
 	}
@@ -38,7 +50,7 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 	switch req.Operation {
 	case admissionv1.Delete:
 	case admissionv1.Create:
-		obj, err := decode(req.Object.Raw, "object", t)
+		obj, _, err := m.decodeFor(req.Object.Raw, objectName, t)
 		if err != nil {
 			return nil, err
 		}
@@ -46,29 +58,57 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target) (*change, erro
 			return nil, nil
 		}
 	case admissionv1.Update:
-		obj, err := decode(req.Object.Raw, "object", t)
+		obj, objEdits, err := m.decodeFor(req.Object.Raw, objectName, t)
 		if err != nil {
 			return nil, err
 		}
 		if fields = t.CompareRequest(obj); len(fields) == 0 {
 			return nil, nil
 		}
-		old, err := decode(req.OldObject.Raw, "oldObject", t)
+		old, oldEdits, err := m.decodeFor(req.OldObject.Raw, oldObjectName, t)
 		if err != nil {
 			return nil, err
 		}
-		if fields = introduced(fields, t.CompareRequest(old)); len(fields) == 0 {
+		if fields = introducedBy(t, fields, obj, old, edits{obj: objEdits, old: oldEdits}, &m.resolver); len(fields) == 0 {
 			return nil, nil
 		}
 	default: // CONNECT: not about an object's content
 		return nil, nil
 	}
 	return &change{
-		op:     req.Operation,
-		key:    t.Key,
-		fields: fields,
-		secret: diff.IsSecret(t.APIVersion(), t.Key.Kind),
+		op:         req.Operation,
+		key:        t.Key,
+		apiVersion: t.APIVersion(),
+		fields:     fields,
+		secret:     diff.IsSecret(t.APIVersion(), t.Key.Kind),
 	}, nil
+}
+
+// edits says which of an UPDATE's objects have hand edits: their drift depends on their
+// managedFields too, and they were decoded for the hand-edit search.
+type edits struct{ obj, old bool }
+
+// introducedBy returns the fields of now, the drift of obj, that the change from old to obj
+// introduced (introduced): when it can tell them by looking each up in both objects
+// (introducedAt), without comparing old with Git; else from old's comparison. With hand
+// edits, it looks up only the fields Git sets, when the hand-edit search finds in old what it
+// finds in obj (handEditsAlike); r is the lookups' memory.
+func introducedBy(t *check.Target, now []diff.Field, obj, old map[string]any, e edits, r *resolver) []diff.Field {
+	if out, ok := lookUpIntroduced(t, now, obj, old, e, r); ok {
+		return out
+	}
+	return introduced(now, t.CompareRequest(old))
+}
+
+// lookUpIntroduced is introducedBy without old's comparison: ok is false when it cannot tell.
+func lookUpIntroduced(t *check.Target, now []diff.Field, obj, old map[string]any, e edits, r *resolver) ([]diff.Field, bool) {
+	if !e.obj && !e.old {
+		return introducedAt(t, now, obj, old, r)
+	}
+	if !e.obj || !e.old || !handEditsAlike(t, obj, old) {
+		return nil, false
+	}
+	return introducedAt(t, gitFields(now), obj, old, r)
 }
 
 // introduced returns the fields of now that are not in before with the same live value: drift
@@ -98,22 +138,52 @@ func introduced(now, before []diff.Field) []diff.Field {
 // smallDiff is the number of drifted fields up to which introduced scans instead of indexing.
 const smallDiff = 16
 
-// decode parses the raw JSON of an object in an admission request, as far as comparing it
-// with the target t needs (see decodeObject): whole when its managedFields name a hand-edit
-// manager, whose fields Git does not set are compared too (check.Target.CompareRequest).
-func decode(raw []byte, name string, t *check.Target) (map[string]any, error) {
+// Names of a request's objects, in errors.
+const (
+	objectName    = "object"
+	oldObjectName = "oldObject"
+)
+
+// decodeFor parses the raw JSON of the request's object called name, as far as comparing it
+// with the target t needs: pruned to what Compare reads (decodeObject), or, when its
+// managedFields name a hand-edit manager, whose fields Git does not set are compared too
+// (check.Target.CompareRequest), to what the hand-edit search reads as well
+// (decodeForHandEdits); edits says which. The review gave the managers when m holds it (see
+// review.objectManagers); otherwise the pruned decode finds them, and the object is decoded
+// again when they name a hand-edit manager.
+func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj map[string]any, edits bool, err error) {
 	if len(raw) == 0 {
-		return nil, fmt.Errorf("request has no %s", name)
+		return nil, false, fmt.Errorf("request has no %s", name)
 	}
-	want := compared(t)
-	if t.HandEditManagers(raw) {
-		want = nil
+	d := &m.dec
+	found, scanned := m.managersOf(name)
+	if !scanned || !handEdits(found, t) {
+		obj, err = d.decode(raw, rootOf(t))
+		if err != nil || scanned || !handEdits(d.found, t) {
+			return obj, false, wrapDecode(name, err)
+		}
 	}
-	obj, err := decodeObject(raw, want)
+	obj, err = d.decode(raw, at{want: compared(t), lv: levelEditsRoot}) // decodeForHandEdits
+	return obj, true, wrapDecode(name, err)
+}
+
+// managersOf returns the managers the review read of the object called name, and whether it
+// read them.
+func (m *requestMemory) managersOf(name string) ([]fieldManager, bool) {
+	if !m.scanned {
+		return nil, false
+	}
+	if name == oldObjectName {
+		return m.review.oldManagers, true
+	}
+	return m.review.objectManagers, true
+}
+
+func wrapDecode(name string, err error) error {
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", name, err)
+		return fmt.Errorf("decode %s: %w", name, err)
 	}
-	return obj, nil
+	return nil
 }
 
 // compared returns the desired object t.Compare walks: its normalised form (Want), which may

@@ -1,10 +1,19 @@
 package webhook
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
 // decodeObject parses the raw JSON of an object in an admission request into the values that
@@ -13,268 +22,397 @@ import (
 // JSON null gives a nil map. Invalid JSON, a number out of float64's range and nesting deeper
 // than maxDepth are errors; invalid UTF-8 in a string becomes U+FFFD, byte by byte.
 //
-// With want, the desired object, it decodes only the fields Compare can read: at the top
-// level, in metadata, and in metadata's labels and annotations, a key the desired map does not
-// have is checked for syntax and skipped (managedFields, mostly), and so is the status; see keep. Lists,
-// and maps elsewhere, are decoded whole. With want nil it decodes everything.
+// With a target t, it builds only what t's Compare reads of the object (see at.child): at
+// every level, the keys the desired object sets (not the status, nor the metadata the server
+// owns); in a list the schema matches by keys, the items that match a desired item, pruned by
+// it, and of the others their keys; values the schema says compare whole, whole. Everything
+// else is checked for syntax and skipped. With t nil it decodes everything.
 //
-// It is single-pass and builds values directly, where util/json validates, then decodes
-// through reflection; strings without escapes share one copy of raw.
-func decodeObject(raw []byte, want map[string]any) (map[string]any, error) {
-	d := &decoder{src: string(raw)}
-	d.space()
+// The tokenizer is jsontext's (the encoding/json/v2 one); strings without escapes are not
+// copied: they share raw's memory, so raw must not change while the values are in use (the
+// webhook never changes a request's bytes). A string or number equal to the desired value at
+// the same place is the desired value itself (Want's), which outlives the request.
+func decodeObject(raw []byte, t *check.Target) (map[string]any, error) {
+	if t == nil {
+		return new(decoder).decode(raw, at{lv: levelFull})
+	}
+	return new(decoder).decode(raw, rootOf(t))
+}
+
+// decodeForHandEdits parses the raw JSON of an object whose managedFields name a hand-edit
+// manager, as decodeObject does, keeping what check.Target.CompareRequest reads: what Compare
+// reads, and what the hand-edit search does, which may be any field Git leaves out. It leaves
+// out only what neither ever reads: what diff.NeverCompared names but managedFields, and the
+// annotation kubectl apply keeps a copy of the object in (diff.IsLastApplied). Each
+// managedFields entry's fieldsV1 is kept as its JSON text, which pkg/ownership parses as it is,
+// rather than as maps it would encode back to JSON.
+func decodeForHandEdits(raw []byte) (map[string]any, error) {
+	return new(decoder).decode(raw, at{lv: levelEditsRoot})
+}
+
+// rootOf is the place of an object compared with the target t: its root, pruned by what
+// t.Compare walks (compared) and t's schema.
+func rootOf(t *check.Target) at {
+	return at{want: compared(t), s: t.Schema, lv: levelRoot}
+}
+
+// decode decodes raw, its top-level object at a. A decoder decodes one input at a time;
+// reusing it for the next saves jsontext's buffers.
+func (d *decoder) decode(raw []byte, a at) (map[string]any, error) {
+	d.reset(raw)
+	d.found = d.found[:0]
 	var obj map[string]any
-	switch {
-	case d.literal("null"):
-	case d.peek() == '{':
-		lv := levelFull
-		if want != nil {
-			lv = levelRoot
+	switch d.dec.PeekKind() {
+	case 'n':
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, d.syntax(err)
 		}
-		m, err := d.object(want, lv)
+	case '{':
+		if a.want == nil && a.lv != levelFull && a.lv != levelEditsRoot {
+			a.lv = levelFull // nothing to prune by
+		}
+		m, err := d.object(a)
 		if err != nil {
 			return nil, err
 		}
 		obj = m
 	default:
-		return nil, d.errorf("want a JSON object")
+		return nil, d.wrong("a JSON object")
 	}
-	d.space()
-	if d.pos < len(d.src) {
-		return nil, d.errorf("unexpected data after the object")
+	if err := d.end(); err != nil {
+		return nil, err
 	}
 	return obj, nil
 }
 
-// maxDepth bounds the nesting of objects and lists, as encoding/json does.
+// maxDepth is the deepest nesting of objects and lists the decoder accepts: jsontext's limit,
+// the same as encoding/json's.
 const maxDepth = 10000
 
-// level says which keys of an object the decoder keeps.
-type level uint8
-
-const (
-	// levelFull keeps every key.
-	levelFull level = iota
-	// levelRoot: the object itself.
-	levelRoot
-	// levelMetadata: its metadata.
-	levelMetadata
-	// levelKeys: metadata's labels and annotations, maps whose keys compare one by one.
-	levelKeys
-)
-
-// keep reports whether the decoder keeps the key k of an object at level lv whose desired
-// counterpart is want, and at which level it decodes k's value. pkg/diff walks an object's
-// fields by the desired keys, and never the status, so a key the desired object lacks is never
-// read, with one exception: a Secret's desired stringData is compared with the live data,
-// which is always kept.
-func keep(want map[string]any, lv level, k string) (bool, level) {
-	switch {
-	case lv == levelFull:
-		return true, levelFull
-	case lv == levelRoot && k == "status":
-		return false, levelFull
-	}
-	if _, ok := want[k]; !ok && !(lv == levelRoot && k == "data") {
-		return false, levelFull
-	}
-	switch {
-	case lv == levelRoot && k == "metadata":
-		return true, levelMetadata
-	case lv == levelMetadata && (k == "labels" || k == "annotations"):
-		return true, levelKeys
-	}
-	return true, levelFull
-}
-
-// decoder reads one JSON document. src is the whole input; pos the next byte to read.
+// decoder builds values from jsontext's tokens. src is the input as a string that shares its
+// memory, for strings without escapes.
 type decoder struct {
 	src   string
-	pos   int
-	depth int
-	items []any // the items of the lists being read, innermost last
+	buf   bytes.Buffer // holds the input, for dec
+	dec   *jsontext.Decoder
+	items []any  // the items of the lists being read, innermost last
+	mem   *arena // where maps, lists and unquoted strings go; nil: the heap
+	// found are the managedFields entries of the object decoded last, as far as decode saw
+	// them (see managers).
+	found []fieldManager
+	// counts are the keyed lists' match counts being read (see keyedItems), innermost last.
+	counts []int
+	// pending are the fields of keyed items set aside until their keys are read (see
+	// keyedItem), innermost last.
+	pending []pendingField
+	// again decodes a part of src a second time (see redo); made on first use.
+	again *decoder
 }
 
-func (d *decoder) errorf(format string, args ...any) error {
-	return fmt.Errorf("invalid JSON at offset %d: %s", d.pos, fmt.Sprintf(format, args...))
-}
-
-// space skips JSON whitespace.
-func (d *decoder) space() {
-	for d.pos < len(d.src) {
-		switch d.src[d.pos] {
-		case ' ', '\t', '\n', '\r':
-			d.pos++
-		default:
-			return
-		}
+// reset makes d read raw. It accepts what encoding/json accepts: duplicate keys (the last
+// wins) and invalid UTF-8 (replaced).
+func (d *decoder) reset(raw []byte) {
+	d.src = unsafe.String(unsafe.SliceData(raw), len(raw))
+	d.buf = *bytes.NewBuffer(raw) // jsontext reads a bytes.Buffer's bytes in place
+	if d.dec == nil {
+		d.dec = jsontext.NewDecoder(&d.buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+		return
 	}
+	d.dec.Reset(&d.buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 }
 
-// peek returns the next byte, or 0 at the end.
-func (d *decoder) peek() byte {
-	if d.pos < len(d.src) {
-		return d.src[d.pos]
+// errInvalid is the error of input that is not valid JSON.
+var errInvalid = errors.New("invalid JSON")
+
+// syntax returns err as an error of the decoder's input: its offset, without jsontext's
+// message, which may quote the input (a Secret's value).
+func (d *decoder) syntax(err error) error {
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%w at offset %d", errInvalid, se.ByteOffset)
 	}
-	return 0
+	return fmt.Errorf("%w: unexpected end of input", errInvalid)
 }
 
-// literal consumes lit if it comes next.
-func (d *decoder) literal(lit string) bool {
-	if strings.HasPrefix(d.src[d.pos:], lit) {
-		d.pos += len(lit)
-		return true
+// wrong returns the error of a value other than the one wanted next.
+func (d *decoder) wrong(want string) error {
+	if _, err := d.dec.ReadToken(); err != nil {
+		return d.syntax(err)
 	}
-	return false
+	return fmt.Errorf("%w at offset %d: want %s", errInvalid, d.dec.InputOffset(), want)
 }
 
-// value reads any value; want and lv apply if it is an object.
-func (d *decoder) value(want map[string]any, lv level) (any, error) {
-	switch c := d.peek(); {
-	case c == '{':
-		return d.object(want, lv)
-	case c == '[':
-		return d.list()
-	case c == '"':
-		return d.str()
-	case c == '-' || c >= '0' && c <= '9':
-		return d.number()
-	case d.literal("true"):
-		return true, nil
-	case d.literal("false"):
-		return false, nil
-	case d.literal("null"):
-		return nil, nil
+// end checks that nothing but whitespace follows the value read.
+func (d *decoder) end() error {
+	if _, err := d.dec.ReadToken(); err == nil {
+		return fmt.Errorf("%w at offset %d: unexpected data after the value", errInvalid, d.dec.InputOffset())
+	} else if !errors.Is(err, io.EOF) {
+		return d.syntax(err)
 	}
-	return nil, d.errorf("want a value")
-}
-
-// enter and leave track the nesting depth.
-func (d *decoder) enter() error {
-	if d.depth++; d.depth > maxDepth {
-		return d.errorf("nested deeper than %d", maxDepth)
-	}
-	d.pos++ // the opening { or [
-	d.space()
 	return nil
 }
 
-func (d *decoder) leave() { d.depth--; d.pos++ }
-
-// object reads an object, keeping the keys keep allows.
-func (d *decoder) object(want map[string]any, lv level) (map[string]any, error) {
-	if err := d.enter(); err != nil {
-		return nil, err
-	}
-	m := make(map[string]any)
-	if d.peek() == '}' {
-		d.leave()
-		return m, nil
-	}
-	for {
-		k, err := d.key()
+// value reads any value at the place a.
+func (d *decoder) value(a at) (any, error) {
+	switch d.dec.PeekKind() {
+	case '{':
+		return d.object(a.object())
+	case '[':
+		return d.list(a)
+	case '"':
+		s, err := d.str()
 		if err != nil {
 			return nil, err
 		}
-		if ok, next := keep(want, lv, k); ok {
-			sub, _ := want[k].(map[string]any)
-			if sub == nil && next != levelFull {
-				next = levelFull // Git's value is not an object: nothing to prune by
-			}
-			if m[k], err = d.value(sub, next); err != nil {
-				return nil, err
-			}
-		} else if err := d.skip(); err != nil {
+		if w, ok := a.want.(string); ok && w == s {
+			return a.want, nil // Git's value, already boxed
+		}
+		return s, nil
+	case '0':
+		return d.number(a.want)
+	case 't', 'f':
+		t, err := d.dec.ReadToken()
+		if err != nil {
+			return nil, d.syntax(err)
+		}
+		return t.Bool(), nil
+	case 'n':
+		if _, err := d.dec.ReadToken(); err != nil {
+			return nil, d.syntax(err)
+		}
+		return nil, nil
+	}
+	return nil, d.wrong("a value")
+}
+
+// open reads the '{' or '[' that starts a value and returns its offset.
+func (d *decoder) open() (int, error) {
+	if _, err := d.dec.ReadToken(); err != nil {
+		return 0, d.syntax(err)
+	}
+	return int(d.dec.InputOffset()) - 1, nil
+}
+
+// object reads an object, keeping the keys a.child allows.
+func (d *decoder) object(a at) (map[string]any, error) {
+	if _, err := d.open(); err != nil {
+		return nil, err
+	}
+	m := d.mem.newMap()
+	for d.dec.PeekKind() != '}' {
+		k, err := d.str()
+		if err != nil {
 			return nil, err
 		}
-		if done, err := d.next('}'); done || err != nil {
-			return m, err
+		if err := d.field(m, a, k); err != nil {
+			return nil, err
 		}
 	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return nil, d.syntax(err)
+	}
+	return m, nil
 }
 
-// key reads an object's key and the colon after it.
-func (d *decoder) key() (string, error) {
-	if d.peek() != '"' {
-		return "", d.errorf("want a string key")
+// field reads the value of the key k of an object at a into m, or skips it.
+func (d *decoder) field(m map[string]any, a at, k string) error {
+	next, ok := a.child(k)
+	var err error
+	switch {
+	case !ok:
+		if a.lv == levelMetadata && k == "managedFields" {
+			d.found, err = d.managers(d.found)
+			return err
+		}
+		err = d.skip()
+	case a.lv == levelManagedEntry && k == "fieldsV1":
+		m[k], err = d.jsonText()
+	default:
+		m[k], err = d.value(next)
 	}
-	k, err := d.str()
+	return err
+}
+
+// list reads a list, its items at the places a gives them (see listItems).
+func (d *decoder) list(a at) ([]any, error) {
+	open, err := d.open()
 	if err != nil {
-		return "", err
-	}
-	d.space()
-	if d.peek() != ':' {
-		return "", d.errorf("want ':' after a key")
-	}
-	d.pos++
-	d.space()
-	return k, nil
-}
-
-// next reads the ',' between items, or the closing byte, which it reports as done.
-func (d *decoder) next(closing byte) (done bool, err error) {
-	d.space()
-	switch d.peek() {
-	case ',':
-		d.pos++
-		d.space()
-		return false, nil
-	case closing:
-		d.leave()
-		return true, nil
-	}
-	return false, d.errorf("want ',' or %q", closing)
-}
-
-// list reads a list. Its items collect on d.items, so the list is allocated once, at its
-// final length.
-func (d *decoder) list() ([]any, error) {
-	if err := d.enter(); err != nil {
 		return nil, err
 	}
 	start := len(d.items)
-	err := d.listItems()
+	whole, err := d.listItems(a)
 	var out []any
-	if err == nil {
-		out = append(make([]any, 0, len(d.items)-start), d.items[start:]...)
+	switch {
+	case err != nil:
+	case whole:
+		// Compare reads every item whole (see keyedItems): read the list again.
+		out, err = d.redoList(open, a)
+	default:
+		out = d.mem.list(d.items[start:])
 	}
 	clear(d.items[start:]) // the stack must not keep values alive
 	d.items = d.items[:start]
 	return out, err
 }
 
-func (d *decoder) listItems() error {
-	if d.peek() == ']' {
-		d.leave()
-		return nil
-	}
-	for {
-		v, err := d.value(nil, levelFull)
-		if err != nil {
-			return err
-		}
-		d.items = append(d.items, v)
-		if done, err := d.next(']'); done || err != nil {
-			return err
-		}
-	}
+// redoList reads the list that starts at the offset open again, and whole.
+func (d *decoder) redoList(open int, a at) ([]any, error) {
+	v, err := d.redo(open, at{want: a.want, lv: levelFull})
+	l, _ := v.([]any)
+	return l, err
 }
 
-// number reads a number: an int64 if it has no '.' and fits, else a float64.
-func (d *decoder) number() (any, error) {
-	start := d.pos
-	if err := d.scanNumber(); err != nil {
-		return nil, err
+// redo decodes the value of src that starts at the offset start and ends where d stands, at
+// the place a: a value read once already, whose parts Compare reads turned out to be others.
+func (d *decoder) redo(start int, a at) (any, error) {
+	return d.redoSpan(start, int(d.dec.InputOffset()), a)
+}
+
+// redoSpan decodes the value src[start:end], read once already, at the place a.
+func (d *decoder) redoSpan(start, end int, a at) (any, error) {
+	if d.again == nil {
+		d.again = &decoder{mem: d.mem}
 	}
-	s := d.src[start:d.pos]
+	d.again.reset(unsafe.Slice(unsafe.StringData(d.src), len(d.src))[start:end:end])
+	return d.again.value(a)
+}
+
+// skip moves past a value, checking its syntax, without building it.
+func (d *decoder) skip() error {
+	if _, err := d.dec.ReadValue(); err != nil {
+		return d.syntax(err)
+	}
+	return nil
+}
+
+// span reads a value and returns its JSON, a slice of the input.
+func (d *decoder) span() ([]byte, error) {
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		return nil, d.syntax(err)
+	}
+	end := int(d.dec.InputOffset())
+	return unsafe.Slice(unsafe.StringData(d.src), len(d.src))[end-len(v) : end : end], nil
+}
+
+// jsonText reads a value and returns its JSON as a string that shares the input's memory.
+func (d *decoder) jsonText() (string, error) {
+	b, err := d.span()
+	return unsafe.String(unsafe.SliceData(b), len(b)), err
+}
+
+// str reads a string. One without escapes and in valid UTF-8 is a substring of the input, not
+// a copy; another is unquoted into the decoder's arena.
+func (d *decoder) str() (string, error) {
+	if d.dec.PeekKind() != '"' {
+		return "", d.wrong("a string")
+	}
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		return "", d.syntax(err)
+	}
+	if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
+		end := int(d.dec.InputOffset())
+		return d.src[end-len(v)+1 : end-1], nil
+	}
+	b := d.mem.unquote(v) // invalid UTF-8 is replaced, as encoding/json does
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
+
+// unquoteJSON appends the unquoted JSON string quoted to b.
+func unquoteJSON(b, quoted []byte) ([]byte, error) { return jsontext.AppendUnquote(b, quoted) }
+
+// number reads a number: an int64 if it has no '.' and fits, else a float64. want is the
+// desired value at its place: an equal number is returned as it is.
+func (d *decoder) number(want any) (any, error) {
+	v, err := d.dec.ReadValue()
+	if err != nil {
+		return nil, d.syntax(err)
+	}
+	end := int(d.dec.InputOffset())
+	s := d.src[end-len(v) : end]
 	if !strings.Contains(s, ".") {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if w, ok := want.(int64); ok && w == i {
+				return want, nil
+			}
 			return i, nil
 		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return nil, fmt.Errorf("number %s at offset %d: %w", s, start, errors.Unwrap(err))
+		return nil, fmt.Errorf("number at offset %d: %w", end-len(v), errors.Unwrap(err))
+	}
+	if w, ok := want.(float64); ok && w == f {
+		return want, nil
 	}
 	return f, nil
 }
+
+// fieldManager is a managedFields entry's manager and subresource, as decode saw them.
+type fieldManager struct {
+	manager, subresource string
+}
+
+// managers reads a managedFields list, appending to found the manager and subresource of each
+// entry: enough to tell whether the object has entries of hand-edit managers (handEdits),
+// without building the list.
+func (d *decoder) managers(found []fieldManager) ([]fieldManager, error) {
+	if d.dec.PeekKind() != '[' {
+		return found, d.skip()
+	}
+	if _, err := d.open(); err != nil {
+		return found, err
+	}
+	for d.dec.PeekKind() != ']' {
+		if d.dec.PeekKind() != '{' {
+			if err := d.skip(); err != nil {
+				return found, err
+			}
+			continue
+		}
+		var e fieldManager
+		err := d.fields(func(k string) error {
+			switch {
+			case k == "manager" && d.dec.PeekKind() == '"':
+				return d.text(&e.manager)
+			case k == "subresource" && d.dec.PeekKind() == '"':
+				return d.text(&e.subresource)
+			}
+			return d.skip()
+		})
+		if err != nil {
+			return found, err
+		}
+		found = append(found, e)
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return found, d.syntax(err)
+	}
+	return found, nil
+}
+
+// handEdits reports whether the entries of found name a hand-edit manager of t outside the
+// status subresource: the object's fields Git does not set are then compared too
+// (check.Target.CompareRequest), and must be decoded.
+func handEdits(found []fieldManager, t *check.Target) bool {
+	for _, e := range found {
+		if e.subresource != "status" && t.HandEditManager(e.manager) {
+			return true
+		}
+	}
+	return false
+}
+
+// neverCompared reports whether Compare never reads the key k of an object at level lv.
+func neverCompared(lv level, k string) bool {
+	switch lv {
+	case levelRoot, levelEditsRoot:
+		return diff.NeverCompared(diff.Path{field(k)})
+	case levelMetadata, levelEditsMetadata:
+		return diff.NeverCompared(diff.Path{field("metadata"), field(k)})
+	}
+	return false
+}
+
+func field(name string) diff.Segment { return diff.Segment{Kind: diff.FieldSegment, Name: name} }

@@ -1,8 +1,11 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -10,6 +13,7 @@ import (
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 )
 
@@ -134,7 +138,7 @@ func TestDecodePrunedCompares(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pruned, err := decodeObject(raw, compared(tt.t))
+			pruned, err := decodeObject(raw, tt.t)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,7 +170,7 @@ func FuzzDecodeObject(f *testing.F) {
 		if err != nil {
 			return
 		}
-		pruned, err := decodeObject(raw, compared(tg))
+		pruned, err := decodeObject(raw, tg)
 		if err != nil {
 			t.Fatalf("pruned decode fails where the whole one does not: %v", err)
 		}
@@ -230,4 +234,97 @@ func lookupPath(obj map[string]any, path string) (any, bool) {
 		}
 		start = end + 1
 	}
+}
+
+// TestDecodePrunedComparesEdits checks pruning as TestDecodePrunedCompares does, over the
+// edits of the introduced-drift tests and pairs of them, with the keys of every object in
+// ascending and in descending order (a list item's keys then come before or after its other
+// fields), decoding each in the same request memory, reused.
+func TestDecodePrunedComparesEdits(t *testing.T) {
+	lean := compileDir(t, "testdata/lean")
+	tests := []struct {
+		name  string
+		t     *check.Target
+		base  map[string]any
+		edits []edit
+	}{
+		{"bench deployment", target(t, compileDir(t, "testdata/bench/desired"), "apps", "Deployment", "shop", "frontend"), benchLive(t), benchEdits},
+		{"every kind of list", target(t, lean, "apps", "Deployment", "lean", "workload"), gitObject(t, lean, "apps", "Deployment", "lean", "workload"), leanEdits},
+	}
+	m := newRequestMemory()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, a := range tt.edits {
+				for _, b := range append([]edit{{name: "nothing", apply: func(map[string]any, *diff.Schema) error { return nil }}}, tt.edits...) {
+					c, err := copyJSON(tt.base)
+					if err != nil {
+						t.Fatal(err)
+					}
+					obj := c.(map[string]any)
+					if a.apply(obj, tt.t.Schema) != nil || b.apply(obj, tt.t.Schema) != nil {
+						continue
+					}
+					for _, descending := range []bool{false, true} {
+						raw := orderedJSON(t, obj, descending)
+						whole, err := decodeObject(raw, nil)
+						if err != nil {
+							t.Fatal(err)
+						}
+						pruned, _, err := m.decodeFor(raw, objectName, tt.t)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if diff := cmp.Diff(tt.t.CompareRequest(whole), tt.t.CompareRequest(pruned)); diff != "" {
+							t.Errorf("%s, %s (descending keys %v): Compare differs (-whole +pruned):\n%s", a.name, b.name, descending, diff)
+						}
+						m.arena.reset()
+					}
+				}
+			}
+		})
+	}
+}
+
+// orderedJSON writes v as JSON with the keys of each object in ascending or descending order.
+func orderedJSON(t testing.TB, v any, descending bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	var write func(v any)
+	write = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			keys := slices.Sorted(maps.Keys(x))
+			if descending {
+				slices.Reverse(keys)
+			}
+			b.WriteByte('{')
+			for i, k := range keys {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				kb, _ := json.Marshal(k)
+				b.Write(kb)
+				b.WriteByte(':')
+				write(x[k])
+			}
+			b.WriteByte('}')
+		case []any:
+			b.WriteByte('[')
+			for i, e := range x {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				write(e)
+			}
+			b.WriteByte(']')
+		default:
+			vb, err := json.Marshal(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(vb)
+		}
+	}
+	write(v)
+	return b.Bytes()
 }

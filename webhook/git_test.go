@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -10,14 +9,11 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	clocktesting "k8s.io/utils/clock/testing"
 
-	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/desired"
-	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
-	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/pkg/source"
 	"github.com/gitops-drift/gitops-drift/test/gitrepo"
+	"github.com/gitops-drift/gitops-drift/test/gitsource"
 )
 
 // gitFixture is a Git repository followed by pkg/desired's Reloader, as serve follows
@@ -37,24 +33,13 @@ const maxStaleness = 10 * time.Minute
 
 func newGitFixture(t *testing.T, url func(*gitrepo.Repo) string) *gitFixture {
 	t.Helper()
-	f := &gitFixture{repo: gitrepo.New(t), store: &desired.Store{}, reg: prometheus.NewRegistry(), clock: clocktesting.NewFakeClock(time.Unix(1800000000, 0))}
+	repo, git := gitsource.New(t, url)
+	f := &gitFixture{repo: repo, store: &desired.Store{}, reg: prometheus.NewRegistry(), clock: clocktesting.NewFakeClock(time.Unix(1800000000, 0))}
 	m, err := metrics.New(f.reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.repo.Commit("initial", map[string]string{"deploy/web.yaml": webDeployment("nginx:1.25")})
-	opts := source.GitOptions{URL: url(f.repo), Path: "deploy", CacheDir: t.TempDir()}
-	if err := opts.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	load := func(_ context.Context, s source.Snapshot, rev string) (*check.Desired, error) {
-		set, err := source.Load(s, manifest.Options{})
-		if err != nil {
-			return nil, err
-		}
-		return check.Compile(set, rev, builtin.NewResolver(nil), nil)
-	}
-	f.reloader = desired.NewReloader(&desired.GitSource{Git: source.NewGit(opts), Loader: load}, f.store, desired.ReloaderOptions{
+	f.reloader = desired.NewReloader(&desired.GitSource{Git: git, Loader: gitsource.Load}, f.store, desired.ReloaderOptions{
 		Metrics: m, RetryFailed: true, MaxStaleness: maxStaleness, Clock: f.clock,
 	})
 	f.handler = NewHandler(f.store, Options{Enforcement: policy.EnforcementDeny, Metrics: m, Stale: f.reloader.Stale})
@@ -62,26 +47,6 @@ func newGitFixture(t *testing.T, url func(*gitrepo.Repo) string) *gitFixture {
 		t.Fatalf("first Reload: %v", err)
 	}
 	return f
-}
-
-func webDeployment(image string) string {
-	return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: default
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: ` + image + "\n"
 }
 
 // setImage judges an update of the web Deployment from the Git image to image.
@@ -112,7 +77,7 @@ func TestGitReload(t *testing.T) {
 				t.Fatalf("change away from Git: allowed = %v, message %q; want denied naming the revision", allowed, msg)
 			}
 
-			second := f.repo.Commit("new image", map[string]string{"deploy/web.yaml": webDeployment("nginx:1.26")})
+			second := f.repo.Commit("new image", map[string]string{gitsource.WebFile: gitsource.WebDeployment("nginx:1.26")})
 			if err := f.reloader.Reload(ctx); err != nil || f.revision(t) != second[:12] {
 				t.Fatalf("new commit: Reload = %v, revision %s; want %s", err, f.revision(t), second[:12])
 			}

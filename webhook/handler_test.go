@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/test/capture"
 )
@@ -176,7 +177,7 @@ func TestHandle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs capture.JSONLog
-			store := &Store{}
+			store := &desired.Store{}
 			store.Set(d)
 			tt.opts.Log = logs.Logger(t)
 			resp := NewHandler(store, tt.opts).Handle(t.Context(), tt.req)
@@ -225,7 +226,7 @@ func ellipsisMatch(want, got string) bool {
 func TestHandleAuditLine(t *testing.T) {
 	d := testDesired(t)
 	var logs capture.JSONLog
-	store := &Store{}
+	store := &desired.Store{}
 	store.Set(d)
 	h := NewHandler(store, Options{Log: logs.Logger(t)})
 	old := gitObject(t, d, "apps", "Deployment", "default", "frontend")
@@ -269,7 +270,7 @@ func TestHandleSecretNeverShowsValues(t *testing.T) {
 	for _, mode := range []policy.Enforcement{policy.EnforcementWarn, policy.EnforcementDeny} {
 		t.Run(string(mode), func(t *testing.T) {
 			var logs capture.JSONLog
-			store := &Store{}
+			store := &desired.Store{}
 			store.Set(d)
 			h := NewHandler(store, Options{Enforcement: mode, Log: logs.Logger(t)})
 			resp := h.Handle(t.Context(), newRequest(t, admissionv1.Update, secret("swordfish"), secret("hunter2")))
@@ -295,11 +296,11 @@ func TestHandleErrors(t *testing.T) {
 	bad.Object.Raw = []byte("{not json")
 	tests := []struct {
 		name  string
-		store *Store
+		store *desired.Store
 		req   admission.Request
 	}{
 		{name: "undecodable object", store: storeOf(d), req: bad},
-		{name: "nothing loaded", store: &Store{}, req: newRequest(t, admissionv1.Update, frontend, frontend)},
+		{name: "nothing loaded", store: &desired.Store{}, req: newRequest(t, admissionv1.Update, frontend, frontend)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,8 +312,8 @@ func TestHandleErrors(t *testing.T) {
 	}
 }
 
-func storeOf(d *check.Desired) *Store {
-	s := &Store{}
+func storeOf(d *check.Desired) *desired.Store {
+	s := &desired.Store{}
 	s.Set(d)
 	return s
 }

@@ -24,5 +24,21 @@ const (
 	logRequestVersion = "requestVersion"
 )
 
+// Keys of the lines logged when a request cannot be judged or answered.
+const (
+	logStack  = "stack"  // a recovered panic's stack
+	logStatus = "status" // the HTTP status of a request that is not a review
+)
+
+// Keys of the Recorder's lines.
+const (
+	logEvent    = "event"    // the name of a DriftAdmitted Event written
+	logFailures = "failures" // records that failed since the last line about them
+)
+
+// loggerName names the logger of the request path's own lines (not the audit log's), as
+// controller-runtime's webhook named it.
+const loggerName = "admission"
+
 // auditMessage is the message of the audit log line.
 const auditMessage = "admission drift"

@@ -1,17 +1,16 @@
 package webhook
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+	"unsafe"
 
 	admissionv1 "k8s.io/api/admission/v1"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
 
 // Limits of what the webhook tells the client.
@@ -27,32 +26,29 @@ const (
 	maxKeyText = 56
 	// maxDenyFields is the number of fields a denial lists before summarising the rest.
 	maxDenyFields = 20
-	// ellipsis marks shortened text.
-	ellipsis = "..."
 )
 
 // warnings returns the admission warnings for c: one per drifted field, or one for a
 // deletion, each at most maxWarning bytes, all together under warningBudget; fields past the
 // budget are counted in a last line.
 func warnings(c *change, revision string) []string {
-	key := piece{text: clip(c.key.String(), maxKeyText, cutMiddle), cut: cutMiddle}
+	key := piece{text: clip.Middle(c.key.String(), maxKeyText), cut: clip.Middle}
 	if c.op == admissionv1.Delete {
-		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+revisionText(revision)+")"))}
+		return []string{fitLine(maxWarning, fixed(prefix), key, fixed(": deleting an object Git still defines ("+report.RevisionText(revision)+")"))}
 	}
-	// When a line is too long, the namespace goes first: the user knows where they work.
-	short := piece{text: clip(c.key.Kind+" "+c.key.Name, maxKeyText, cutMiddle), cut: cutMiddle}
-	head := prefix + key.text
 	out := make([]string, 0, len(c.fields))
 	total := 0
+	var buf [8]piece // a line's pieces: fieldPieces makes at most 5
 	for i, f := range c.fields {
-		line := append([]piece{fixed(prefix), key, fixed(" ")}, fieldPieces(f, c.secret)...)
+		line := appendFieldPieces(append(buf[:0], fixed(prefix), key, fixed(" ")), f, c.secret)
 		if length(line) > maxWarning {
-			line[1] = short
+			// When a line is too long, the namespace goes first: the user knows where they work.
+			line[1] = piece{text: clip.Middle(c.key.Kind+" "+c.key.Name, maxKeyText), cut: clip.Middle}
 		}
 		w := fitLine(maxWarning, line...)
 		if total+len(w)+maxWarning > warningBudget && i < len(c.fields)-1 {
 			more := len(c.fields) - i
-			out = append(out, clip(fmt.Sprintf("%s: %d more drifted fields not shown", head, more), maxWarning, cutMiddle))
+			out = append(out, clip.Middle(fmt.Sprintf("%s%s: %d more drifted fields not shown", prefix, key.text, more), maxWarning))
 			break
 		}
 		out = append(out, w)
@@ -66,17 +62,17 @@ func warnings(c *change, revision string) []string {
 func denyMessage(c *change, revision string) string {
 	var b strings.Builder
 	if c.op == admissionv1.Delete {
-		fmt.Fprintf(&b, "%sGit (%s) still defines %s; deleting it would make the cluster drift from Git.\n", prefix, revisionText(revision), c.key)
+		fmt.Fprintf(&b, "%sGit (%s) still defines %s; deleting it would make the cluster drift from Git.\n", prefix, report.RevisionText(revision), c.key)
 		b.WriteString("To proceed, remove it from Git first, or delete it as an exempt user or group.")
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s%s would drift from Git (%s):\n", prefix, c.key, revisionText(revision))
+	fmt.Fprintf(&b, "%s%s would drift from Git (%s):\n", prefix, c.key, report.RevisionText(revision))
 	for i, f := range c.fields {
 		if i == maxDenyFields {
 			fmt.Fprintf(&b, "  - %d more field(s)\n", len(c.fields)-i)
 			break
 		}
-		b.WriteString(fitLine(maxWarning, append([]piece{fixed("  - ")}, fieldPieces(f, c.secret)...)...))
+		b.WriteString(fitLine(maxWarning, appendFieldPieces([]piece{fixed("  - ")}, f, c.secret)...))
 		b.WriteByte('\n')
 	}
 	b.WriteString("To proceed, change the manifest in Git, or make the change as an exempt user or group.")
@@ -86,37 +82,29 @@ func denyMessage(c *change, revision string) string {
 // staleWarning is the first warning of a change that would have been denied but for a stale
 // desired state: a stale copy of Git must never block a change already in Git.
 func staleWarning(reason, revision string) string {
-	return clip(prefix+"not denied: "+reason+"; judged against "+revisionText(revision), maxWarning, cutMiddle)
+	return clip.Middle(prefix+"not denied: "+reason+"; judged against "+report.RevisionText(revision), maxWarning)
 }
 
-func revisionText(revision string) string {
-	if revision == "" {
-		return "not a Git checkout"
-	}
-	return "revision " + revision
-}
-
-// fieldPieces are the pieces of the line of one drifted field: "path: Git has X, change sets
-// Y", "path: not in Git, change sets Y" for a hand-added field, "path: API default X, change
-// sets Y" for a hand-edited default, or "path: differs from Git" for a Secret, whose values are
-// never shown.
-func fieldPieces(f diff.Field, secret bool) []piece {
-	path := piece{text: shortPath(f.Path), cut: cutHead}
+// appendFieldPieces appends to line the pieces of the line of one drifted field: "path: Git
+// has X, change sets Y", "path: not in Git, change sets Y" for a hand-added field, "path: API
+// default X, change sets Y" for a hand-edited default, or "path: differs from Git" for a
+// Secret, whose values are never shown. It appends at most 5 pieces.
+func appendFieldPieces(line []piece, f diff.Field, secret bool) []piece {
+	path := piece{text: shortPath(f.Path), cut: clip.Head}
 	if secret {
-		return []piece{path, fixed(": differs from Git")}
+		return append(line, path, fixed(": differs from Git"))
 	}
 	if f.Added {
-		return []piece{path, fixed(": not in Git, change sets "), {text: formatValue(f.Live), cut: cutMiddle}}
+		return append(line, path, fixed(": not in Git, change sets "), piece{text: messageValue(f.Live), cut: clip.Middle})
 	}
-	desired := piece{text: formatValue(f.Desired), cut: cutMiddle}
+	desired := piece{text: messageValue(f.Desired), cut: clip.Middle}
 	if f.Default {
-		return []piece{path, fixed(": API default "), desired, fixed(", change sets "), {text: formatValue(f.Live), cut: cutMiddle}}
+		return append(line, path, fixed(": API default "), desired, fixed(", change sets "), piece{text: messageValue(f.Live), cut: clip.Middle})
 	}
 	if f.Live == nil {
-		return []piece{path, fixed(": Git has "), desired, fixed(", change removes it")}
+		return append(line, path, fixed(": Git has "), desired, fixed(", change removes it"))
 	}
-	live := piece{text: formatValue(f.Live), cut: cutMiddle}
-	return []piece{path, fixed(": Git has "), desired, fixed(", change sets "), live}
+	return append(line, path, fixed(": Git has "), desired, fixed(", change sets "), piece{text: messageValue(f.Live), cut: clip.Middle})
 }
 
 // podSpecPaths are path prefixes dropped from messages: where a pod template's spec sits.
@@ -136,35 +124,18 @@ func shortPath(p string) string {
 	return p
 }
 
-// formatValue renders a value of an object for a message: strings as they are (quoted if
-// empty or not printable), anything else as compact JSON.
-func formatValue(v any) string {
-	if s, ok := v.(string); ok {
-		if s != "" && printable(s) {
-			return s
-		}
-		return strconv.QuoteToASCII(s)
+// messageValue renders a value of an object for a message as the reports do
+// (report.FormatValue: strings quoted when not printable, which a warning's header refuses),
+// but for an empty string, quoted: "Git has , change sets x" would read as a slip.
+func messageValue(v any) string {
+	if v == "" {
+		return `""`
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
+	return report.FormatValue(v)
 }
 
-// printable reports whether s is valid UTF-8 without control characters, fit for a warning
-// header.
-func printable(s string) bool {
-	for _, r := range s {
-		if r == utf8.RuneError || !unicode.IsPrint(r) && r != ' ' {
-			return false
-		}
-	}
-	return true
-}
-
-// piece is a part of a message line. A piece with a cut func may be shortened by it; one
-// without is kept whole.
+// piece is a part of a message line. A piece with a cut func (clip.Middle, clip.Head) may be
+// shortened by it; one without is kept whole.
 type piece struct {
 	text string
 	cut  func(s string, n int) string
@@ -183,11 +154,12 @@ const (
 
 // fitLine joins the pieces in at most budget bytes. It shortens the shortenable pieces that
 // are longer than protect, evenly, longest first; only if the protected parts alone do not fit
-// does it shorten all of them evenly, down to minPiece. The result is clipped if it still does
-// not fit.
+// does it shorten all of them evenly, down to minPiece. The result is cut in the middle if it
+// still does not fit.
 func fitLine(budget int, pieces ...piece) string {
 	room, total := budget, 0
-	var lens, kept, excess []int
+	var lensBuf, keptBuf, excessBuf, limitsBuf [8]int // a line has at most 8 pieces it may cut
+	lens, kept, excess := lensBuf[:0], keptBuf[:0], excessBuf[:0]
 	for _, p := range pieces {
 		total += len(p.text)
 		if p.cut == nil {
@@ -197,30 +169,32 @@ func fitLine(budget int, pieces ...piece) string {
 		k := min(len(p.text), protect)
 		lens, kept, excess = append(lens, len(p.text)), append(kept, k), append(excess, len(p.text)-k)
 	}
-	limits := make([]int, len(lens))
+	limits := limitsBuf[:0]
 	if spare := room - sum(kept); spare >= 0 {
 		c := capFor(excess, spare)
 		for i := range lens {
-			limits[i] = kept[i] + min(excess[i], c)
+			limits = append(limits, kept[i]+min(excess[i], c))
 		}
 	} else {
 		c := max(capFor(lens, room), minPiece)
 		for i := range lens {
-			limits[i] = min(lens[i], c)
+			limits = append(limits, min(lens[i], c))
 		}
 	}
-	var b strings.Builder
-	b.Grow(min(total, budget))
+	b := make([]byte, 0, min(total, budget))
 	i := 0
 	for _, p := range pieces {
 		if p.cut == nil {
-			b.WriteString(p.text)
+			b = append(b, p.text...)
 			continue
 		}
-		b.WriteString(clip(p.text, limits[i], p.cut))
+		b = append(b, p.cut(p.text, limits[i])...)
 		i++
 	}
-	return clip(b.String(), budget, cutMiddle)
+	if len(b) > budget {
+		return clip.Middle(string(b), budget)
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is not written again
 }
 
 // capFor returns the largest length limit such that the lengths lens, each cut to limit, sum
@@ -229,7 +203,8 @@ func capFor(lens []int, room int) int {
 	if sum(lens) <= room {
 		return int(^uint(0) >> 1)
 	}
-	lens = slices.Clone(lens)
+	var buf [8]int
+	lens = append(buf[:0], lens...)
 	slices.Sort(lens)
 	for i, l := range lens {
 		n := len(lens) - i
@@ -256,38 +231,4 @@ func sum(xs []int) int {
 		n += x
 	}
 	return n
-}
-
-// clip shortens s to at most n bytes with cut.
-func clip(s string, n int, cut func(string, int) string) string {
-	if len(s) <= n {
-		return s
-	}
-	return cut(s, n)
-}
-
-// cutHead shortens s to at most n bytes by dropping its start: for paths, whose end is the
-// most specific part.
-func cutHead(s string, n int) string {
-	keep := max(n-len(ellipsis), 0)
-	i := len(s) - keep
-	for i < len(s) && !utf8.RuneStart(s[i]) {
-		i++
-	}
-	return ellipsis + s[i:]
-}
-
-// cutMiddle shortens s to at most n bytes by dropping its middle: for values, whose start and
-// end (an image's registry and tag) both matter.
-func cutMiddle(s string, n int) string {
-	keep := max(n-len(ellipsis), 0)
-	front := (keep + 1) / 2
-	for front > 0 && !utf8.RuneStart(s[front]) {
-		front--
-	}
-	back := len(s) - (keep - front)
-	for back < len(s) && !utf8.RuneStart(s[back]) {
-		back++
-	}
-	return s[:front] + ellipsis + s[back:]
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
 
 func TestFieldLine(t *testing.T) {
@@ -62,6 +63,16 @@ func TestFieldLine(t *testing.T) {
 			want:  `data.script: Git has "a\nb", change sets ""`,
 		},
 		{
+			name:  "JSON values keep <, > and &",
+			field: diff.Field{Path: "spec.template.spec.containers[name=app].args", Desired: []any{"--x=a&b"}, Live: []any{"--x=<b>"}},
+			want:  `containers[name=app].args: Git has ["--x=a&b"], change sets ["--x=<b>"]`,
+		},
+		{
+			name:  "quoted values keep printable characters",
+			field: diff.Field{Path: "data.greeting", Desired: "café\n", Live: "café"},
+			want:  `data.greeting: Git has "café\n", change sets café`,
+		},
+		{
 			name:   "secret: path only",
 			field:  diff.Field{Path: "data.password", Desired: diff.Redact([]byte("key"), []byte("a")), Live: diff.Redact([]byte("key"), []byte("b"))},
 			secret: true,
@@ -71,7 +82,7 @@ func TestFieldLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			head := strings.Repeat("h", 20)
-			got := fitLine(maxWarning, append([]piece{fixed(head)}, fieldPieces(tt.field, tt.secret)...)...)
+			got := fitLine(maxWarning, appendFieldPieces([]piece{fixed(head)}, tt.field, tt.secret)...)
 			if diff := cmp.Diff(head+tt.want, got); diff != "" {
 				t.Errorf("describe mismatch (-want +got):\n%s", diff)
 			}
@@ -99,7 +110,7 @@ func TestWarningsBudget(t *testing.T) {
 		if len(w) > maxWarning {
 			t.Errorf("warning of %d bytes: %s", len(w), w)
 		}
-		if !utf8.ValidString(w) || !printable(w) {
+		if !utf8.ValidString(w) || !report.Printable(w) {
 			t.Errorf("warning not printable UTF-8: %q", w)
 		}
 		if !strings.HasPrefix(w, prefix) {
@@ -135,39 +146,12 @@ func TestDenyMessageListsAtMostMaxDenyFields(t *testing.T) {
 		fields = append(fields, diff.Field{Path: fmt.Sprintf("data.k%d", i), Desired: "a", Live: "b"})
 	}
 	msg := denyMessage(&change{op: admissionv1.Update, key: manifest.Key{Kind: "ConfigMap", Namespace: "x", Name: "y"}, fields: fields}, "")
-	for _, want := range []string{"ConfigMap x/y would drift from Git (not a Git checkout)", "data.k19: Git has a", "10 more field(s)", "exempt"} {
+	for _, want := range []string{"ConfigMap x/y would drift from Git (not a git repository)", "data.k19: Git has a", "10 more field(s)", "exempt"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
 	}
 	if strings.Contains(msg, "data.k20") {
 		t.Errorf("message lists more than %d fields:\n%s", maxDenyFields, msg)
-	}
-}
-
-func TestCut(t *testing.T) {
-	tests := []struct {
-		name string
-		cut  func(string, int) string
-		in   string
-		n    int
-		want string
-	}{
-		{name: "head", cut: cutHead, in: "abcdefghij", n: 7, want: "...ghij"},
-		{name: "middle", cut: cutMiddle, in: "abcdefghij", n: 7, want: "ab...ij"},
-		{name: "middle odd", cut: cutMiddle, in: "abcdefghij", n: 8, want: "abc...ij"},
-		{name: "head multibyte", cut: cutHead, in: "ééééé", n: 8, want: "...éé"},
-		{name: "middle multibyte", cut: cutMiddle, in: "ééééé", n: 8, want: "é...é"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := tt.cut(tt.in, tt.n)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("cut(%q, %d) mismatch (-want +got):\n%s", tt.in, tt.n, diff)
-			}
-			if len(got) > tt.n || !utf8.ValidString(got) {
-				t.Errorf("cut(%q, %d) = %q: too long or not UTF-8", tt.in, tt.n, got)
-			}
-		})
 	}
 }

@@ -78,7 +78,7 @@ func evaluateScale(req *admissionv1.AdmissionRequest, t *check.Target) (*change,
 	if fields = introduced(fields, compareReplicas(t, desired, old)); len(fields) == 0 {
 		return nil, nil
 	}
-	return &change{op: req.Operation, key: t.Key, fields: fields}, nil
+	return &change{op: req.Operation, key: t.Key, apiVersion: t.APIVersion(), fields: fields}, nil
 }
 
 // gitReplicas returns spec.replicas as Git writes it on t, and whether Git sets it: a value

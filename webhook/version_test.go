@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	admissionv1 "k8s.io/api/admission/v1"
 
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/test/capture"
 )
@@ -17,7 +18,7 @@ import (
 // V(0) with both versions, so that the misconfiguration shows.
 func TestHandleOtherVersion(t *testing.T) {
 	d := testDesired(t)
-	store := &Store{}
+	store := &desired.Store{}
 	store.Set(d)
 	reg := prometheus.NewRegistry()
 	m, err := metrics.New(reg)

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/gitops-drift/gitops-drift/test/golden"
+)
 
 func TestReadGremlins(t *testing.T) {
 	data, err := os.ReadFile("testdata/gremlins.json")
@@ -75,7 +73,7 @@ func TestRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "doc.golden.md", got)
+	golden.Check(t, "doc.golden.md", got)
 	if _, err := splice("no markers", rep); err == nil {
 		t.Error("splice() into a document without markers succeeded; want an error")
 	}
@@ -104,22 +102,4 @@ func wheres(ms []Mutant) []string {
 		out = append(out, m.Where())
 	}
 	return out
-}
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
 }

@@ -3,7 +3,10 @@ package check
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
@@ -165,8 +168,10 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 		}
 	}
 	var errs []error
-	for _, obj := range set.Objects() {
-		t, warnings, err := c.target(obj)
+	objs := set.Objects()
+	compiled := c.targets(objs)
+	for i, obj := range objs {
+		t, warnings, err := compiled[i].t, compiled[i].warnings, compiled[i].err
 		t.manual = manual
 		if err != nil {
 			errs = append(errs, &manifest.Error{File: obj.File, Line: obj.Line, Err: err})
@@ -180,6 +185,30 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 		return nil, err
 	}
 	return d, nil
+}
+
+// compiled is the outcome of target for one object.
+type compiled struct {
+	t        Target
+	warnings []manifest.Warning
+	err      error
+}
+
+// targets compiles objs, each by target, on GOMAXPROCS goroutines (normalising is most of a
+// compile's time), and returns the outcomes in the order of objs.
+func (c Compiler) targets(objs []manifest.Object) []compiled {
+	out := make([]compiled, len(objs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(objs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(objs); i = int(next.Add(1)) - 1 {
+				out[i].t, out[i].warnings, out[i].err = c.target(objs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // target compiles one object.

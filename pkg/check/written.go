@@ -179,6 +179,10 @@ func (t *Target) GitValue(p diff.Path) (any, bool) {
 	return v, true
 }
 
+// Respelled reports whether Git writes the object otherwise than Want has it (a quantity
+// spelled otherwise, a value normalisation added): Written and GitValue then differ from Want.
+func (t *Target) Respelled() bool { return t.spelling != nil }
+
 // Written returns a new copy of the object as Git sets it, to write: Want, as the API server
 // stores it, without the values normalisation added (a custom resource's structural defaults,
 // which gitops-drift must not own), and with quantities as Git writes them. A Secret has its

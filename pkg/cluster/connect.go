@@ -1,14 +1,18 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/util/version"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/gitops-drift/gitops-drift/pkg/timing"
 )
 
 // Config returns the REST config for kubeconfig (a path; empty means $KUBECONFIG, then
@@ -36,6 +40,12 @@ type Client struct {
 	// Mapper maps kinds to resources. New makes it a *Mapper, which notices kinds served
 	// since it was filled; Reset forgets what it knows.
 	Mapper meta.RESTMapper
+
+	// config is the REST config New connected with: a Reader's protobuf requests use it. Nil
+	// for a Client made otherwise, whose Readers read JSON only.
+	config *rest.Config
+	// server is the server's version as New read it; nil when unknown.
+	server *version.Version
 }
 
 // Reset forgets the cached discovery (kinds, versions, scopes) so that the next mapping asks
@@ -47,6 +57,18 @@ func (c *Client) Reset() {
 	}
 }
 
+// Discover fills the Mapper's discovery now, if it has nothing cached, so that the mappings
+// that follow do not wait for it: the loader runs it while the manifest files are read. A
+// failure is left for those mappings to report.
+func (c *Client) Discover(ctx context.Context) {
+	m, ok := c.Mapper.(*Mapper)
+	if !ok {
+		return
+	}
+	defer timing.Done(ctx, timing.Discovery, time.Now())
+	m.fill(ctx)
+}
+
 // New connects to the API server of cfg. It makes one discovery call so that an unreachable
 // server is reported here, before anything else happens.
 func New(cfg *rest.Config) (*Client, error) {
@@ -54,12 +76,17 @@ func New(cfg *rest.Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discovery client: %w", err)
 	}
-	if _, err := dc.ServerVersion(); err != nil {
+	info, err := dc.ServerVersion()
+	if err != nil {
 		return nil, fmt.Errorf("cluster unreachable at %s: %w", cfg.Host, err)
 	}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dynamic client: %w", err)
 	}
-	return &Client{Dynamic: dyn, Discovery: dc, Mapper: NewMapper(dc)}, nil
+	c := &Client{Dynamic: dyn, Discovery: dc, Mapper: NewMapper(dc), config: rest.CopyConfig(cfg)}
+	if v, err := version.ParseGeneric(info.GitVersion); err == nil {
+		c.server = v
+	}
+	return c, nil
 }

@@ -29,23 +29,28 @@ type batch struct {
 // kind and namespace are read with one LIST; a lone object with one GET.
 func (c *Client) Fetch(ctx context.Context, desired []*unstructured.Unstructured) []Live {
 	out := make([]Live, len(desired))
-	var order []string
-	batches := map[string]*batch{}
+	for _, b := range batches(desired) {
+		c.fetchBatch(ctx, b, desired, out)
+	}
+	return out
+}
+
+// batches groups desired by kind and namespace, in the order of their first objects.
+func batches(desired []*unstructured.Unstructured) []*batch {
+	var order []*batch
+	byID := map[string]*batch{}
 	for i, obj := range desired {
 		gvk := obj.GroupVersionKind()
 		id := gvk.String() + "/" + obj.GetNamespace()
-		b, ok := batches[id]
+		b, ok := byID[id]
 		if !ok {
 			b = &batch{gvk: gvk, namespace: obj.GetNamespace()}
-			batches[id] = b
-			order = append(order, id)
+			byID[id] = b
+			order = append(order, b)
 		}
 		b.index = append(b.index, i)
 	}
-	for _, id := range order {
-		c.fetchBatch(ctx, batches[id], desired, out)
-	}
-	return out
+	return order
 }
 
 func (c *Client) fetchBatch(ctx context.Context, b *batch, desired []*unstructured.Unstructured, out []Live) {

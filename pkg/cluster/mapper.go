@@ -44,6 +44,13 @@ func (m *Mapper) RESTMappingWithContext(ctx context.Context, gk schema.GroupKind
 	return r, err
 }
 
+// fill discovers the server's kinds if the Mapper has none cached, by mapping the Namespace
+// resource, which every server serves. An error is ignored: the mapping that needs the
+// kinds discovers again and reports it.
+func (m *Mapper) fill(ctx context.Context) {
+	_, _ = m.DeferredDiscoveryRESTMapper.KindsForWithContext(ctx, schema.GroupVersionResource{Version: "v1", Resource: "namespaces"})
+}
+
 // RESTMappings returns the resources of gk in each of versions the server serves (all of
 // them when none is given), discovering again, once, when it knows none.
 func (m *Mapper) RESTMappings(gk schema.GroupKind, versions ...string) ([]*meta.RESTMapping, error) {

@@ -1,7 +1,6 @@
 package desired
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -16,12 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	clocktesting "k8s.io/utils/clock/testing"
 
-	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
-	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/pkg/source"
 	"github.com/gitops-drift/gitops-drift/test/gitrepo"
+	"github.com/gitops-drift/gitops-drift/test/gitsource"
 )
 
 // gitFixture is a Git repository followed by a Reloader, with a fake clock. The webhook's
@@ -38,50 +35,19 @@ const maxStaleness = 10 * time.Minute
 
 func newGitFixture(t *testing.T, url func(*gitrepo.Repo) string) *gitFixture {
 	t.Helper()
-	f := &gitFixture{repo: gitrepo.New(t), store: &Store{}, reg: prometheus.NewRegistry(), clock: clocktesting.NewFakeClock(time.Unix(1800000000, 0))}
+	repo, git := gitsource.New(t, url)
+	f := &gitFixture{repo: repo, store: &Store{}, reg: prometheus.NewRegistry(), clock: clocktesting.NewFakeClock(time.Unix(1800000000, 0))}
 	m, err := metrics.New(f.reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.repo.Commit("initial", map[string]string{"deploy/web.yaml": webDeployment("nginx:1.25")})
-	opts := source.GitOptions{URL: url(f.repo), Path: "deploy", CacheDir: t.TempDir()}
-	if err := opts.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	load := func(_ context.Context, s source.Snapshot, rev string) (*check.Desired, error) {
-		set, err := source.Load(s, manifest.Options{})
-		if err != nil {
-			return nil, err
-		}
-		return check.Compile(set, rev, builtin.NewResolver(nil), nil)
-	}
-	f.reloader = NewReloader(&GitSource{Git: source.NewGit(opts), Loader: load}, f.store, ReloaderOptions{
+	f.reloader = NewReloader(&GitSource{Git: git, Loader: gitsource.Load}, f.store, ReloaderOptions{
 		Metrics: m, RetryFailed: true, MaxStaleness: maxStaleness, Clock: f.clock,
 	})
 	if err := f.reloader.Reload(t.Context()); err != nil {
 		t.Fatalf("first Reload: %v", err)
 	}
 	return f
-}
-
-func webDeployment(image string) string {
-	return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: default
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: ` + image + "\n"
 }
 
 func (f *gitFixture) revision(t *testing.T) string {
@@ -138,7 +104,7 @@ func TestGitReload(t *testing.T) {
 				t.Fatalf("first commit: image %q, want nginx:1.25", got)
 			}
 
-			second := f.repo.Commit("new image", map[string]string{"deploy/web.yaml": webDeployment("nginx:1.26")})
+			second := f.repo.Commit("new image", map[string]string{gitsource.WebFile: gitsource.WebDeployment("nginx:1.26")})
 			if err := f.reloader.Reload(ctx); err != nil || f.revision(t) != second[:12] {
 				t.Fatalf("new commit: Reload = %v, revision %s; want %s", err, f.revision(t), second[:12])
 			}
@@ -165,7 +131,7 @@ func TestGitReload(t *testing.T) {
 				t.Errorf("load errors = %v, want 2 (a failure and its retry)", v)
 			}
 
-			fixed := f.repo.Commit("fixed", map[string]string{"deploy/web.yaml": webDeployment("nginx:1.27")})
+			fixed := f.repo.Commit("fixed", map[string]string{gitsource.WebFile: gitsource.WebDeployment("nginx:1.27")})
 			if err := f.reloader.Reload(ctx); err != nil || f.revision(t) != fixed[:12] || f.reloader.Err() != nil {
 				t.Fatalf("fixed commit: Reload = %v, revision %s, Err %v", err, f.revision(t), f.reloader.Err())
 			}
@@ -258,7 +224,7 @@ func TestRefreshHandler(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&res)
 		return resp.StatusCode, res
 	}
-	next := f.repo.Commit("next", map[string]string{"deploy/web.yaml": webDeployment("nginx:1.30")})
+	next := f.repo.Commit("next", map[string]string{gitsource.WebFile: gitsource.WebDeployment("nginx:1.30")})
 	for _, tt := range []struct {
 		method, token string
 		want          int

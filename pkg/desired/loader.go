@@ -3,6 +3,7 @@ package desired
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/go-logr/logr"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
+	"github.com/gitops-drift/gitops-drift/pkg/timing"
 )
 
 // LoaderOptions configure a Loader: which cluster the desired state is compiled against, and
@@ -41,6 +43,10 @@ type LoaderOptions struct {
 	// Reloader puts it in force): serve gives it the process's Secret key there and checks the
 	// webhook's registration against it. Defaults to nil.
 	OnLoad func(context.Context, *check.Desired)
+	// Read, if set, sees the manifests of every load as soon as they are read, before they
+	// compile: the check's --once starts reading the live objects there, and they arrive
+	// while the manifests compile. It must return at once. Defaults to nil.
+	Read func(context.Context, *manifest.Set)
 }
 
 // Loader loads a snapshot of the manifests and compiles it against the cluster as it is at
@@ -60,22 +66,32 @@ func NewLoader(opts LoaderOptions) *Loader {
 // complete desired state or an error naming every problem, never a partial state.
 //
 // Every load first forgets what Client and Schemas learned of the cluster's kinds and CRD
-// schemas, so that a CRD installed or changed since the last load is seen. The warnings of a
-// set that loads are logged to the context's logger, once per load; then OnLoad sees the new
-// state.
+// schemas, so that a CRD installed or changed since the last load is seen, and discovers them
+// again while the files are read (the files decode meanwhile; the first question about a
+// kind's scope waits for it). The warnings of a set that loads are logged to the context's
+// logger, once per load; then OnLoad sees the new state. At debug level, each phase logs its
+// time (pkg/timing).
 func (l *Loader) Load(ctx context.Context, s source.Snapshot, revision string) (*check.Desired, error) {
 	o := l.opts
 	o.Client.Reset()
 	o.Schemas.Reset()
+	go o.Client.Discover(ctx)
+	start := time.Now()
 	set, err := source.Load(s, manifest.Options{Namespace: o.Namespace, Scope: cluster.Scope{Mapper: o.Client.Mapper}})
+	timing.Done(ctx, timing.Read, start)
 	if err != nil {
 		return nil, fmt.Errorf("load manifests from %s:\n%w", l.origin(s), err)
 	}
+	if o.Read != nil {
+		o.Read(ctx, set)
+	}
+	start = time.Now()
 	norm, err := normalize.New(normalize.NewClusterCRDs(ctx, o.Client.Dynamic, o.Client.Mapper))
 	if err != nil {
 		return nil, err
 	}
 	d, err := check.Compiler{Schemas: o.Schemas, Normalizer: norm, Ignore: o.Ignore, Manual: o.ManualManagers}.Compile(set, revision)
+	timing.Done(ctx, timing.Compile, start)
 	if err != nil {
 		return nil, fmt.Errorf("load manifests from %s:\n%w", l.origin(s), err)
 	}

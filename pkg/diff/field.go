@@ -19,7 +19,8 @@ type Field struct {
 	Owner *Owner `json:"owner,omitempty"`
 }
 
-// Owner is the field manager that owns a live value (an entry of metadata.managedFields).
+// Owner is the field manager that owns a live value (an entry of metadata.managedFields), and
+// the person behind its last write when the admission webhook saw it (see pkg/attribution).
 type Owner struct {
 	// Manager names the writer: kubectl-edit, kube-controller-manager, gitops-drift...
 	Manager string `json:"manager"`
@@ -29,9 +30,20 @@ type Owner struct {
 	Subresource string `json:"subresource,omitempty"`
 	// Time is when the manager last changed one of its fields; omitted when unknown.
 	Time time.Time `json:"time,omitzero"`
+	// User is who made the write that Manager and Time record, as the admission webhook saw
+	// it: a user name or a ServiceAccount's (system:serviceaccount:NS:NAME). Empty when not
+	// known or not looked for.
+	User string `json:"user,omitempty"`
+	// Groups are User's groups at admission.
+	Groups []string `json:"groups,omitempty"`
+	// UserUnknown says why User is empty once the person was looked for: "not seen at
+	// admission", "older than the Event TTL", "2 admissions at that second". Empty when the
+	// person is known, or was not looked for.
+	UserUnknown string `json:"userUnknown,omitempty"`
 }
 
-// String renders o as "manager (Operation, time)" for people.
+// String renders o for people: "manager (Operation, time)", followed by " by USER" when the
+// person is known, or ", user unknown (WHY)" when they were looked for in vain.
 func (o *Owner) String() string {
 	s := o.Manager + " (" + o.Operation
 	if o.Subresource != "" {
@@ -40,5 +52,21 @@ func (o *Owner) String() string {
 	if !o.Time.IsZero() {
 		s += ", " + o.Time.UTC().Format(time.RFC3339)
 	}
-	return s + ")"
+	s += ")"
+	switch {
+	case o.User != "":
+		s += " by " + o.User
+	case o.UserUnknown != "":
+		s += ", user unknown (" + o.UserUnknown + ")"
+	}
+	return s
+}
+
+// Who renders o briefly, for messages that list many fields (Events, policy reports): the
+// manager, and the person when known ("kubectl-set, alice@example.com").
+func (o *Owner) Who() string {
+	if o.User == "" {
+		return o.Manager
+	}
+	return o.Manager + ", " + o.User
 }

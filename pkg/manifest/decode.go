@@ -98,14 +98,7 @@ func (r *reading) decodeChunk(src, c chunk) {
 	if !ok {
 		line = c.first
 	}
-	obj, err := decodeObject(j)
-	if err != nil {
-		r.fail(line, err)
-		return
-	}
-	if obj != nil {
-		r.docs = append(r.docs, document{line: line, obj: obj})
-	}
+	r.add(line, j)
 }
 
 // documentText returns the text kubectl's YAMLReader returns for the document read from src,

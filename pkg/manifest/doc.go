@@ -26,6 +26,8 @@
 // Every object is checked: it needs apiVersion, kind and metadata.name; its scope (namespaced or
 // cluster-scoped) comes from Options.Scope; namespaced objects without a namespace get
 // Options.Namespace; the same object (group, kind, namespace, name) defined twice is an error.
+// Load and LoadFS decode the files on GOMAXPROCS goroutines and check them on the caller's, in
+// file order, so that the outcome, errors and warnings included, does not depend on timing.
 //
 // Loading is all or nothing. Every problem of a run is collected as an *Error naming the file and
 // line, and the problems are returned together (errors.Join) with no Set, never a partial one.

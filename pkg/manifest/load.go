@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -68,8 +70,6 @@ type loader struct {
 	entries  []entry
 	seen     map[Key]Object
 	scopes   map[schema.GroupVersionKind]scopeAnswer
-	// lines is the buffered reader that reading files uses, one for the load.
-	lines *bufio.Reader
 }
 
 // scopeAnswer is a remembered answer of Options.Scope.
@@ -83,21 +83,30 @@ func load(fsys fs.FS, opts Options, name func(string) string) (*Set, error) {
 		opts:   opts.withDefaults(),
 		seen:   make(map[Key]Object),
 		scopes: make(map[schema.GroupVersionKind]scopeAnswer),
-		lines:  bufio.NewReader(nil),
 	}
+	var steps []step
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
-			l.errs = append(l.errs, fileError(name(p), err))
+			steps = append(steps, step{err: fileError(name(p), err)})
 		case d.IsDir() && p != "." && hidden(d.Name()):
 			return fs.SkipDir
 		case !d.IsDir() && isManifest(d.Name()):
-			l.readFile(fsys, p, name(p))
+			steps = append(steps, step{path: p, file: name(p)})
 		}
 		return nil
 	})
 	if err != nil { // not expected: the walk function reports errors instead of returning them
-		l.errs = append(l.errs, fileError(name("."), err))
+		steps = append(steps, step{err: fileError(name("."), err)})
+	}
+	readings := readFiles(fsys, steps)
+	for i, st := range steps {
+		if st.err != nil {
+			l.errs = append(l.errs, st.err)
+			continue
+		}
+		<-readings[i].done
+		l.addFile(st.file, readings[i])
 	}
 	if len(l.errs) > 0 {
 		errs := make([]error, len(l.errs))
@@ -111,14 +120,61 @@ func load(fsys fs.FS, opts Options, name func(string) string) (*Set, error) {
 	return set, nil
 }
 
-// readFile loads the file at p in fsys, called file in messages.
-func (l *loader) readFile(fsys fs.FS, p, file string) {
-	data, err := fs.ReadFile(fsys, p)
+// step is what the walk found, in its order: a file to read, or an error.
+type step struct {
+	path, file string // the path in the FS, and the name in messages
+	err        *Error
+}
+
+// fileReading is a file read and decoded, or the error reading it, once done is closed.
+type fileReading struct {
+	done chan struct{}
+	r    *reading
+	err  *Error
+}
+
+// readFiles reads and decodes the files of steps on GOMAXPROCS goroutines, in order, and
+// returns at once: the reading of file i is ready when its done is closed. Decoding YAML is
+// most of a load's time; the checks that follow (scopes, duplicates) stay in file order.
+func readFiles(fsys fs.FS, steps []step) []*fileReading {
+	out := make([]*fileReading, len(steps))
+	var files []int
+	for i, st := range steps {
+		out[i] = &fileReading{done: make(chan struct{})}
+		if st.err == nil {
+			files = append(files, i)
+		}
+	}
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		go func() {
+			lines := bufio.NewReader(nil) // kubectl's line reader, one per goroutine
+			for n := int(next.Add(1)) - 1; n < len(files); n = int(next.Add(1)) - 1 {
+				i := files[n]
+				out[i].r, out[i].err = readOne(fsys, steps[i], lines)
+				close(out[i].done)
+			}
+		}()
+	}
+	return out
+}
+
+// readOne reads and decodes the file of st with lines.
+func readOne(fsys fs.FS, st step, lines *bufio.Reader) (*reading, *Error) {
+	data, err := fs.ReadFile(fsys, st.path)
 	if err != nil {
-		l.errs = append(l.errs, fileError(file, err))
+		return nil, fileError(st.file, err)
+	}
+	return readFile(lines, st.file, data, strings.EqualFold(path.Ext(st.path), ".json")), nil
+}
+
+// addFile adds what reading file gave: its errors and warnings, and its documents' objects.
+func (l *loader) addFile(file string, fr *fileReading) {
+	if fr.err != nil {
+		l.errs = append(l.errs, fr.err)
 		return
 	}
-	r := readFile(l.lines, file, data, strings.EqualFold(path.Ext(p), ".json"))
+	r := fr.r
 	start := len(l.errs)
 	l.errs = append(l.errs, r.errs...)
 	l.warnings = append(l.warnings, r.warnings...)

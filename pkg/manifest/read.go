@@ -44,6 +44,19 @@ func (r *reading) fail(line int, err error) {
 	r.errs = append(r.errs, &Error{File: r.file, Line: line, Err: err})
 }
 
+// add keeps the document whose JSON is data, found at a line of the file: null is no
+// document, and anything but an object is a problem at that line.
+func (r *reading) add(line int, data []byte) {
+	obj, err := decodeObject(data)
+	if err != nil {
+		r.fail(line, err)
+		return
+	}
+	if obj != nil {
+		r.docs = append(r.docs, document{line: line, obj: obj})
+	}
+}
+
 // warn records something odd at a line of the file.
 func (r *reading) warn(line int, format string, args ...any) {
 	r.warnings = append(r.warnings, Warning{File: r.file, Line: line, Message: fmt.Sprintf(format, args...)})
@@ -183,14 +196,6 @@ func (r *reading) jsonValues(text []byte) (int, int64, error) {
 			return n, end, err
 		}
 		n++
-		line := lineAt(text, dec.InputOffset()-int64(len(raw)))
-		obj, err := decodeObject(raw)
-		if err != nil {
-			r.fail(line, err)
-			continue
-		}
-		if obj != nil {
-			r.docs = append(r.docs, document{line: line, obj: obj})
-		}
+		r.add(lineAt(text, dec.InputOffset()-int64(len(raw))), raw)
 	}
 }

@@ -21,9 +21,8 @@ func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
 		opts:   opts.withDefaults(),
 		seen:   make(map[Key]Object),
 		scopes: make(map[schema.GroupVersionKind]scopeAnswer),
-		lines:  bufio.NewReader(nil),
 	}
-	r := readStream(l.lines, file, data)
+	r := readStream(bufio.NewReader(nil), file, data)
 	l.errs = append(l.errs, r.errs...)
 	l.warnings = append(l.warnings, r.warnings...)
 	for _, d := range r.docs {

@@ -11,16 +11,19 @@ import (
 // Metrics are gitops-drift's Prometheus metrics. Create them with New.
 type Metrics struct {
 	reports reportMetrics // the policy reports (reports.go)
+	records recordMetrics // the webhook's admission records (records.go)
 
 	decisions     *prometheus.CounterVec
 	loadErrors    prometheus.Counter
 	revision      *prometheus.GaugeVec
 	resources     *prometheus.GaugeVec
+	drifted       *scopeGauge          // by namespace and kind (scope.go); absent until the first audit
 	driftedFields *prometheus.GaugeVec // no labels: absent until the first audit, like resources
 	lastAudit     *prometheus.GaugeVec // no labels: absent until the first audit
 	auditDuration prometheus.Histogram
 	remediations  *prometheus.CounterVec
 	contested     *prometheus.GaugeVec // no labels: absent until the first audit, like resources
+	leader        *prometheus.GaugeVec // no labels: absent without leader election (leader.go)
 	source        sourceMetrics        // the desired state's source (source.go)
 }
 
@@ -81,15 +84,21 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 			Help: "Tracked resources the auditor backs off from because another writer reverts their remediation; exported by the replica that audits (the leader).",
 		}, nil),
 	}
+	m.leader = newLeader()
 	m.source = newSourceMetrics()
 	m.reports = newReportMetrics()
+	m.drifted = newScopeGauge()
+	m.records = newRecordMetrics()
 	var errs []error
 	for _, c := range append([]prometheus.Collector{
-		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested,
-	}, append(m.source.collectors(), m.reports.collectors()...)...) {
+		m.decisions, m.loadErrors, m.revision, m.resources, m.driftedFields, m.lastAudit, m.auditDuration, m.remediations, m.contested, m.leader,
+	}, append(append(m.source.collectors(), m.reports.collectors()...), m.records.collectors()...)...) {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := reg.Register(m.drifted); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("register metrics: %w", err)

@@ -154,7 +154,7 @@ func resultOf(res *report.Resource, revision string) (Result, bool) {
 	case res.Action == report.ActionRemediated || res.Action == report.ActionCreated:
 		return Result{}, false
 	case res.Status == report.StatusDrifted:
-		rule, outcome, message = RuleDrifted, ResultFail, driftedMessage(res, ownerOf)
+		rule, outcome, message = RuleDrifted, ResultFail, driftedMessage(res, report.Who)
 	case res.Status == report.StatusMissing:
 		rule, outcome, message = RuleMissing, ResultFail, missingMessage(res)
 	case res.Status == report.StatusError:
@@ -162,7 +162,7 @@ func resultOf(res *report.Resource, revision string) (Result, bool) {
 	default:
 		return Result{}, false
 	}
-	props := map[string]string{PropertyRevision: cmp.Or(revision, noRevision)}
+	props := map[string]string{PropertyRevision: cmp.Or(revision, report.NoRevision)}
 	if res.Action != report.ActionNone {
 		props[PropertyAction] = string(res.Action)
 	}

@@ -120,8 +120,8 @@ func TestMaxResults(t *testing.T) {
 		t.Errorf("report with %d results, summary %+v, annotations %v, configuration %+v; want 3 results, 5 fail, 2 omitted, maxResults 3",
 			len(got.Results), got.Summary, got.Metadata.Annotations, got.Configuration)
 	}
-	if rev := got.Results[0].Properties[PropertyRevision]; rev != noRevision {
-		t.Errorf("revision property %q, want %q", rev, noRevision)
+	if rev := got.Results[0].Properties[PropertyRevision]; rev != report.NoRevision {
+		t.Errorf("revision property %q, want %q", rev, report.NoRevision)
 	}
 }
 
@@ -177,6 +177,21 @@ func joinPaths(fields []diff.Field) string {
 		paths[i] = f.Path
 	}
 	return strings.Join(paths, ", ")
+}
+
+// TestMessageNamesPeople checks that a result's message names the person behind a field's
+// owner when it is known, and only the manager otherwise.
+func TestMessageNamesPeople(t *testing.T) {
+	res := report.Resource{Kind: "Deployment", Status: report.StatusDrifted, Fields: []diff.Field{
+		{Path: "spec.template.spec.containers[name=web].image", Owner: &diff.Owner{Manager: "kubectl-set", User: "alice@example.com", Groups: []string{"dev"}}},
+		{Path: "metadata.labels.tier", Owner: &diff.Owner{Manager: "kubectl-label", UserUnknown: "not seen at admission"}},
+		{Path: "spec.paused"},
+	}}
+	want := "3 field(s) drift from Git: spec.template.spec.containers[name=web].image (by kubectl-set, alice@example.com), " +
+		"metadata.labels.tier (by kubectl-label), spec.paused"
+	if diff := cmp.Diff(want, driftedMessage(&res, report.Who)); diff != "" {
+		t.Errorf("message (-want +got):\n%s", diff)
+	}
 }
 
 // TestErrorMessage checks that a Secret's error, which may quote its data, never reaches a

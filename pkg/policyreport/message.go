@@ -2,9 +2,8 @@ package policyreport
 
 import (
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
@@ -12,38 +11,17 @@ import (
 // maxMessage bounds a result's message, in bytes.
 const maxMessage = 1000
 
-// noRevision stands for the revision of manifests that are not in a Git repository.
-const noRevision = "not a Git repository"
-
 // driftedMessage names the drifted paths, each with who owns its live value when owner knows
-// it, while they fit in maxMessage: "2 field(s) drift from Git: spec.replicas (by
-// kubectl), data.color". Paths only: values (Secret data above all) never appear.
+// it, while they fit in maxMessage: "2 field(s) drift from Git: spec.replicas (by kubectl,
+// alice@example.com), data.color". Paths only: values (Secret data above all) never appear.
 func driftedMessage(res *report.Resource, owner func(diff.Field) string) string {
-	tail := failureTail(res)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d field(s) drift from Git", len(res.Fields))
-	for i, f := range res.Fields {
-		sep := ", "
-		if i == 0 {
-			sep = ": "
-		}
-		item := sep + f.Path
-		if by := owner(f); by != "" {
-			item += " (by " + by + ")"
-		}
-		more := fmt.Sprintf(" and %d more", len(res.Fields)-i)
-		if b.Len()+len(item)+len(more)+len(tail) > maxMessage {
-			b.WriteString(more)
-			break
-		}
-		b.WriteString(item)
-	}
-	return clip(b.String()+tail, maxMessage)
+	head := fmt.Sprintf("%d field(s) drift from Git", len(res.Fields))
+	return report.FieldList(head, res.Fields, owner, failureTail(res), maxMessage)
 }
 
 // missingMessage says that the cluster lacks the resource.
 func missingMessage(res *report.Resource) string {
-	return clip("missing: Git defines it"+failureTail(res), maxMessage)
+	return clip.End("missing: Git defines it"+failureTail(res), maxMessage)
 }
 
 // errorMessage says why the resource could not be checked; for a Secret, only where to look,
@@ -52,7 +30,7 @@ func errorMessage(res *report.Resource) string {
 	if isSecret(res) {
 		return "could not be checked; the gitops-drift log has the reason"
 	}
-	return clip("could not be checked: "+res.Error, maxMessage)
+	return clip.End("could not be checked: "+res.Error, maxMessage)
 }
 
 // failureTail is what follows the message of drift whose remediation failed: why, except for
@@ -67,26 +45,6 @@ func failureTail(res *report.Resource) string {
 	return "; remediation failed: " + res.Error
 }
 
-// ownerOf returns the manager that owns f's live value, "" when unknown.
-func ownerOf(f diff.Field) string {
-	if f.Owner == nil {
-		return ""
-	}
-	return f.Owner.Manager
-}
-
 func isSecret(res *report.Resource) bool {
 	return diff.IsSecret(res.APIVersion, res.Kind)
-}
-
-// clip shortens s to at most n bytes, ending in "...", without cutting a character.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
 }

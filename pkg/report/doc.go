@@ -5,4 +5,8 @@
 // Text, JSON or Markdown. The renderings are byte-stable for the same Report, so they can be
 // compared against golden files. Field values are printed as they arrive: Secret data must be
 // masked before it reaches this package.
+//
+// The other components' messages show values, drifted fields and revisions as the reports do:
+// FormatValue renders a value on one line, FieldList names drifted fields (and who changed
+// them) within a byte limit, RevisionText names a Git revision.
 package report

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gitops-drift/gitops-drift/test/golden"
 )
 
 func TestJSONGolden(t *testing.T) {
@@ -24,7 +26,7 @@ func TestJSONGolden(t *testing.T) {
 			if err := JSON(&b, tt.report); err != nil {
 				t.Fatalf("JSON() error = %v", err)
 			}
-			checkGolden(t, tt.golden, b.Bytes())
+			golden.Check(t, tt.golden, b.Bytes())
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -124,8 +125,12 @@ func markdownRow(r Resource) string {
 		fields = strconv.Itoa(len(r.Fields))
 	}
 	var managers []string
-	for _, m := range changedBy(r.Fields) {
-		managers = append(managers, cellCode(m))
+	for _, w := range changedBy(r.Fields) {
+		m := cellCode(w.manager)
+		if w.user != "" {
+			m += " by " + cellCode(w.user)
+		}
+		managers = append(managers, m)
 	}
 	return fmt.Sprintf("| %s | %s | %s | %s | %s |\n",
 		cellCode(resourceName(r)), r.Status, markdownAction(r), fields, strings.Join(managers, ", "))
@@ -174,16 +179,21 @@ func writeFieldTable(b *strings.Builder, fields []diff.Field) {
 	}
 }
 
+// writer is who changed a field: its owner's manager, and the person behind it when known.
+type writer struct{ manager, user string }
+
 // changedBy returns who changed fields, deduplicated and sorted: the field managers of their
-// owners. (When owners name the user behind a manager, this is where the user goes.)
-func changedBy(fields []diff.Field) []string {
-	var who []string
+// owners, each with the person the owner names.
+func changedBy(fields []diff.Field) []writer {
+	var who []writer
 	for _, f := range fields {
 		if f.Owner != nil && f.Owner.Manager != "" {
-			who = append(who, f.Owner.Manager)
+			who = append(who, writer{f.Owner.Manager, f.Owner.User})
 		}
 	}
-	slices.Sort(who)
+	slices.SortFunc(who, func(a, b writer) int {
+		return cmp.Or(strings.Compare(a.manager, b.manager), strings.Compare(a.user, b.user))
+	})
 	return slices.Compact(who)
 }
 

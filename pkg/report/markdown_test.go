@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/test/golden"
 )
 
 // ownedResources returns drifted resources whose fields name who changed them: a hand-edited
@@ -74,7 +75,7 @@ func TestMarkdownGolden(t *testing.T) {
 			if err := Markdown(&b, tt.report); err != nil {
 				t.Fatalf("Markdown() error = %v", err)
 			}
-			checkGolden(t, tt.golden, b.Bytes())
+			golden.Check(t, tt.golden, b.Bytes())
 			if !strings.HasPrefix(b.String(), markdownMarker+"\n") {
 				t.Errorf("%s does not open with the marker %q", tt.golden, markdownMarker)
 			}
@@ -194,6 +195,17 @@ func TestMarkdownRow(t *testing.T) {
 			res: Resource{Kind: "Deployment", Namespace: "ns", Name: "web", Status: StatusDrifted, Action: ActionRemediated,
 				Fields: []diff.Field{{Path: "a", Owner: owner("kubectl-set")}, {Path: "b"}, {Path: "c", Owner: owner("helm")}, {Path: "d", Owner: owner("kubectl-set")}}},
 			want: "| `Deployment/ns/web` | drifted | remediated | 4 | `helm`, `kubectl-set` |\n",
+		},
+		{
+			name: "the people behind the managers",
+			res: Resource{Kind: "Deployment", Namespace: "ns", Name: "web", Status: StatusDrifted,
+				Fields: []diff.Field{
+					{Path: "a", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", User: "bob"}},
+					{Path: "b", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", User: "alice|x"}},
+					{Path: "c", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", UserUnknown: "not seen at admission"}},
+					{Path: "d", Owner: &diff.Owner{Manager: "kubectl-set", Operation: "Update", User: "bob"}},
+				}},
+			want: "| `Deployment/ns/web` | drifted | drift-detected | 4 | `kubectl-set`, `kubectl-set` by `alice\\|x`, `kubectl-set` by `bob` |\n",
 		},
 		{
 			name: "cluster-scoped, no action yet",

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 	"time"
+
+	"github.com/gitops-drift/gitops-drift/test/golden"
 )
 
 // staleReport is a report of the last good revision while a newer one fails to load.
@@ -31,7 +33,7 @@ func TestStale(t *testing.T) {
 			if err := tt.write(&b, staleReport(tt.resources)); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tt.golden, b.Bytes())
+			golden.Check(t, tt.golden, b.Bytes())
 			if !bytes.Contains(b.Bytes(), []byte("2026-11-24T23:37:20Z")) {
 				t.Errorf("%s lacks the stale time in UTC", tt.golden)
 			}

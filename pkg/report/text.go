@@ -2,22 +2,16 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 )
 
 const (
 	// rule separates the header and the footer of the text report from its body.
 	rule = "============================================================"
-	// noRevision stands for the revision when the manifests are not in a Git repository.
-	noRevision = "(not a git repository)"
-	// absent stands for a value that is not set on one side.
-	absent = "<absent>"
 	// maxValueLen is the number of characters of a value printed before it is cut with "…".
 	maxValueLen = 200
 )
@@ -26,8 +20,9 @@ const (
 // order of r.Resources, then a total of the drifted and missing resources and of their fields.
 // When no resource is listed, the whole output is one line saying how many are in sync.
 //
-// Values are printed on one line each: strings as they are (quoted when they hold a newline), nil as <absent>, anything else as
-// compact JSON, all cut to 200 characters.
+// Values are printed on one line each, as FormatValue renders them (strings as they are, quoted
+// when they hold a line break or another control character; nil as <absent>; anything else as
+// compact JSON), cut to 200 characters.
 func Text(w io.Writer, r Report) error {
 	var b bytes.Buffer
 	listed, changed, fields := 0, 0, 0
@@ -112,44 +107,16 @@ func revisionOf(r Report) string {
 	return revision(r.Revision) + " (stale since " + r.StaleSince.UTC().Format(time.RFC3339) + ")"
 }
 
-// revision returns rev, or a placeholder when it is empty.
+// revision returns rev, or "(not a git repository)" when it is empty.
 func revision(rev string) string {
 	if rev == "" {
-		return noRevision
+		return "(" + NoRevision + ")"
 	}
 	return rev
 }
 
-// formatValue renders one field value on a line: strings raw, nil as <absent>, anything else as
-// compact JSON; the result is cut to maxValueLen characters.
+// formatValue renders one field value on a line of a report: FormatValue, cut to maxValueLen
+// characters.
 func formatValue(v any) string {
-	var s string
-	switch v := v.(type) {
-	case nil:
-		return absent
-	case string:
-		s = v
-		if strings.ContainsAny(s, "\n\r") {
-			s = strconv.Quote(s)
-		}
-	default:
-		var b strings.Builder
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			s = fmt.Sprint(v)
-		} else {
-			s = strings.TrimSuffix(b.String(), "\n")
-		}
-	}
-	return truncate(s, maxValueLen)
-}
-
-// truncate cuts s to n characters (runes), marking the cut with "…".
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	runes := []rune(s)
-	return string(runes[:n]) + "…"
+	return clip.Chars(FormatValue(v), maxValueLen)
 }

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/test/golden"
 )
 
 func TestTextGolden(t *testing.T) {
@@ -27,7 +29,7 @@ func TestTextGolden(t *testing.T) {
 			if err := Text(&b, tt.report); err != nil {
 				t.Fatalf("Text() error = %v", err)
 			}
-			checkGolden(t, tt.golden, b.Bytes())
+			golden.Check(t, tt.golden, b.Bytes())
 		})
 	}
 }
@@ -93,6 +95,14 @@ func TestFormatValue(t *testing.T) {
 		{name: "long string cut by characters", in: long, want: strings.Repeat("é", 200) + "…"},
 		{name: "exactly 200 kept", in: strings.Repeat("x", 200), want: strings.Repeat("x", 200)},
 		{name: "long JSON cut", in: []any{strings.Repeat("y", 300)}, want: `["` + strings.Repeat("y", 198) + "…"},
+		// Characters a terminal acts on or does not show are quoted, as a line break is: raw,
+		// "a\tb" printed as "a	b" and a trailing escape sequence left desired and live
+		// looking alike.
+		{name: "tab quoted", in: "a\tb", want: `"a\tb"`},
+		{name: "escape sequence quoted", in: "red\x1b[31m", want: `"red\x1b[31m"`},
+		{name: "zero-width space quoted", in: "a\u200bb", want: `"a\u200bb"`},
+		{name: "not UTF-8 quoted", in: "a\xffb", want: `"a\xffb"`},
+		{name: "printable non-ASCII raw", in: "café ☕", want: "café ☕"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

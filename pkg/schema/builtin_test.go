@@ -127,7 +127,7 @@ func TestBuiltInUnknown(t *testing.T) {
 	}
 }
 
-// BenchmarkBuiltIn measures converting a Deployment afresh, as BuiltIn does each call.
+// BenchmarkBuiltIn measures BuiltIn, which decodes the table of built-in kinds each call.
 func BenchmarkBuiltIn(b *testing.B) {
 	for b.Loop() {
 		if _, ok := BuiltIn(deploymentGVK); !ok {

@@ -22,7 +22,8 @@ const refetchAfter = 30 * time.Second
 // server's OpenAPI v3 document of their GroupVersion, each fetched once and cached. It is safe
 // for concurrent use. The zero value is not usable; call NewResolver.
 type Resolver struct {
-	builtIns *kindSet
+	// builtIns decodes the built-in kinds' table on its first call and returns it after.
+	builtIns func() (*builtIns, error)
 	root     openapi3.Root // nil when offline
 	now      func() time.Time
 
@@ -43,7 +44,7 @@ type gvEntry struct {
 // client it is offline: it knows built-in kinds only and returns ErrUnknownKind for others.
 func NewResolver(client openapi.Client) *Resolver {
 	r := &Resolver{
-		builtIns: newBuiltIns(),
+		builtIns: sync.OnceValues(func() (*builtIns, error) { return decodeTable(builtinTable) }),
 		now:      time.Now,
 		gvs:      map[k8sschema.GroupVersion]*gvEntry{},
 	}
@@ -66,7 +67,11 @@ func NewResolverForDiscovery(d discovery.OpenAPIV3SchemaInterface) *Resolver {
 // the OpenAPI v3 document of its GroupVersion. It never returns a nil schema without an error;
 // errors name gvk and wrap ErrUnknownKind when no schema describes it.
 func (r *Resolver) For(gvk k8sschema.GroupVersionKind) (*diff.Schema, error) {
-	if s, err := r.builtIns.kind(gvk); err == nil {
+	b, err := r.builtIns()
+	if err != nil {
+		return nil, fmt.Errorf("schema of %s: %w", gvk, err)
+	}
+	if s, err := b.kind(gvk); err == nil {
 		return s, nil
 	}
 	if r.root == nil {

@@ -2,7 +2,6 @@ package source
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,10 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gitops-drift/gitops-drift/test/golden"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const overlay = "testdata/kustomize/overlays/prod"
 
@@ -23,19 +21,7 @@ func TestKustomizeGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Kustomize: %v", err)
 	}
-	golden := "testdata/kustomize/prod.golden.yaml"
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("rendered overlay (-want +got):\n%s", diff)
-	}
+	golden.Check(t, "kustomize/prod.golden.yaml", got)
 	// What the overlay asks for, so that a golden file rewritten by mistake is caught.
 	for _, s := range []string{"namespace: kustomize-prod", "image: nginx:1.27", "replicas: 3", "LOG_LEVEL: debug", "COLOR: blue", "name: web-config-"} {
 		if !strings.Contains(string(got), s) {

@@ -74,8 +74,8 @@ func TestAuditorReportsChangeOutsideAdmission(t *testing.T) {
 		t.Errorf("log line = %v, want the drifted image, status drifted, action drift-detected (dry-run) and an audit ID", line)
 	}
 	if ev.Type != "Warning" || ev.ReportingController != "gitops-drift" || ev.UID == "" ||
-		!strings.Contains(ev.Note, "containers[name=frontend].image (by kubectl-set)") || strings.Contains(ev.Note, "nginx") {
-		t.Errorf("Event = %s %s %s %q, want a Warning from gitops-drift about the object (with its UID), naming the field, not its values",
+		!strings.Contains(ev.Note, "containers[name=frontend].image (by kubectl-set, "+gitopsUser+")") || strings.Contains(ev.Note, "nginx") {
+		t.Errorf("Event = %s %s %s %q, want a Warning from gitops-drift about the object (with its UID), naming the field and who changed it (the webhook records exempt changes), not its values",
 			ev.Type, ev.ReportingController, ev.UID, ev.Note)
 	}
 	w.poll("the drifted gauge at 1", 2*time.Second, func() bool {
@@ -281,6 +281,13 @@ func (w *webhook) review(t *testing.T, ns string) *admissionv1.AdmissionResponse
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w.reviewOf(t, ns, old)
+}
+
+// reviewOf is review with Deployment frontend as old (JSON, with image nginx:1.25): it makes
+// no API call.
+func (w *webhook) reviewOf(t *testing.T, ns, old string) *admissionv1.AdmissionResponse {
+	t.Helper()
 	review := admissionv1.AdmissionReview{
 		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
 		Request: &admissionv1.AdmissionRequest{

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/gitrepo"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 // Credentials of the Git credential tests: none may show in any file or output.
@@ -52,7 +53,7 @@ func runServeToExit(t *testing.T, args ...string) (int, string) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, append([]string{"serve", "--kubeconfig", shared.webhookKC, "--cert-dir", shared.certDir,
-		"--webhook-port", fmt.Sprint(freePort(t)), "--metrics-bind-address", "0", "--health-probe-bind-address", "0",
+		"--webhook-port", fmt.Sprint(servetest.FreePort(t)), "--metrics-bind-address", "0", "--health-probe-bind-address", "0",
 		"--log-level", "debug", "--log-format", "json"}, args...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

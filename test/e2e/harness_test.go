@@ -29,6 +29,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/certs"
 	"github.com/gitops-drift/gitops-drift/test/capture"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 // Identities, created once per run.
@@ -121,13 +122,14 @@ func startServe(t *testing.T, e *kubeenv.Env, ns, desired string, args ...string
 func (w *webhook) launch(sourceArgs []string, args ...string) {
 	t, ns := w.t, w.ns
 	t.Helper()
-	w.port, w.metrics, w.health = freePort(t), freePort(t), freePort(t)
+	w.port, w.metrics, w.health = servetest.FreePort(t), servetest.FreePort(t), servetest.FreePort(t)
 	w.cmd = exec.Command(binary, append(append(append([]string{"serve"}, sourceArgs...),
 		"--namespace", ns,
 		"--kubeconfig", shared.webhookKC,
 		"--cert-dir", shared.certDir,
 		"--webhook-port", strconv.Itoa(w.port),
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", w.metrics),
+		"--metrics-secure=false", // scraped over plain HTTP; a test may pass --metrics-secure
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", w.health),
 		"--reload-interval", "200ms",
 		"--log-format", "json",
@@ -253,7 +255,7 @@ func secretsRules(t *testing.T) []admissionregistrationv1.RuleWithOperations {
 // called reports whether a dry-run CREATE of the sentinel ConfigMap, diverging from Git, gets
 // a verdict from the webhook (a warning or a denial).
 func (w *webhook) called() bool {
-	var warnings warningCollector
+	var warnings kubeenv.Warnings
 	cfg := rest.CopyConfig(w.env.Config)
 	cfg.WarningHandler = &warnings
 	cs, err := kubernetes.NewForConfig(cfg)
@@ -262,7 +264,7 @@ func (w *webhook) called() bool {
 	}
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "e2e-sentinel", Namespace: w.ns}, Data: map[string]string{"probe": "other"}}
 	_, err = cs.CoreV1().ConfigMaps(w.ns).Create(w.t.Context(), cm, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-	return err != nil && strings.Contains(err.Error(), "gitops-drift") || warnings.has("gitops-drift")
+	return err != nil && strings.Contains(err.Error(), "gitops-drift") || warnings.Contains("gitops-drift")
 }
 
 // stop ends serve with SIGTERM, as Kubernetes does, and waits for it.
@@ -350,16 +352,6 @@ func (w *webhook) failKubectl(stdin string, args ...string) string {
 	return stderr
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // warningLines returns kubectl's "Warning: " lines in stderr.
 func warningLines(stderr string) []string {
 	var out []string
@@ -369,27 +361,4 @@ func warningLines(stderr string) []string {
 		}
 	}
 	return out
-}
-
-// warningCollector is a client-go WarningHandler that keeps the warnings.
-type warningCollector struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (c *warningCollector) HandleWarningHeader(_ int, _ string, text string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.msgs = append(c.msgs, text)
-}
-
-func (c *warningCollector) has(sub string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, m := range c.msgs {
-		if strings.Contains(m, sub) {
-			return true
-		}
-	}
-	return false
 }

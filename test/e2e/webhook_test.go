@@ -292,7 +292,7 @@ func TestDeny(t *testing.T) {
 
 	stderr := w.failKubectl("", "set", "image", "deployment/frontend", "frontend=nginx:1.19")
 	wantContains(t, stderr,
-		"Deployment "+ns+"/frontend would drift from Git (not a Git checkout)",
+		"Deployment "+ns+"/frontend would drift from Git (not a git repository)",
 		"containers[name=frontend].image: Git has nginx:1.25, change sets nginx:1.19",
 		"To proceed, change the manifest in Git, or make the change as an exempt user or group")
 	if got := w.image("frontend"); got != "nginx:1.25" {
@@ -305,7 +305,7 @@ func TestDeny(t *testing.T) {
 	t.Run("scale of a Git-set replicas is denied", func(t *testing.T) {
 		stderr := w.failKubectl("", "scale", "deployment/frontend", "--replicas=3")
 		wantContains(t, stderr,
-			"Deployment "+ns+"/frontend would drift from Git (not a Git checkout)",
+			"Deployment "+ns+"/frontend would drift from Git (not a git repository)",
 			"spec.replicas: Git has 1, change sets 3",
 			"To proceed, change the manifest in Git, or make the change as an exempt user or group")
 		if got := w.replicas("frontend"); got != "1" {

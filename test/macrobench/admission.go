@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -164,7 +162,7 @@ func register(ctx context.Context, o *options, env *kubeenv.Env, port int, ca []
 // webhook's warning.
 func called(ctx context.Context, cfg *rest.Config) bool {
 	cfg = rest.CopyConfig(cfg)
-	var w warnings
+	var w kubeenv.Warnings
 	cfg.WarningHandler = &w
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
@@ -172,30 +170,7 @@ func called(ctx context.Context, cfg *rest.Config) bool {
 	}
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: sentinel, Namespace: loadNamespace}, Data: map[string]string{"probe": "other"}}
 	_, err = cs.CoreV1().ConfigMaps(loadNamespace).Create(ctx, cm, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-	return err == nil && w.has("gitops-drift")
-}
-
-// warnings is a client-go WarningHandler that keeps the warnings.
-type warnings struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (w *warnings) HandleWarningHeader(_ int, _ string, text string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.msgs = append(w.msgs, text)
-}
-
-func (w *warnings) has(sub string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, m := range w.msgs {
-		if strings.Contains(m, sub) {
-			return true
-		}
-	}
-	return false
+	return err == nil && w.Contains("gitops-drift")
 }
 
 // sampleRSS records the largest resident memory of pid, every 200ms, into max until the

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
@@ -27,6 +28,10 @@ func measure(ctx context.Context, o *options, progress io.Writer) (*results, err
 			return measureSize(ctx, o, env, filepath.Join(work, fmt.Sprint(n)), n, reps, res, progress)
 		}); err != nil {
 			return nil, fmt.Errorf("N = %d: %w", n, err)
+		}
+		if o.hold {
+			res.took = time.Since(res.started)
+			return res, nil
 		}
 	}
 	for _, run := range memoryRuns(o) {
@@ -92,18 +97,33 @@ func measureSize(ctx context.Context, o *options, env *kubeenv.Env, dir string, 
 	if err := populate(ctx, env.Config, c); err != nil {
 		return err
 	}
-	fmt.Fprintf(progress, "N = %d: created in %s; %d rounds of 3 tools\n", n, time.Since(start).Round(time.Millisecond), reps)
+	fmt.Fprintf(progress, "N = %d: created in %s; %d rounds of %d tools\n", n, time.Since(start).Round(time.Millisecond), reps, len(tools(o, env.Kubectl)))
 	var want []string
 	for k := range c.drifted {
 		want = append(want, k)
 	}
 	slices.Sort(want)
-	cmp, err := compareTools(ctx, tools(o.binary, env.Kubectl), dir, env.Kubeconfig, reps, want)
+	cmp, err := compareTools(ctx, tools(o, env.Kubectl), dir, env.Kubeconfig, reps, want)
 	if err != nil {
 		return err
 	}
 	cmp.n = n
 	res.comparisons = append(res.comparisons, cmp)
+	if o.hold {
+		var b strings.Builder
+		writeComparisons(&b, o, []comparison{cmp})
+		fmt.Fprintf(progress, "%s\nN = %d: holding until interrupted; the corpus is in %s\nexport KUBECONFIG=%s\n", b.String(), n, dir, env.Kubeconfig)
+		<-ctx.Done()
+		return nil
+	}
+	if slices.Contains(o.footprintSizes, n) {
+		fmt.Fprintf(progress, "N = %d: a webhook-only replica's memory\n", n)
+		fs, err := footprints(ctx, o, filepath.Dir(dir), dir, env.Kubeconfig, n)
+		res.footprints = append(res.footprints, fs...)
+		if err != nil {
+			return err
+		}
+	}
 	if !slices.Contains(o.auditSizes, n) {
 		return nil
 	}

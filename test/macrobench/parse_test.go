@@ -115,3 +115,91 @@ func TestPercentile(t *testing.T) {
 		t.Errorf("median = %v, want 2 (mean of the middle two)", got)
 	}
 }
+
+func TestParseTools(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    []string // tool names, in order
+		wantErr string
+	}{
+		{"default", nil, []string{"gitops-drift --once --output json", "kubectl diff -f DIR", "kubectl diff --server-side -f DIR"}, ""},
+		{"gitops-drift alone", []string{"--tools", "gitops-drift"}, []string{"gitops-drift --once --output json"}, ""},
+		{"with a baseline", []string{"--tools", "gitops-drift", "--baseline-binary", "/tmp/main/gitops-drift"},
+			[]string{"gitops-drift --once --output json", "gitops-drift --once --output json (baseline: gitops-drift)"}, ""},
+		{"order is fixed", []string{"--tools", "kubectl-diff-server-side,gitops-drift"},
+			[]string{"gitops-drift --once --output json", "kubectl diff --server-side -f DIR"}, ""},
+		{"without gitops-drift", []string{"--tools", "kubectl-diff"}, nil, "gitops-drift is required"},
+		{"unknown tool", []string{"--tools", "gitops-drift,argocd"}, nil, `unknown tool "argocd"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := parse(tc.args)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("parse = %v, want an error containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, tl := range tools(o, "kubectl") {
+				got = append(got, tl.name)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("tools (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReadPhases(t *testing.T) {
+	started := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	line := func(phase string, startMs, tookMs float64) string {
+		start := started.Add(time.Duration(startMs * float64(time.Millisecond)))
+		b, _ := json.Marshal(map[string]any{"level": "debug", "msg": "phase done", "phase": phase,
+			"startTime": start.Format(time.RFC3339Nano), "durationSeconds": tookMs / 1000})
+		return string(b)
+	}
+	stderr := strings.Join([]string{
+		`{"level":"info","msg":"manifest warning","file":"a.yaml"}`,
+		line("connect", 20, 5),
+		line("list", 60, 10),
+		"not JSON",
+		line("list", 65, 20),
+		line("compile", 55, 30),
+	}, "\n")
+	got, err := readPhases([]byte(stderr), started)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+	want := []span{{"connect", ms(20), ms(25)}, {"list", ms(60), ms(85)}, {"compile", ms(55), ms(85)}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(span{})); diff != "" {
+		t.Errorf("phases (-want +got):\n%s", diff)
+	}
+	if _, err := readPhases([]byte(`{"msg":"phase done","phase":"x"}`), started); err == nil {
+		t.Error("a phase line without its times read without error")
+	}
+
+	runs := []toolRun{
+		{wall: ms(100), phases: []span{{"connect", ms(20), ms(30)}, {"list", ms(40), ms(90)}}},
+		{wall: ms(120), phases: []span{{"connect", ms(30), ms(40)}, {"list", ms(50), ms(110)}}},
+		{wall: ms(500)}, // kubectl: no phases, not counted
+	}
+	rows := phaseRows(runs[:2])
+	wantRows := []phaseRow{
+		{phase: "process start", end: ms(25), runs: 2},
+		{phase: "connect", start: ms(25), end: ms(35), runs: 2},
+		{phase: "list", start: ms(45), end: ms(100), runs: 2},
+		{phase: "exit", start: ms(100), end: ms(110), runs: 2},
+	}
+	if diff := cmp.Diff(wantRows, rows, cmp.AllowUnexported(phaseRow{})); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+	if rows := phaseRows(runs[2:]); rows != nil {
+		t.Errorf("rows of runs without phases = %v, want none", rows)
+	}
+}

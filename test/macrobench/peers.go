@@ -24,28 +24,54 @@ type tool struct {
 	drifted func(stdout []byte) ([]string, error)
 	// exitOK reports whether the exit code means the run worked.
 	exitOK func(code int) bool
+	// phases, if set, reads the run's phase timings from its error output, started being
+	// when the process was started.
+	phases func(stderr []byte, started time.Time) ([]span, error)
 }
 
-// tools returns the three tools compared: gitops-drift's check and kubectl diff, client and
-// server side.
-func tools(binary, kubectl string) []tool {
+// The names --tools takes.
+const (
+	toolGitopsDrift           = "gitops-drift"
+	toolKubectlDiff           = "kubectl-diff"
+	toolKubectlDiffServerSide = "kubectl-diff-server-side"
+)
+
+// toolNames are the tools --tools takes, and its default.
+var toolNames = []string{toolGitopsDrift, toolKubectlDiff, toolKubectlDiffServerSide}
+
+// checkTools reports names --tools does not know, and a list without gitops-drift: the table
+// gives every time as a multiple of gitops-drift's.
+func checkTools(names []string) error {
+	for _, n := range names {
+		if !slices.Contains(toolNames, n) {
+			return fmt.Errorf("--tools: unknown tool %q; want some of %s", n, strings.Join(toolNames, ", "))
+		}
+	}
+	if !slices.Contains(names, toolGitopsDrift) {
+		return fmt.Errorf("--tools: %s is required: the other times are given as multiples of its", toolGitopsDrift)
+	}
+	return nil
+}
+
+// tools returns the tools the options compare, gitops-drift's check first: gitops-drift
+// (the --baseline-binary next, if any), then kubectl diff, client and server side, as
+// --tools selects them.
+func tools(o *options, kubectl string) []tool {
 	diffOK := func(code int) bool { return code == 0 || code == 1 } // 1: differences found
-	return []tool{
-		{
-			name: "gitops-drift --once --output json",
-			command: func(dir, kc string) []string {
-				return []string{binary, "--manifests", dir, "--once", "--output", "json", "--kubeconfig", kc, "--log-level", "error"}
-			},
-			drifted: gitopsDrifted,
-			exitOK:  func(code int) bool { return code == 0 },
-		},
-		{
+	out := []tool{gitopsDrift("gitops-drift --once --output json", o.binary)}
+	if o.baseline != "" {
+		out = append(out, gitopsDrift("gitops-drift --once --output json (baseline: "+filepath.Base(o.baseline)+")", o.baseline))
+	}
+	if slices.Contains(o.tools, toolKubectlDiff) {
+		out = append(out, tool{
 			name:    "kubectl diff -f DIR",
 			command: func(dir, kc string) []string { return []string{kubectl, "--kubeconfig", kc, "diff", "-f", dir} },
 			drifted: kubectlDrifted,
 			exitOK:  diffOK,
-		},
-		{
+		})
+	}
+	if slices.Contains(o.tools, toolKubectlDiffServerSide) {
+		out = append(out, tool{
 			name: "kubectl diff --server-side -f DIR",
 			command: func(dir, kc string) []string {
 				// --force-conflicts: the drifted fields belong to another field manager.
@@ -53,7 +79,22 @@ func tools(binary, kubectl string) []tool {
 			},
 			drifted: kubectlDrifted,
 			exitOK:  diffOK,
+		})
+	}
+	return out
+}
+
+// gitopsDrift is the check of the gitops-drift binary, named name. It logs at debug level, as
+// JSON, for the lines that time its phases: a dozen lines, no measurable cost.
+func gitopsDrift(name, binary string) tool {
+	return tool{
+		name: name,
+		command: func(dir, kc string) []string {
+			return []string{binary, "--manifests", dir, "--once", "--output", "json", "--kubeconfig", kc, "--log-level", "debug", "--log-format", "json"}
 		},
+		drifted: gitopsDrifted,
+		exitOK:  func(code int) bool { return code == 0 },
+		phases:  readPhases,
 	}
 }
 
@@ -62,6 +103,7 @@ type toolRun struct {
 	wall    time.Duration
 	maxRSS  int64 // peak resident memory of the process, bytes
 	drifted []string
+	phases  []span // as the tool logged them; none for kubectl
 }
 
 // runTool runs t once over dir and checks that it worked.
@@ -88,6 +130,11 @@ func runTool(ctx context.Context, t tool, dir, kubeconfig string) (toolRun, erro
 		return r, fmt.Errorf("%s: %w", t.name, err)
 	}
 	slices.Sort(r.drifted)
+	if t.phases != nil {
+		if r.phases, err = t.phases(errOut.Bytes(), start); err != nil {
+			return r, fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
 	return r, nil
 }
 

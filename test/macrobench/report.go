@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -11,6 +12,7 @@ import (
 func writeReport(w io.Writer, o *options, res *results) error {
 	var b strings.Builder
 	writeComparisons(&b, o, res.comparisons)
+	writeFootprints(&b, o, res.footprints)
 	writeAudits(&b, o, res.audits)
 	if res.admission != nil {
 		writeAdmission(&b, res.admission)
@@ -40,7 +42,31 @@ func writeComparisons(b *strings.Builder, o *options, cs []comparison) {
 				mb(medianRSS(c.runs[i])), float64(median(ws))/float64(base))
 		}
 	}
-	b.WriteString("\nkubectl diff --server-side runs with --force-conflicts: the drifted fields belong to another field manager.\n\n")
+	b.WriteString("\n")
+	if slices.ContainsFunc(cs[0].tools, func(t tool) bool { return strings.Contains(t.name, "--server-side") }) {
+		b.WriteString("kubectl diff --server-side runs with --force-conflicts: the drifted fields belong to another field manager.\n\n")
+	}
+	for _, c := range cs {
+		writePhases(b, c)
+	}
+}
+
+// writePhases writes where gitops-drift's time went in the runs of c, from its phase lines.
+func writePhases(b *strings.Builder, c comparison) {
+	rows := phaseRows(c.runs[0])
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Where `%s`'s time goes, N = %d\n\n", c.tools[0].name, c.n)
+	b.WriteString("From its `phase done` debug lines (pkg/timing): the median start and end of each phase, as times since the\n")
+	b.WriteString("process was started, over the timed runs. Phases overlap: the LISTs (one line per kind and namespace, shown\n")
+	b.WriteString("from the first start to the last end) run while the manifests are read and compiled.\n\n")
+	b.WriteString("| phase | from | to | took |\n")
+	b.WriteString("|---|---:|---:|---:|\n")
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.phase, ms1(r.start), ms1(r.end), ms1(r.end-r.start))
+	}
+	b.WriteString("\n")
 }
 
 func writeAudits(b *strings.Builder, o *options, as []auditResult) {
@@ -126,6 +152,9 @@ func secs(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
 }
+
+// ms1 is a duration in milliseconds with one decimal.
+func ms1(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 

@@ -32,6 +32,11 @@ type serve struct {
 // startServe starts `gitops-drift serve` with args added to the ones every run needs, and
 // waits until it is ready.
 func startServe(ctx context.Context, binary, manifests, kubeconfig string, args ...string) (*serve, error) {
+	return startServeEnv(ctx, nil, binary, manifests, kubeconfig, args...)
+}
+
+// startServeEnv is startServe with env added to the process's environment.
+func startServeEnv(ctx context.Context, env []string, binary, manifests, kubeconfig string, args ...string) (*serve, error) {
 	health, err := freePort()
 	if err != nil {
 		return nil, err
@@ -49,6 +54,9 @@ func startServe(ctx context.Context, binary, manifests, kubeconfig string, args 
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	s.cmd.Stdout = io.Discard
+	if env != nil {
+		s.cmd.Env = append(os.Environ(), env...)
+	}
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start serve: %w", err)
 	}
@@ -168,6 +176,8 @@ type procStats struct {
 	cpu     time.Duration // user + system
 	rss     int64         // bytes
 	peakRSS int64         // VmHWM, bytes
+	rssFile int64         // bytes of rss mapped from files: the binary's pages
+	rssAnon int64         // bytes of rss not backed by a file: heap, stacks, runtime
 }
 
 // clockTick is the unit of /proc/PID/stat's times (USER_HZ), 100 on Linux.
@@ -193,14 +203,19 @@ func readProc(pid int) (procStats, error) {
 	}
 	for line := range strings.SplitSeq(string(status), "\n") {
 		name, value, ok := strings.Cut(line, ":")
-		if !ok || name != "VmRSS" && name != "VmHWM" {
+		if !ok {
 			continue
 		}
 		kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
-		if name == "VmRSS" {
+		switch name {
+		case "VmRSS":
 			st.rss = kb * 1024
-		} else {
+		case "VmHWM":
 			st.peakRSS = kb * 1024
+		case "RssFile":
+			st.rssFile = kb * 1024
+		case "RssAnon":
+			st.rssAnon = kb * 1024
 		}
 	}
 	return st, nil

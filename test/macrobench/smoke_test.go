@@ -29,6 +29,7 @@ func TestSmoke(t *testing.T) {
 		"--binary", binary, "--repo", "../..",
 		"--sizes", "50", "--reps", "1", "--drift-every", "10",
 		"--audit-sizes", "50", "--memory-audit-sizes", "0", "--audits", "1", "--audit-interval", "1s",
+		"--footprint-sizes", "50", "--footprint-settle", "1s",
 		"--rate", "20", "--duration", "1s", "--warmup", "0s", "--load-deployments", "4",
 	})
 	if err != nil {
@@ -61,7 +62,15 @@ func TestSmoke(t *testing.T) {
 	if err := writeReport(&report, o, res); err != nil {
 		t.Fatal(err)
 	}
-	for _, section := range []string{"## Against kubectl diff", "## The auditor's full audit", "## Sustained admission load"} {
+	if len(res.footprints) != 4 || res.footprints[0].n != 0 || res.footprints[1].n != 50 {
+		t.Errorf("footprints = %+v, want an empty and a 50-object replica, without and with GOMEMLIMIT", res.footprints)
+	}
+	for _, f := range res.footprints {
+		if f.loaded.peakRSS <= 0 || f.settled.rssFile <= 0 || f.settled.rssAnon <= 0 {
+			t.Errorf("footprint %+v: want its peak, file and anonymous memory", f)
+		}
+	}
+	for _, section := range []string{"## Against kubectl diff", "## A webhook-only replica's memory", "## The auditor's full audit", "## Sustained admission load"} {
 		if !strings.Contains(report.String(), section) {
 			t.Errorf("report lacks %q:\n%s", section, report.String())
 		}

@@ -71,23 +71,13 @@ func (o *CertsOptions) ips() ([]net.IP, error) {
 
 // newCertsCommand returns `gitops-drift certs`. run is called with the validated options.
 func newCertsCommand(streams IOStreams, run func(context.Context, IOStreams, *CertsOptions) error) *cobra.Command {
-	opts := NewCertsOptions()
-	cmd := &cobra.Command{
+	return withOptions(&cobra.Command{
 		Use:   "certs --out DIR --dns-name NAME [--dns-name NAME...] [--ip IP...]",
 		Short: "Write a CA and a serving certificate for the webhook (for clusters without cert-manager)",
 		Long: "certs writes ca.crt (the webhook configuration's caBundle), tls.crt and tls.key (the\n" +
 			"files `serve --cert-dir` reads) into --out. The CA's key is not kept: to renew, run certs\n" +
 			"again and update both the Secret and the caBundle. See certs/README.md.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.Validate(); err != nil {
-				return withCode(ExitError, err)
-			}
-			return run(cmd.Context(), streams, opts)
-		},
-	}
-	opts.BindFlags(cmd.Flags())
-	return cmd
+	}, streams, NewCertsOptions(), run)
 }
 
 // RunCerts generates the certificates and writes them.

@@ -13,11 +13,13 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/desired"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/pkg/timing"
 )
 
 // RunCheck connects to the cluster and runs the check once (--once) or every interval until
-// ctx ends.
+// ctx ends. At debug level, each phase logs its time (pkg/timing).
 func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
+	start := time.Now()
 	log := o.Log.Logger(streams.ErrOut)
 	ctx = logr.NewContext(ctx, log)
 	cfg, err := o.Config()
@@ -28,18 +30,26 @@ func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 	if err != nil {
 		return withCode(ExitError, err)
 	}
+	timing.Done(ctx, timing.Connect, start)
 	rem, err := o.Remediator(client)
 	if err != nil {
 		return withCode(ExitError, err)
 	}
 	c := &checker{opts: o, client: client, schemas: schema.NewResolverForDiscovery(client.Discovery), streams: streams, secretKey: check.NewSecretKey()}
 	runner := &check.Runner{Live: client, Options: check.Options{DryRun: o.DryRun, Remediator: rem}}
-	if o.Git.URL != "" {
-		return c.runGit(ctx, runner, log)
-	}
-	l, err := o.loader(client, c.schemas, c.keyed)
+	lo, err := o.loaderOptions(client, c.schemas, c.keyed)
 	if err != nil {
 		return withCode(ExitError, err)
+	}
+	if o.Once {
+		oneShotGC()
+		c.live = c.reader(rem != nil && !o.DryRun)
+		lo.Read = c.live.start
+		runner.Live = c.live
+	}
+	l := desired.NewLoader(lo)
+	if o.Git.URL != "" {
+		return c.runGit(ctx, runner, l, log)
 	}
 	c.dir = o.dir(l)
 	if o.Once {
@@ -65,6 +75,8 @@ type checker struct {
 	staleSince func() time.Time
 	// secretKey is this process's key of the hashes that stand for Secret values.
 	secretKey []byte
+	// live reads the live objects of --once; nil in the loop.
+	live *onceReader
 }
 
 // keyed gives a newly loaded desired state the process's Secret redaction key.
@@ -75,8 +87,8 @@ func (c *checker) keyed(_ context.Context, d *check.Desired) {
 // runGit checks the desired state of a Git repository: fetched and loaded once before the
 // first check (a failure exits 2), then, in a loop, polled every --git-poll-interval in the
 // background while the checks use the last good revision.
-func (c *checker) runGit(ctx context.Context, runner *check.Runner, log logr.Logger) error {
-	src, err := c.opts.source(c.client, c.schemas, c.keyed)
+func (c *checker) runGit(ctx context.Context, runner *check.Runner, l *desired.Loader, log logr.Logger) error {
+	src, err := c.opts.sourceOf(l)
 	if err != nil {
 		return withCode(ExitError, err)
 	}
@@ -126,9 +138,15 @@ func (c *checker) once(ctx context.Context, runner *check.Runner) error {
 	if err != nil {
 		return withCode(ExitError, err)
 	}
+	if c.live != nil && !c.live.fetched.IsZero() {
+		timing.Done(ctx, timing.Diff, c.live.fetched)
+	}
+	c.attribute(ctx, &r)
+	start := time.Now()
 	if err := c.write(r); err != nil {
 		return withCode(ExitError, fmt.Errorf("write report: %w", err))
 	}
+	timing.Done(ctx, timing.Report, start)
 	return outcome(r, c.opts.FailOnDrift)
 }
 
@@ -184,6 +202,7 @@ func (c *checker) loop(ctx context.Context, runner *check.Runner, log logr.Logge
 			log.Error(err, "manifests did not load", "manifests", c.opts.where())
 		}
 		if err == nil || stale != nil {
+			c.attribute(ctx, &r)
 			if err := c.write(r); err != nil {
 				log.Error(err, "write report")
 			}

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,13 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/gitops-drift/gitops-drift/cmd/gitops-drift/app"
+	"github.com/gitops-drift/gitops-drift/test/golden"
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // run runs gitops-drift in-process and returns its exit code, stdout and stderr.
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -141,15 +137,15 @@ func TestSeedScenario(t *testing.T) {
 		t.Errorf("after remediation and the manual redis fix, the check says:\n%s\nwant:\n%s", cleanAgain, clean)
 	}
 
-	golden(t, "seed-clean.txt", normalize(clean))
-	golden(t, "seed-inject.txt", inject)
-	golden(t, "seed-report.txt", normalize(drift))
-	golden(t, "seed-report.json", ownerTimeJSON.ReplaceAllString(regexp.MustCompile(`"revision": ".*"`).ReplaceAllString(jsonOut, `"revision": "<revision>"`), `"time": "<time>"`))
+	golden.Check(t, "seed-clean.txt", normalize(clean))
+	golden.Check(t, "seed-inject.txt", inject)
+	golden.Check(t, "seed-report.txt", normalize(drift))
+	golden.Check(t, "seed-report.json", ownerTimeJSON.ReplaceAllString(regexp.MustCompile(`"revision": ".*"`).ReplaceAllString(jsonOut, `"revision": "<revision>"`), `"time": "<time>"`))
 	if strings.Contains(drift, "Deployment/api") {
 		t.Errorf("the skipped Deployment/api is in the report:\n%s", drift)
 	}
-	golden(t, "seed-remediate.txt", normalize(remediated))
-	golden(t, "seed-after-remediate.txt", normalize(after))
+	golden.Check(t, "seed-remediate.txt", normalize(remediated))
+	golden.Check(t, "seed-after-remediate.txt", normalize(after))
 	runbookShows(t, normalize(clean), inject, normalize(drift), normalize(remediated), normalize(after))
 }
 
@@ -164,24 +160,6 @@ func script(t *testing.T, e *kubeenv.Env, path string) string {
 		t.Fatalf("%s: %v\n%s", path, err, out)
 	}
 	return string(out)
-}
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
 }
 
 // runbookShows fails unless RUNBOOK.md contains every output, each as the body of a fenced

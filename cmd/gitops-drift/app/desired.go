@@ -100,11 +100,20 @@ func (o *DesiredOptions) where() string {
 // against client and schemas, with --namespace, --ignore-fields and --manual-managers; onLoad
 // (if not nil) sees every state that loads. The check (once and loop) and serve use it.
 func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver, onLoad func(context.Context, *check.Desired)) (*desired.Loader, error) {
-	ignore, err := o.Ignore()
+	opts, err := o.loaderOptions(client, schemas, onLoad)
 	if err != nil {
 		return nil, err
 	}
-	return desired.NewLoader(desired.LoaderOptions{
+	return desired.NewLoader(opts), nil
+}
+
+// loaderOptions returns the options of loader's Loader, for a caller that adds to them.
+func (o *DesiredOptions) loaderOptions(client *cluster.Client, schemas *schema.Resolver, onLoad func(context.Context, *check.Desired)) (desired.LoaderOptions, error) {
+	ignore, err := o.Ignore()
+	if err != nil {
+		return desired.LoaderOptions{}, err
+	}
+	return desired.LoaderOptions{
 		Client:         client,
 		Schemas:        schemas,
 		Origin:         o.where(),
@@ -112,7 +121,7 @@ func (o *DesiredOptions) loader(client *cluster.Client, schemas *schema.Resolver
 		Ignore:         ignore,
 		ManualManagers: o.ManualManagers,
 		OnLoad:         onLoad,
-	}), nil
+	}, nil
 }
 
 // source returns where the desired state comes from: the Git repository, or the
@@ -122,6 +131,11 @@ func (o *DesiredOptions) source(client *cluster.Client, schemas *schema.Resolver
 	if err != nil {
 		return nil, err
 	}
+	return o.sourceOf(l)
+}
+
+// sourceOf returns where the desired state comes from, loaded by l.
+func (o *DesiredOptions) sourceOf(l *desired.Loader) (desired.Source, error) {
 	if o.Git.URL == "" {
 		return o.dir(l), nil
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,16 +11,17 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/gitops-drift/gitops-drift/auditor"
+	"github.com/gitops-drift/gitops-drift/pkg/attribution"
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/desired"
@@ -37,7 +39,8 @@ const (
 	defaultLeaderElectionNamespace = "drift-system"
 	// inClusterNamespaceFile names the namespace a Pod runs in.
 	inClusterNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
-	// eventSource is the reporting controller of the auditor's Events.
+	// eventSource is the reporting controller of the auditor's Events and of the webhook's
+	// DriftAdmitted Events.
 	eventSource = "gitops-drift"
 	// gitFreshCheck names the readiness check that fails while the Git source is stale.
 	gitFreshCheck = "git-fresh"
@@ -82,19 +85,21 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 	if err != nil {
 		return nil, err
 	}
+	metricsOpts, err := o.metricsServer(refreshHandlers(o, reloader, log))
+	if err != nil {
+		return nil, err
+	}
+	// No LeaderElection: the Manager would exit on a lost Lease, webhook and all; serve
+	// campaigns itself, for the auditor alone (addAuditor, leader.go).
 	opts := manager.Options{
-		Logger:                        log,
-		BaseContext:                   func() context.Context { return logr.NewContext(context.Background(), log) },
-		Metrics:                       metricsserver.Options{BindAddress: o.MetricsBindAddress, ExtraHandlers: refreshHandlers(o, reloader, log)},
-		HealthProbeBindAddress:        o.HealthProbeBindAddress,
-		LeaderElection:                o.LeaderElect,
-		LeaderElectionID:              leaderElectionID,
-		LeaderElectionNamespace:       leaderElectionNamespace(o.LeaderElectionNamespace),
-		LeaderElectionReleaseOnCancel: true, // the process ends right after: hand over at once
-		GracefulShutdownTimeout:       new(gracefulShutdownTimeout),
+		Logger:                  log,
+		BaseContext:             func() context.Context { return logr.NewContext(context.Background(), log) },
+		Metrics:                 metricsOpts,
+		HealthProbeBindAddress:  o.HealthProbeBindAddress,
+		GracefulShutdownTimeout: new(gracefulShutdownTimeout),
 	}
 	if !o.NoWebhook {
-		opts.WebhookServer = ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.WebhookPort, CertDir: o.CertDir})
+		opts.WebhookServer = ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.WebhookPort, CertDir: o.CertDir, TLSOpts: []func(*tls.Config){hardenTLS(o.EnableHTTP2)}})
 	}
 	mgr, err := manager.New(cfg, opts)
 	if err != nil {
@@ -104,6 +109,7 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 		mgr.AddHealthzCheck("ping", healthz.Ping),
 		mgr.AddReadyzCheck("desired-state", store.Ready),
 		mgr.Add(reloader),
+		addCertRotation(ctx, mgr, o, log),
 	}
 	if o.Git.URL != "" {
 		// Fails while the staleness guard is on, for /readyz?verbose and /readyz/git-fresh;
@@ -147,22 +153,41 @@ func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *
 	return store, reloader, nil
 }
 
-// refreshHandlers returns POST /git/refresh when --git-refresh-secret-file is set. It is
-// served by the metrics server: plain HTTP (or HTTPS) reachable by in-cluster callers such
-// as a GitOps controller's notifications, unlike the webhook server, whose only client is
-// the API server, and the probe server, which is the kubelet's.
+// refreshHandlers returns POST /git/refresh, served by the metrics server: reachable by
+// in-cluster callers such as a GitOps controller's notifications, unlike the webhook server,
+// whose only client is the API server, and the probe server, which is the kubelet's. With
+// secure metrics it is served for any Git source, the metrics server's filter letting through
+// the callers allowed to post to /git/refresh (RBAC); with plain metrics, only with
+// --git-refresh-secret-file, for callers sending its content as a bearer token.
 func refreshHandlers(o *ServeOptions, r *desired.Reloader, log logr.Logger) map[string]http.Handler {
-	if o.GitRefreshSecretFile == "" {
+	log = log.WithName("refresh")
+	secret := o.GitRefreshSecretFile
+	switch {
+	case o.Git.URL == "":
+		return nil
+	case o.MetricsSecure && secret != "":
+		log.Info("git refresh secret file ignored: with secure metrics, callers of /git/refresh are authorized by RBAC", logFile, secret)
+		secret = ""
+	case !o.MetricsSecure && secret == "":
 		return nil
 	}
-	return map[string]http.Handler{desired.RefreshPath: desired.RefreshHandler(r, o.GitRefreshSecretFile, log.WithName("refresh"))}
+	return map[string]http.Handler{desired.RefreshPath: desired.RefreshHandler(r, secret, log)}
 }
 
 // addWebhook finds the webhook's own identity (always exempt, so that remediation is never
-// judged), and registers the webhook and its readiness check with mgr.
+// judged), and registers the webhook, its readiness check and the Recorder of who makes the
+// changes it admits with mgr.
 func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store *desired.Store, r *desired.Reloader, m *metrics.Metrics, log logr.Logger) error {
 	self, err := cluster.WhoAmI(ctx, mgr.GetConfig())
 	if err != nil {
+		return err
+	}
+	cs, err := kubernetes.NewForConfigAndClient(mgr.GetConfig(), mgr.GetHTTPClient())
+	if err != nil {
+		return fmt.Errorf("clientset: %w", err)
+	}
+	rec := webhook.NewRecorder(cs.EventsV1(), webhook.RecorderOptions{Controller: eventSource, Metrics: m, Log: log.WithName("webhook")})
+	if err := mgr.Add(rec); err != nil {
 		return err
 	}
 	enforcement, _ := policy.ParseEnforcement(o.Enforcement) // checked by Validate
@@ -174,10 +199,11 @@ func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store
 		Log:          log.WithName("audit"),
 		Metrics:      m,
 		Stale:        r.Stale,
+		Recorder:     rec,
 	})
 	log.Info("webhook configured", "manifests", o.where(), "enforcement", enforcement, "webhookPort", o.WebhookPort, "exemptUsers", exemptUsers, "exemptGroups", o.ExemptGroups)
 	srv := mgr.GetWebhookServer()
-	srv.Register(webhook.Path, h.Webhook())
+	srv.Register(webhook.Path, h)
 	return mgr.AddReadyzCheck("webhook", srv.StartedChecker())
 }
 
@@ -192,6 +218,10 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 	if err != nil {
 		return fmt.Errorf("clientset: %w", err)
 	}
+	dyn, err := dynamic.NewForConfigAndClient(mgr.GetConfig(), mgr.GetHTTPClient())
+	if err != nil {
+		return fmt.Errorf("dynamic client: %w", err)
+	}
 	a := auditor.New(mgr.GetConfig(), store, auditor.Options{
 		Interval:       o.AuditInterval,
 		Remediator:     rem,
@@ -204,9 +234,17 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 		Metrics:        m,
 		PolicyReports:  o.policyReports(),
 		Log:            log.WithName("auditor"),
+		Admissions:     &attribution.Lister{Client: dyn},
 	})
 	log.Info("auditor configured", "interval", o.AuditInterval.String(), "remediate", o.Remediate, "strategy", o.RemediationStrategy, "remediationQPS", o.RemediationQPS, "leaderElect", o.LeaderElect, "policyReports", string(o.policyReports()))
-	return mgr.Add(a)
+	if !o.LeaderElect {
+		return mgr.Add(a)
+	}
+	c, err := newCampaign(mgr.GetConfig(), mgr, leaderElectionNamespace(o.LeaderElectionNamespace), defaultLeaseTiming(), a.Start, m)
+	if err != nil {
+		return err
+	}
+	return mgr.Add(c)
 }
 
 // leaderElectionNamespace returns ns, or else the namespace this Pod runs in, or else

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gitops-drift/gitops-drift/pkg/version"
 )
@@ -109,6 +110,26 @@ func (p Program) newCommand(streams IOStreams, run func(context.Context, IOStrea
 	opts.BindFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&showVersion, "version", false, "print the version, as the version command does (with -o json, as JSON), and exit")
 	cmd.AddCommand(newServeCommand(streams, RunServe), newCertsCommand(streams, RunCerts), newVersionCommand(streams, p.stamp()))
+	return cmd
+}
+
+// subcommandOptions are a subcommand's options: its flags, and a check of what cannot work.
+type subcommandOptions interface {
+	BindFlags(fs *pflag.FlagSet)
+	Validate() error
+}
+
+// withOptions completes cmd, a subcommand without arguments: opts are bound to its flags and,
+// when it runs, validated (an error exits 2) and given to run.
+func withOptions[O subcommandOptions](cmd *cobra.Command, streams IOStreams, opts O, run func(context.Context, IOStreams, O) error) *cobra.Command {
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if err := opts.Validate(); err != nil {
+			return withCode(ExitError, err)
+		}
+		return run(cmd.Context(), streams, opts)
+	}
+	opts.BindFlags(cmd.Flags())
 	return cmd
 }
 

@@ -38,9 +38,20 @@ type ServeOptions struct {
 	// ServiceAccounts of kube-system (system:serviceaccounts:kube-system), where the
 	// controllers run with --use-service-account-credentials.
 	ExemptGroups []string
-	// MetricsBindAddress is where Prometheus metrics are served; "0" turns them off.
-	// Defaults to ":8080".
+	// EnableHTTP2 offers HTTP/2 on the HTTPS servers (the webhook's, and the metrics
+	// server's when secure). Defaults to false: HTTP/1.1 only (CVE-2023-44487).
+	EnableHTTP2 bool
+	// MetricsBindAddress is where Prometheus metrics (and /git/refresh) are served; "0" turns
+	// them off. Defaults to ":8443".
 	MetricsBindAddress string
+	// MetricsSecure serves the metrics server over HTTPS, every request authenticated (a
+	// TokenReview of its bearer token) and authorized (a SubjectAccessReview of its method on
+	// its path, as a non-resource URL). Defaults to true; false serves plain HTTP to anyone,
+	// for local use.
+	MetricsSecure bool
+	// MetricsCertDir holds the metrics server's tls.crt and tls.key, reloaded when they
+	// change. Defaults to "": a self-signed certificate made at start.
+	MetricsCertDir string
 	// HealthProbeBindAddress is where /healthz and /readyz are served; "0" turns them off.
 	// Defaults to ":8081".
 	HealthProbeBindAddress string
@@ -51,8 +62,10 @@ type ServeOptions struct {
 	// latest (Git unreachable, or its latest commit not loading) before the webhook warns
 	// instead of denying. Defaults to 10m; 0 never stops denying.
 	GitMaxStaleness time.Duration
-	// GitRefreshSecretFile, when set, serves POST /git/refresh on the metrics server for
-	// callers that send its content as a bearer token.
+	// GitRefreshSecretFile, when set with plain metrics (MetricsSecure false), serves POST
+	// /git/refresh on the metrics server for callers that send its content as a bearer token.
+	// Secure metrics serve /git/refresh with any Git source, to callers allowed to post to it
+	// (RBAC), and ignore this file.
 	GitRefreshSecretFile string
 	// AuditInterval is the time between the auditor's full audits; a watch event on a tracked
 	// object has it checked again within a second anyway. Defaults to 60s.
@@ -73,12 +86,17 @@ type ServeOptions struct {
 	// wgpolicyk8s.io/v1alpha2. Defaults to openreports.io/v1alpha1.
 	PolicyReportAPI string
 	// LeaderElect turns leader election on (a Lease named gitops-drift): only the leader
-	// audits and remediates; every replica serves the webhook. Defaults to false: this one
-	// process does everything.
+	// audits and remediates; every replica serves the webhook. A replica that loses the Lease
+	// (the API server out of reach for longer than the renew deadline) stops its auditor and
+	// campaigns again; its webhook serves on. Defaults to false: this one process does
+	// everything.
 	LeaderElect bool
 	// LeaderElectionNamespace is where the Lease is. Defaults to the namespace serve runs in,
 	// in a cluster, else drift-system.
 	LeaderElectionNamespace string
+	// CertRotationOptions are --cert-rotation and its flags: serve manages the webhook's
+	// certificates itself (certrotation.go).
+	CertRotationOptions
 	// Log configures logging.
 	Log LogOptions
 }
@@ -101,7 +119,8 @@ func NewServeOptions() *ServeOptions {
 		ExemptUsers:            []string{"system:kube-controller-manager"},
 		ExemptGroups:           []string{"system:serviceaccounts:kube-system"},
 		Enforcement:            string(policy.EnforcementWarn),
-		MetricsBindAddress:     ":8080",
+		MetricsBindAddress:     ":8443",
+		MetricsSecure:          true,
 		HealthProbeBindAddress: ":8081",
 		ReloadInterval:         2 * time.Second,
 		GitMaxStaleness:        10 * time.Minute,
@@ -122,11 +141,14 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Enforcement, "enforcement", o.Enforcement, "what a change that introduces drift gets: warn (allowed with warnings), deny, or audit (allowed, logged)")
 	fs.StringSliceVar(&o.ExemptUsers, "exempt-users", o.ExemptUsers, "comma-separated users whose changes are never judged (the webhook's own identity always is); setting it replaces the default")
 	fs.StringSliceVar(&o.ExemptGroups, "exempt-groups", o.ExemptGroups, "comma-separated groups whose members' changes are never judged; setting it replaces the default")
-	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, `address of the Prometheus metrics endpoint; "0" turns it off`)
+	fs.BoolVar(&o.EnableHTTP2, "enable-http2", o.EnableHTTP2, "offer HTTP/2 on the webhook's and the secure metrics' HTTPS servers (off: HTTP/1.1 only, CVE-2023-44487)")
+	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, `address of the Prometheus metrics endpoint (and /git/refresh); "0" turns it off`)
+	fs.BoolVar(&o.MetricsSecure, "metrics-secure", o.MetricsSecure, "serve metrics over HTTPS to authenticated and authorized callers (TokenReview, SubjectAccessReview); false: plain HTTP to anyone, for local use")
+	fs.StringVar(&o.MetricsCertDir, "metrics-cert-dir", o.MetricsCertDir, "with --metrics-secure: directory holding the metrics server's tls.crt and tls.key, reloaded on change (default: a self-signed certificate)")
 	fs.StringVar(&o.HealthProbeBindAddress, "health-probe-bind-address", o.HealthProbeBindAddress, `address of /healthz and /readyz; "0" turns them off`)
 	fs.Var((*seconds)(&o.ReloadInterval), "reload-interval", "how often to check --manifests for changes: a duration (2s) or seconds")
 	fs.Var((*seconds)(&o.GitMaxStaleness), "git-max-staleness", "with --git-url: after this long without confirming the desired state as Git's latest, the webhook warns instead of denying (0: never)")
-	fs.StringVar(&o.GitRefreshSecretFile, "git-refresh-secret-file", o.GitRefreshSecretFile, "with --git-url: serve POST /git/refresh on the metrics server, for callers sending this file's content as a bearer token")
+	fs.StringVar(&o.GitRefreshSecretFile, "git-refresh-secret-file", o.GitRefreshSecretFile, "with --git-url and --metrics-secure=false: serve POST /git/refresh on the metrics server, for callers sending this file's content as a bearer token (secure metrics authorize callers by RBAC instead)")
 	fs.Var((*seconds)(&o.AuditInterval), "audit-interval", "time between full audits: a duration (1m) or seconds; watch events are checked within a second anyway")
 	fs.BoolVar(&o.NoWebhook, "no-webhook", o.NoWebhook, "do not serve the admission webhook (audit only)")
 	fs.BoolVar(&o.NoAudit, "no-audit", o.NoAudit, "do not audit (admission webhook only)")
@@ -134,8 +156,9 @@ func (o *ServeOptions) BindFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.RemediationQPS, "remediation-qps", o.RemediationQPS, "at most this many remediation writes per second")
 	fs.BoolVar(&o.PolicyReports, "policy-reports", o.PolicyReports, "after each full audit, write the drift as policy reports for dashboards: a report gitops-drift per namespace and a cluster report (on the leader only)")
 	fs.StringVar(&o.PolicyReportAPI, "policy-report-api", o.PolicyReportAPI, "with --policy-reports: the reports' API, "+string(policyreport.OpenReports)+" (Report, ClusterReport) or "+string(policyreport.WGPolicy)+" (PolicyReport, ClusterPolicyReport)")
-	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (Lease gitops-drift) to audit and remediate; every replica serves the webhook")
+	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect a leader (Lease gitops-drift) to audit and remediate; every replica serves the webhook, and a lost Lease stops only the auditor")
 	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", o.LeaderElectionNamespace, "namespace of the Lease (default: the namespace serve runs in, else "+defaultLeaderElectionNamespace+")")
+	o.CertRotationOptions.BindFlags(fs)
 	o.Log.BindFlags(fs)
 }
 
@@ -156,6 +179,9 @@ func (o *ServeOptions) Validate() error {
 	}
 	if o.GitRefreshSecretFile != "" && o.Git.URL == "" {
 		errs = append(errs, errors.New("--git-refresh-secret-file: need --git-url"))
+	}
+	if o.MetricsCertDir != "" && !o.MetricsSecure {
+		errs = append(errs, errors.New("--metrics-cert-dir: plain metrics (--metrics-secure=false) use no certificate"))
 	}
 	if o.GitRefreshSecretFile != "" && o.MetricsBindAddress == "0" {
 		errs = append(errs, errors.New("--git-refresh-secret-file: /git/refresh is served on the metrics server; --metrics-bind-address is 0"))
@@ -181,14 +207,14 @@ func (o *ServeOptions) Validate() error {
 	if err := o.RemediationOptions.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, o.CertRotationOptions.Validate(o.NoWebhook, o.WebhookConfiguration))
 	return errors.Join(append(errs, o.Log.Validate())...)
 }
 
 // newServeCommand returns `gitops-drift serve`. run is called with the validated options;
 // tests pass their own to test flag parsing alone.
 func newServeCommand(streams IOStreams, run func(context.Context, IOStreams, *ServeOptions) error) *cobra.Command {
-	opts := NewServeOptions()
-	cmd := &cobra.Command{
+	return withOptions(&cobra.Command{
 		Use:   "serve (--manifests DIR | --git-url URL) [flags]",
 		Short: "Serve the admission webhook and the auditor that report, and may repair, drift from Git",
 		Long: "serve runs the validating admission webhook (HTTPS, path /validate): a CREATE, UPDATE or\n" +
@@ -196,15 +222,8 @@ func newServeCommand(streams IOStreams, run func(context.Context, IOStreams, *Se
 			"denied or logged, as --enforcement and the object's drift.gitops.io/enforcement say.\n" +
 			"Beside it, the auditor checks every tracked object every --audit-interval and whenever one\n" +
 			"changes, from informers: it logs drift, records Events and, with --remediate, repairs it.\n" +
-			"Metrics are served on --metrics-bind-address, /healthz and /readyz on --health-probe-bind-address.",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := opts.Validate(); err != nil {
-				return withCode(ExitError, err)
-			}
-			return run(cmd.Context(), streams, opts)
-		},
-	}
-	opts.BindFlags(cmd.Flags())
-	return cmd
+			"Metrics are served on --metrics-bind-address (HTTPS, authenticated and authorized, unless\n" +
+			"--metrics-secure=false), /healthz and /readyz on --health-probe-bind-address. With --leader-elect,\n" +
+			"the replica holding the Lease audits; losing it stops the auditor, never the webhook.",
+	}, streams, NewServeOptions(), run)
 }

@@ -52,6 +52,7 @@ func TestServeFlags(t *testing.T) {
 		ExemptUsers:             []string{"flux", "system:serviceaccount:flux-system:kustomize-controller"},
 		ExemptGroups:            []string{"gitops", "admins"},
 		MetricsBindAddress:      "0",
+		MetricsSecure:           true,
 		HealthProbeBindAddress:  ":9000",
 		ReloadInterval:          5 * time.Second,
 		GitMaxStaleness:         10 * time.Minute,
@@ -160,6 +161,7 @@ func TestServeValidate(t *testing.T) {
 		{name: "bad qps", args: []string{"--manifests", "m", "--remediation-qps", "0"}, want: "--remediation-qps 0"},
 		{name: "bad report API", args: []string{"--manifests", "m", "--policy-reports", "--policy-report-api", "wgpolicyk8s.io/v1beta1"}, want: "--policy-report-api: unknown policy report API"},
 		{name: "reports without auditor", args: []string{"--manifests", "m", "--no-audit", "--policy-reports"}, want: "--policy-reports needs the auditor"},
+		{name: "metrics certificate for plain metrics", args: []string{"--manifests", "m", "--metrics-secure=false", "--metrics-cert-dir", "c"}, want: "--metrics-cert-dir: plain metrics"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

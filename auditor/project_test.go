@@ -1,0 +1,143 @@
+package auditor
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+const projectDesired = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.25"}]
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: tracked}
+stringData: {user: admin}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: skipped, annotations: {drift.gitops.io/skip: "true"}}
+`
+
+// TestViewKeep checks what the informers' transform keeps of an object: for an object Git does
+// not track (or skips), its identity and version only; for a tracked one, no status, and
+// managedFields compacted. Projecting again keeps the same (an informer may transform an
+// object twice).
+func TestViewKeep(t *testing.T) {
+	tests := []struct {
+		name string
+		live string
+		want map[string]any
+	}{
+		{
+			name: "an untracked Secret: a stub, without its data",
+			live: `
+apiVersion: v1
+kind: Secret
+metadata: {name: sh.helm.release.v1.web.v1, namespace: ns, uid: u-2, resourceVersion: "9", labels: {owner: helm}}
+type: helm.sh/release.v1
+data: {release: SDRzSUFBQUFBQUFB}
+`,
+			want: map[string]any{"apiVersion": "v1", "kind": "Secret",
+				"metadata": map[string]any{"name": "sh.helm.release.v1.web.v1", "namespace": "ns", "uid": "u-2", "resourceVersion": "9"}},
+		},
+		{
+			name: "an object of a tracked name in another namespace: a stub",
+			live: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: other, uid: u-3, resourceVersion: "4", generation: 2}
+spec: {replicas: 1}
+status: {replicas: 1}
+`,
+			want: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
+				"metadata": map[string]any{"name": "web", "namespace": "other", "uid": "u-3", "resourceVersion": "4"}},
+		},
+		{
+			name: "a skipped object: a stub",
+			live: `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: skipped, namespace: ns, uid: u-4, resourceVersion: "5"}
+data: {big: value}
+`,
+			want: map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+				"metadata": map[string]any{"name": "skipped", "namespace": "ns", "uid": "u-4", "resourceVersion": "5"}},
+		},
+		{
+			name: "a tracked Deployment: no status, managedFields compacted",
+			live: `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ns
+  uid: u-1
+  resourceVersion: "7"
+  generation: 3
+  managedFields:
+    - {manager: kubectl-client-side-apply, operation: Update, apiVersion: apps/v1, fieldsType: FieldsV1, fieldsV1: {"f:spec": {"f:replicas": {}}}}
+    - {manager: kube-controller-manager, operation: Update, apiVersion: apps/v1, fieldsType: FieldsV1, subresource: status, fieldsV1: {"f:status": {}}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.25"}]
+status: {replicas: 1, readyReplicas: 1}
+`,
+			want: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
+				"metadata": map[string]any{"name": "web", "namespace": "ns", "uid": "u-1", "resourceVersion": "7", "generation": int64(3),
+					"managedFields": []any{map[string]any{"manager": "kubectl-client-side-apply", "operation": "Update", "fieldsV1": `{"f:spec":{"f:replicas":{}}}`}}},
+				"spec": map[string]any{
+					"replicas": int64(1),
+					"selector": map[string]any{"matchLabels": map[string]any{"app": "web"}},
+					"template": map[string]any{
+						"metadata": map[string]any{"labels": map[string]any{"app": "web"}},
+						"spec":     map[string]any{"containers": []any{map[string]any{"name": "web", "image": "nginx:1.25"}}},
+					},
+				}},
+		},
+	}
+	v := &view{d: compileOffline(t, projectDesired), self: "gitops-drift", project: withoutStatus}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := v.keep(liveObject(t, tt.live))
+			if diff := cmp.Diff(tt.want, got.Object); diff != "" {
+				t.Errorf("kept (-want +got):\n%s", diff)
+			}
+			again := v.keep(&unstructured.Unstructured{Object: got.DeepCopy().Object})
+			if diff := cmp.Diff(got.Object, again.Object); diff != "" {
+				t.Errorf("kept again (-once +twice):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestViewKeepNil checks that without a desired state the transform keeps objects whole,
+// managedFields compacted, rather than as stubs that would all drift.
+func TestViewKeepNil(t *testing.T) {
+	var v *view
+	u := liveObject(t, `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, namespace: ns, managedFields: [{manager: m, operation: Update, apiVersion: v1, fieldsType: FieldsV1, fieldsV1: {"f:data": {}}}]}
+data: {k: v}
+`)
+	want := map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "c", "namespace": "ns", "managedFields": []any{map[string]any{"manager": "m", "operation": "Update", "fieldsV1": `{"f:data":{}}`}}},
+		"data":     map[string]any{"k": "v"}}
+	if diff := cmp.Diff(want, v.keep(u).Object); diff != "" {
+		t.Errorf("kept (-want +got):\n%s", diff)
+	}
+}

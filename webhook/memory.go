@@ -1,0 +1,100 @@
+package webhook
+
+import "bytes"
+
+// requestMemory is the memory one request is judged in: the body of its HTTP request, the
+// review read from it, the values decoded from its objects (decoder, arena) and its answer.
+// The Handler takes one from its pool for each request and gives it back once the answer is
+// written (release), for the next request to reuse: at a steady state, judging a request
+// allocates only what its drift adds (the warnings, the audit line).
+//
+// What the request memory holds must not be used after release: the review's strings and the
+// objects' bytes point into the body, the decoded values live in the arena, and
+// diff.Field.Live values of a change point into both. The warnings and the audit line are
+// rendered before the release. Whatever is kept after the answer (a record handed to another
+// goroutine, say) must be copied out first, or the memory kept: change.keep.
+type requestMemory struct {
+	body   []byte
+	answer []byte
+	// contentType is the answer's Content-Type header value.
+	contentType []string
+	review      review
+	dec         decoder
+	arena       arena
+	// resolver looks the drifted fields up in the objects (introducedAt).
+	resolver resolver
+	// scanned says that review holds the request, read from body with its objects'
+	// managers (ServeHTTP); otherwise the request came decoded (Handle).
+	scanned bool
+	// kept means something of the request lives on after its answer: release leaves the
+	// memory to the garbage collector instead of reusing it.
+	kept bool
+}
+
+// Bounds of what a request memory keeps for the next request.
+const (
+	// maxPooledBody is the largest body buffer kept: larger requests (objects of megabytes)
+	// get a buffer of their own.
+	maxPooledBody = 1 << 20
+	// maxPooledAnswer is the largest answer buffer kept.
+	maxPooledAnswer = 64 << 10
+)
+
+func newRequestMemory() *requestMemory {
+	m := &requestMemory{contentType: []string{"application/json"}}
+	m.dec.mem = &m.arena
+	return m
+}
+
+// acquire returns a request memory, from the pool when it has one.
+func (h *Handler) acquire() *requestMemory {
+	if m, ok := h.memory.Get().(*requestMemory); ok {
+		return m
+	}
+	return newRequestMemory()
+}
+
+// release gives m back to the pool, ready for another request, unless it is kept. Nothing of
+// m may be used afterwards.
+func (h *Handler) release(m *requestMemory) {
+	if m.kept {
+		return
+	}
+	m.arena.reset()
+	m.dec.forget()
+	m.scanned = false
+	m.review.reset()
+	if cap(m.body) > maxPooledBody {
+		m.body = nil
+	}
+	m.body = m.body[:0]
+	if cap(m.answer) > maxPooledAnswer {
+		m.answer = nil
+	}
+	m.answer = m.answer[:0]
+	h.memory.Put(m)
+}
+
+// keep marks the memory of the request c is about as used after its answer: it is then left
+// to the garbage collector, not reused. Call it before anything of the request (its objects'
+// bytes, its strings, c's fields and their values) goes to another goroutine or outlives the
+// answer.
+func (c *change) keep() {
+	if c.mem != nil {
+		c.mem.kept = true
+	}
+}
+
+// forget drops d's references to the last input, which the pool must not keep alive.
+func (d *decoder) forget() {
+	d.src = ""
+	d.buf = bytes.Buffer{}
+	if d.dec != nil {
+		d.dec.Reset(&d.buf)
+	}
+	clear(d.found[:cap(d.found)])
+	d.found = d.found[:0]
+	if d.again != nil {
+		d.again.forget()
+	}
+}
