@@ -65,8 +65,6 @@ type live struct {
 	// self is gitops-drift's field manager, whose managedFields entries the cache keeps
 	// without their fields.
 	self string
-	// project keeps of a tracked object what its check reads.
-	project projectFunc
 	// view is the desired state the transform projects by (see track).
 	view atomic.Pointer[view]
 
@@ -84,12 +82,12 @@ type space struct {
 
 func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, self string, onEvent func(schema.GroupVersionKind, any)) *live {
 	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, self: self, onEvent: onEvent,
-		project: withoutStatus, spaces: map[string]*space{}}
+		spaces: map[string]*space{}}
 }
 
 // track makes the transform project the objects that arrive from now on by d.
 func (l *live) track(d *check.Desired) {
-	l.view.Store(&view{d: d, self: l.self, project: l.project})
+	l.view.Store(&view{d: d, self: l.self})
 }
 
 // tracks reports whether the transform projects by d.
