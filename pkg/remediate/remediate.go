@@ -51,12 +51,6 @@ type Options struct {
 	// Retries is how many times a write refused with a conflict (HTTP 409) is tried again from
 	// a fresh read. Defaults to 3; a negative value means no retry.
 	Retries int
-	// ReadLive makes Remediate read the object from the API server (one GET) before its first
-	// write, rather than start from the live copy it is given. Set it when that copy is a
-	// projection (check.Target.Project, as a cache keeps it), which lacks what a write keeps
-	// of the live object: other actors' labels and annotations, a Service's allocations,
-	// ignored values Git does not set. Defaults to false: the copy is whole, as the CLI reads it.
-	ReadLive bool
 }
 
 func (o Options) withDefaults() Options {
@@ -102,9 +96,9 @@ func New(c Client, opts Options) (*Remediator, error) {
 var backoff = wait.Backoff{Duration: 20 * time.Millisecond, Factor: 2, Jitter: 0.2}
 
 // Remediate makes the object of t match its desired state: it creates it when live is nil,
-// and otherwise writes it with the Remediator's strategy if it still drifts (read again first
-// with Options.ReadLive). A write refused with a conflict (the object changed since it was
-// read) is retried from a fresh read, up to Options.Retries times. The object is read back from the write's response and compared again:
+// and otherwise writes it with the Remediator's strategy if it still drifts. A write refused
+// with a conflict (the object changed since it was read) is retried from a fresh read, up to
+// Options.Retries times. The object is read back from the write's response and compared again:
 // drift that survives the write is an error.
 func (r *Remediator) Remediate(ctx context.Context, t *check.Target, live *unstructured.Unstructured) (check.Remediation, error) {
 	ri, err := r.client.Resource(t.GVK, t.Key.Namespace)
@@ -112,11 +106,6 @@ func (r *Remediator) Remediate(ctx context.Context, t *check.Target, live *unstr
 		return check.Remediation{}, err
 	}
 	log := logr.FromContextOrDiscard(ctx).WithValues("object", t.Key.String())
-	if r.opts.ReadLive && live != nil {
-		if live, err = read(ctx, ri, t.Key.Name); err != nil {
-			return check.Remediation{}, err
-		}
-	}
 	var res check.Remediation
 	attempt := 0
 	b := backoff
