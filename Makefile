@@ -12,7 +12,7 @@ export KUBEBUILDER_ASSETS := $(KUBE_BINS)
 export KUBE_BINS_DIR := $(KUBE_BINS)
 export K8S_VERSION
 
-.PHONY: all build test test-short vet chart-docs kube-bins promtool goreleaser release-snapshot image dev-cluster demo bench bench-smoke fuzz mutate clean
+.PHONY: all build test test-short vet chart-docs kube-bins promtool goreleaser staticcheck release-snapshot image dev-cluster demo bench bench-smoke fuzz mutate clean
 
 all: build
 
@@ -35,13 +35,17 @@ kube-bins:
 promtool:
 	@./hack/tools.sh promtool
 
-## vet: gofmt and go vet
+## vet: gofmt, go vet, then staticcheck (built from source once, see hack/tools.sh), over each module
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	cd test/chart && go vet ./...
 	cd hack/image && go vet ./...
+	@staticcheck="$$(./hack/tools.sh staticcheck | tail -n 1)/staticcheck"; \
+	  for m in . test/chart hack/image; do \
+	    echo "staticcheck ./... in $$m"; (cd $$m && "$$staticcheck" ./...); \
+	  done
 
 ## test: every test, including the ones against a real API server, the kubectl e2e and the promtool checks of the alerts
 test: kube-bins promtool vet
@@ -91,6 +95,10 @@ mutate:
 
 clean:
 	rm -rf $(BIN) dist
+
+## staticcheck: build staticcheck from source once, for make vet (prints its folder last)
+staticcheck:
+	@./hack/tools.sh staticcheck
 
 ## goreleaser: build GoReleaser from source once (prints its folder last)
 goreleaser:

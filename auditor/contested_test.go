@@ -12,7 +12,6 @@ import (
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 
-	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
 )
@@ -29,20 +28,6 @@ kind: ConfigMap
 metadata: {name: bystander}
 data: {color: blue}
 `
-
-// remediateOnce runs one check with remediation through rem, as gitops-drift's CLI would,
-// and returns "name action" for each resource acted on.
-func (f *fixture) remediateOnce(t *testing.T, rem check.Remediator) []string {
-	t.Helper()
-	r := check.Run(t.Context(), f.store.Load(), f.client, check.Options{Remediator: rem})
-	var out []string
-	for _, res := range r.Resources {
-		if res.Action != "" {
-			out = append(out, res.Name+" "+string(res.Action))
-		}
-	}
-	return out
-}
 
 // fight changes data.color of a ConfigMap as the field manager "fighter" would.
 func (f *fixture) fight(t *testing.T, name, color string) {

@@ -63,5 +63,5 @@ func (m *managedFieldsMaker) fields(obj *unstructured.Unstructured) []byte {
 
 func (m *managedFieldsMaker) entry(manager, subresource string, fields []byte) metav1.ManagedFieldsEntry {
 	return metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: "v1", Time: &m.at,
-		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: fields}, Subresource: subresource}
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(string(fields)), Subresource: subresource}
 }

@@ -8,9 +8,10 @@
 #               for charts/gitops-drift/files (test/monitoring)
 #   goreleaser  goreleaser (hack/tools/goreleaser): make release-snapshot
 #   cyclonedx-gomod  the SBOM generator GoReleaser runs on each binary (hack/tools/cyclonedx-gomod)
+#   staticcheck the linter 'make vet' runs after go vet (hack/tools/staticcheck)
 set -euo pipefail
 
-name=${1:?usage: tools.sh promtool|goreleaser|cyclonedx-gomod}
+name=${1:?usage: tools.sh promtool|goreleaser|cyclonedx-gomod|staticcheck}
 root=$(cd "$(dirname "$0")/.." && pwd)
 mod=$root/hack/tools/$name
 case $name in
@@ -31,6 +32,11 @@ cyclonedx-gomod)
   pkgs=(github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod)
   tags=
   ;;
+staticcheck)
+  module=honnef.co/go/tools
+  pkgs=(honnef.co/go/tools/cmd/staticcheck)
+  tags=
+  ;;
 *)
   echo "tools.sh: unknown tool $name" >&2
   exit 2
@@ -38,6 +44,9 @@ cyclonedx-gomod)
 esac
 
 version=$(cd "$mod" && go list -m -f '{{.Version}}' "$module")
+# staticcheck reads code with the go/types of the Go that built it, which refuses code newer
+# than itself: a new Go builds it anew.
+[ "$name" = staticcheck ] && version=$version-$(go env GOVERSION)
 dir=${XDG_CACHE_HOME:-$HOME/.cache}/gitops-drift/$name-$version
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)

@@ -205,7 +205,7 @@ func compactEntries(entries []metav1.ManagedFieldsEntry) ([]any, error) {
 			return nil, fmt.Errorf("managedFields entry of %s: %w", e.Manager, err)
 		}
 		if fields != nil {
-			m["fieldsV1"] = string(fields.Raw)
+			m["fieldsV1"] = fields.GetRawString()
 		}
 		out[i] = m
 	}

@@ -13,9 +13,9 @@ func TestCompact(t *testing.T) {
 	entries := deployment()
 	entries = append(entries, entries[0], entries[0])
 	entries[4].Manager, entries[4].Operation = "gitops-drift", "Apply"
-	entries[4].FieldsV1 = &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:paused":{}}}`)}
+	entries[4].FieldsV1 = metav1.NewFieldsV1(`{"f:spec":{"f:paused":{}}}`)
 	entries[5].Manager, entries[5].Subresource = "kube-controller-manager", "status"
-	entries[5].FieldsV1 = &metav1.FieldsV1{Raw: []byte(`{"f:status":{"f:replicas":{}}}`)}
+	entries[5].FieldsV1 = metav1.NewFieldsV1(`{"f:status":{"f:replicas":{}}}`)
 	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web"}}}
 	u.SetManagedFields(entries)
 	before, err := FromObject(u.Object)
@@ -89,7 +89,7 @@ func TestCompacted(t *testing.T) {
 	entries := deployment()
 	entries = append(entries, entries[0])
 	entries[4].Manager, entries[4].Subresource = "kube-controller-manager", "status"
-	entries[4].FieldsV1 = &metav1.FieldsV1{Raw: []byte(`{"f:status":{"f:replicas":{}}}`)}
+	entries[4].FieldsV1 = metav1.NewFieldsV1(`{"f:status":{"f:replicas":{}}}`)
 	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web"}}}
 	u.SetManagedFields(entries)
 	before := u.DeepCopy()

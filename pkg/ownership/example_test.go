@@ -14,7 +14,7 @@ func ExampleOwners_Of() {
 	at := metav1.NewTime(time.Date(2026, 11, 24, 10, 2, 11, 0, time.UTC))
 	owners, err := ownership.Parse([]metav1.ManagedFieldsEntry{{
 		Manager: "kubectl-set", Operation: metav1.ManagedFieldsOperationUpdate, Time: &at, FieldsType: "FieldsV1",
-		FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{"f:image":{}}}}}}}`)},
+		FieldsV1: metav1.NewFieldsV1(`{"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{"f:image":{}}}}}}}`),
 	}})
 	if err != nil {
 		panic(err)

@@ -87,11 +87,7 @@ func Parse(entries []metav1.ManagedFieldsEntry) (*Owners, error) {
 		if e.Time != nil {
 			ow.Time = e.Time.Time
 		}
-		var raw []byte
-		if e.FieldsV1 != nil {
-			raw = e.FieldsV1.Raw
-		}
-		if err := o.add(ow, raw); err != nil {
+		if err := o.add(ow, e.FieldsV1.GetRawBytes()); err != nil {
 			return nil, err
 		}
 	}

@@ -21,7 +21,7 @@ func deployment() []metav1.ManagedFieldsEntry {
 	}
 	entry := func(manager, op, sub, ts, fields string) metav1.ManagedFieldsEntry {
 		return metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationType(op), Subresource: sub,
-			Time: at(ts), FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields)}}
+			Time: at(ts), FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(fields)}
 	}
 	return []metav1.ManagedFieldsEntry{
 		entry("kubectl-client-side-apply", "Update", "", "2026-11-24T10:00:00Z", `{
@@ -125,7 +125,7 @@ func TestLeaves(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	_, err := Parse([]metav1.ManagedFieldsEntry{{Manager: "m", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:a":`)}}})
+	_, err := Parse([]metav1.ManagedFieldsEntry{{Manager: "m", FieldsV1: metav1.NewFieldsV1(`{"f:a":`)}})
 	if err == nil {
 		t.Error("Parse of broken FieldsV1: no error")
 	}

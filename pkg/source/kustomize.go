@@ -127,9 +127,11 @@ func references(k *types.Kustomization) []reference {
 	add("crds", false, k.Crds...)
 	add("configurations", false, k.Configurations...)
 	add("openapi", false, k.OpenAPI["path"])
+	//lint:ignore SA1019 kustomizations users still have list patchesStrategicMerge, which kustomize still applies
 	for _, p := range k.PatchesStrategicMerge {
 		add("patchesStrategicMerge", false, string(p))
 	}
+	//lint:ignore SA1019 kustomizations users still have list patchesJson6902, which kustomize still applies
 	for _, p := range append(k.Patches, k.PatchesJson6902...) {
 		add("patches", false, p.Path)
 	}

@@ -135,7 +135,7 @@ func tryRenderChartIn(t *testing.T, ns string, docs ...string) (*rendered, error
 	if err != nil {
 		return nil, err
 	}
-	files, err := engine.Engine{Strict: true}.Render(ch, vals)
+	files, err := engine.Engine{Strict: true}.RenderWithContext(t.Context(), ch, vals)
 	if err != nil {
 		return nil, err
 	}

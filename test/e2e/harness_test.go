@@ -188,38 +188,46 @@ func (w *webhook) poll(what string, timeout time.Duration, done func() bool) {
 	}
 }
 
-// register creates the ValidatingWebhookConfiguration of manifests/webhook.yaml with the
-// rules the secrets part adds (manifests/secrets/webhook.yaml), pointed at this process by URL
-// and restricted to the test's namespace, and waits until the API server calls the webhook.
+// register registers this process (registerWebhook) and waits until the API server calls
+// the webhook.
 func (w *webhook) register() {
 	w.t.Helper()
+	w.configName = registerWebhook(w.t, w.env, w.ns, w.port)
+	w.poll("the API server to call the webhook", 30*time.Second, w.called)
+}
+
+// registerWebhook creates the ValidatingWebhookConfiguration of manifests/webhook.yaml with
+// the rules the secrets part adds (manifests/secrets/webhook.yaml), pointed by URL at
+// https://127.0.0.1:port/validate with the tests' CA and restricted to the namespace ns, and
+// returns its name. It is deleted when the test ends.
+func registerWebhook(t *testing.T, e *kubeenv.Env, ns string, port int) string {
+	t.Helper()
 	data, err := os.ReadFile("../../manifests/webhook.yaml")
 	if err != nil {
-		w.t.Fatal(err)
+		t.Fatal(err)
 	}
 	var cfg admissionregistrationv1.ValidatingWebhookConfiguration
 	if err := yaml.UnmarshalStrict(data, &cfg); err != nil {
-		w.t.Fatalf("manifests/webhook.yaml: %v", err)
+		t.Fatalf("manifests/webhook.yaml: %v", err)
 	}
-	cfg.Webhooks[0].Rules = append(cfg.Webhooks[0].Rules, secretsRules(w.t)...)
-	cfg.Name = "gitops-drift-" + w.ns
+	cfg.Webhooks[0].Rules = append(cfg.Webhooks[0].Rules, secretsRules(t)...)
+	cfg.Name = "gitops-drift-" + ns
 	cfg.Annotations = nil
-	url := fmt.Sprintf("https://127.0.0.1:%d/validate", w.port)
+	url := fmt.Sprintf("https://127.0.0.1:%d/validate", port)
 	for i := range cfg.Webhooks {
 		cfg.Webhooks[i].ClientConfig = admissionregistrationv1.WebhookClientConfig{URL: &url, CABundle: shared.ca}
 		cfg.Webhooks[i].NamespaceSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
-			Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpIn, Values: []string{w.ns},
+			Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpIn, Values: []string{ns},
 		}}}
 	}
-	cs := w.env.Clientset(w.t)
-	if _, err := cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(w.t.Context(), &cfg, metav1.CreateOptions{}); err != nil {
-		w.t.Fatal(err)
+	cs := e.Clientset(t)
+	if _, err := cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Create(t.Context(), &cfg, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
 	}
-	w.configName = cfg.Name
-	w.t.Cleanup(func() {
+	t.Cleanup(func() {
 		_ = cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().Delete(context.Background(), cfg.Name, metav1.DeleteOptions{})
 	})
-	w.poll("the API server to call the webhook", 30*time.Second, w.called)
+	return cfg.Name
 }
 
 // secretsRules returns the webhook rules the secrets part of the install appends.

@@ -27,7 +27,7 @@ func measure(ctx context.Context, o *options, progress io.Writer) (*results, err
 		if err := withServer(func(env *kubeenv.Env) error {
 			return measureSize(ctx, o, env, filepath.Join(work, fmt.Sprint(n)), n, reps, res, progress)
 		}); err != nil {
-			return nil, fmt.Errorf("N = %d: %w", n, err)
+			return nil, fmt.Errorf("at N = %d: %w", n, err)
 		}
 		if o.hold {
 			res.took = time.Since(res.started)

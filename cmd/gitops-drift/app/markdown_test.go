@@ -12,7 +12,7 @@ import (
 func TestOutputMarkdownFlag(t *testing.T) {
 	for _, args := range [][]string{{"--output", "markdown"}, {"-o", "markdown"}, {"--output=markdown"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			got, err, _ := parse(t, append([]string{"--manifests", "d"}, args...)...)
+			got, _, err := parse(t, append([]string{"--manifests", "d"}, args...)...)
 			if err != nil || got.Output != "markdown" {
 				t.Errorf("options %+v, error %v; want Output markdown", got, err)
 			}

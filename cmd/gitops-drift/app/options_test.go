@@ -13,7 +13,7 @@ import (
 )
 
 // parse runs the command with args and a run func that only records the options.
-func parse(t *testing.T, args ...string) (*app.CheckOptions, error, string) {
+func parse(t *testing.T, args ...string) (*app.CheckOptions, string, error) {
 	t.Helper()
 	var got *app.CheckOptions
 	var errOut bytes.Buffer
@@ -24,7 +24,7 @@ func parse(t *testing.T, args ...string) (*app.CheckOptions, error, string) {
 	})
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(t.Context())
-	return got, err, errOut.String()
+	return got, errOut.String(), err
 }
 
 func TestFlags(t *testing.T) {
@@ -63,7 +63,7 @@ func TestFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err, _ := parse(t, tc.args...)
+			got, _, err := parse(t, tc.args...)
 			if err != nil {
 				t.Fatal(err)
 			}
