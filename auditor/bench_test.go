@@ -167,7 +167,7 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 			if !ok {
 				b.Fatalf("no drifted %s", kind)
 			}
-			l := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
+			l := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Identity()})[0]
 			if l.Err != nil || l.Object == nil {
 				b.Fatalf("live copy of %s: %v", t.Key, l.Err)
 			}
@@ -332,7 +332,7 @@ func benchCache(d *check.Desired, ownership bool) cache.Options {
 	srv := &benchServer{mf: newManagedFieldsMaker(), ownership: ownership, scopes: map[benchScope][]*check.Target{}}
 	for i := range d.Targets {
 		t := &d.Targets[i]
-		gvk := t.Obj.GroupVersionKind()
+		gvk := t.GVK
 		mapper.Add(gvk, meta.RESTScopeNamespace)
 		sc := benchScope{kind: gvk.Kind, namespace: t.Key.Namespace}
 		srv.scopes[sc] = append(srv.scopes[sc], t)

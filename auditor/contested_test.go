@@ -123,7 +123,7 @@ func TestContestLearntAtStart(t *testing.T) {
 	history := &EventHistory{Client: cs, Controller: "gitops-drift"}
 	f.poll(t, "the first auditor's DriftRemediated Event in the cluster", 10*time.Second, func() bool {
 		tg, _ := f.store.Load().Lookup(manifest.Key{Kind: "ConfigMap", Namespace: f.ns, Name: "auto"})
-		live := f.client.Fetch(t.Context(), []*unstructured.Unstructured{tg.Obj})[0]
+		live := f.client.Fetch(t.Context(), []*unstructured.Unstructured{tg.Identity()})[0]
 		if live.Err != nil || live.Object == nil {
 			return false
 		}

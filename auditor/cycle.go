@@ -159,7 +159,7 @@ func (a *Auditor) recheck(ctx context.Context, key manifest.Key) {
 	j := st.find(key)
 	start := time.Now()
 	opts := a.checkOptions()
-	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Obj})[0]
+	live := a.live.Fetch(ctx, []*unstructured.Unstructured{t.Identity()})[0]
 	res := st.entries[j].evaluate(t, live.Object, live.Err, opts)
 	prev := st.entries[j].rec
 	if driftHash(&res) == prev.drift && res.Status == prev.status && !a.contests.due(key, a.opts.Clock.Now()) {

@@ -11,8 +11,8 @@ import (
 )
 
 // fingerprint is what the auditor hashes of a compiled target once per desired state:
-//   - id stands for everything a check of the target reads of it (Git's object as written, the
-//     compared form, the ignore paths, the stringData spelling, the Secret key), so that a
+//   - id stands for everything a check of the target reads of it (the compared form, Git's
+//     spelling where it differs (check.Target.Respelled), the ignore paths, the stringData spelling, the Secret key), so that a
 //     result computed against it is reused only for the same target, across reloads too;
 //   - mask stands for what the projection of its live object keeps (see project.go): the
 //     paths the compared form sets, the key values of the list items it matches by key,
@@ -58,10 +58,6 @@ const (
 // target returns the fingerprint of t; schemas holds the hashes of the schemas met so far
 // (one per kind), and is added to.
 func (h hasher) target(t *check.Target, schemas map[*diff.Schema]uint64) fingerprint {
-	want := t.Want
-	if want == nil {
-		want = t.Obj.Object
-	}
 	sh, ok := schemas[t.Schema]
 	if !ok {
 		sh = h.schema(t.Schema)
@@ -77,8 +73,11 @@ func (h hasher) target(t *check.Target, schemas map[*diff.Schema]uint64) fingerp
 	for _, k := range t.StringData {
 		side = combine(side, maphash.String(h.seed, k))
 	}
-	content, shape := h.both(want, t.Schema)
-	id := combine(combine(side, content), h.value(t.Obj.Object))
+	content, shape := h.both(t.Want, t.Schema)
+	id := combine(side, content)
+	if t.Respelled() { // Git's spelling, which reports and writes use
+		id = combine(id, h.value(t.Written()))
+	}
 	id = combine(id, maphash.Bytes(h.seed, t.SecretKey))
 	return fingerprint{id: max(id, 1), mask: combine(side, shape)}
 }

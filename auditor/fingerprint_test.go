@@ -149,7 +149,7 @@ spec:
 				return
 			}
 			// Not listed again: the copy projected for the old target must do for the new.
-			v := &view{d: compileOffline(t, fpDeployment), project: withoutStatus}
+			v := &view{d: compileOffline(t, fpDeployment)}
 			cached := v.keep(live.DeepCopy())
 			if diff := cmp.Diff(after.Compare(live.Object), after.Compare(cached.Object)); diff != "" {
 				t.Errorf("Compare of the copy projected for the old target (-whole +projected):\n%s", diff)

@@ -67,7 +67,7 @@ func (g *gate) whole(ctx context.Context, t *check.Target) (*unstructured.Unstru
 		g.reader = c
 	}
 	obj := &unstructured.Unstructured{}
-	obj.SetGroupVersionKind(t.Obj.GroupVersionKind())
+	obj.SetGroupVersionKind(t.GVK)
 	err := g.reader.Get(ctx, client.ObjectKey{Namespace: t.Key.Namespace, Name: t.Key.Name}, obj)
 	switch {
 	case apierrors.IsNotFound(err):

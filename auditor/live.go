@@ -40,6 +40,9 @@ func scopeOf(obj *unstructured.Unstructured) scope {
 	return scope{gvk: gv.WithKind(kind), namespace: ns}
 }
 
+// targetScope returns the scope of the object of t.
+func targetScope(t *check.Target) scope { return scope{gvk: t.GVK, namespace: t.Key.Namespace} }
+
 // live is a check.LiveSource over informers. It keeps one controller-runtime cache per
 // namespace the desired state names, restricted to that namespace, and one cluster-wide cache
 // for cluster-scoped kinds; each cache runs one informer per kind the desired state has there.
@@ -62,8 +65,6 @@ type live struct {
 	// self is gitops-drift's field manager, whose managedFields entries the cache keeps
 	// without their fields.
 	self string
-	// project keeps of a tracked object what its check reads.
-	project projectFunc
 	// view is the desired state the transform projects by (see track).
 	view atomic.Pointer[view]
 
@@ -81,12 +82,12 @@ type space struct {
 
 func newLive(ctx context.Context, cfg *rest.Config, base cache.Options, syncTimeout time.Duration, self string, onEvent func(schema.GroupVersionKind, any)) *live {
 	return &live{ctx: ctx, cfg: cfg, base: base, syncTimeout: syncTimeout, self: self, onEvent: onEvent,
-		project: withoutStatus, spaces: map[string]*space{}}
+		spaces: map[string]*space{}}
 }
 
 // track makes the transform project the objects that arrive from now on by d.
 func (l *live) track(d *check.Desired) {
-	l.view.Store(&view{d: d, self: l.self, project: l.project})
+	l.view.Store(&view{d: d, self: l.self})
 }
 
 // tracks reports whether the transform projects by d.

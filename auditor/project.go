@@ -1,8 +1,6 @@
 package auditor
 
 import (
-	"maps"
-
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	toolscache "k8s.io/client-go/tools/cache"
@@ -13,21 +11,6 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
 
-// projectFunc returns a new object holding what checking live (a live object's content)
-// against t reads: Compare's fields, its hand-edit search and attribution, and the metadata
-// the auditor uses (see view); the transform then compacts its managedFields
-// (ownership.Compact). Projecting its result again must give the same object (an informer may
-// transform an object twice).
-type projectFunc func(t *check.Target, live map[string]any) map[string]any
-
-// withoutStatus is the projection until pkg/check provides the narrow one: the whole object
-// but its status, which Compare never reads.
-func withoutStatus(_ *check.Target, live map[string]any) map[string]any {
-	out := maps.Clone(live)
-	delete(out, "status")
-	return out
-}
-
 // view is the desired state the informers' transform projects live objects by: the state the
 // auditor checks (see Auditor.track), not the store's newest, so that no cached object is
 // projected by a state newer, and perhaps narrower, than the one it is checked against.
@@ -35,8 +18,7 @@ type view struct {
 	d *check.Desired
 	// self is gitops-drift's field manager, whose managedFields entries are kept without
 	// their fields (ownership.Compact).
-	self    string
-	project projectFunc
+	self string
 }
 
 // transform returns the informers' transform: each object is projected by the view that
@@ -53,8 +35,10 @@ func transform(current func() *view) toolscache.TransformFunc {
 	}
 }
 
-// keep returns what the cache holds of u: a tracked object's projection by its target, a stub
-// for any other. A nil view (no state yet) keeps u whole, its managedFields compacted.
+// keep returns what the cache holds of u: a tracked object's projection by its target
+// (check.Target.Project: what its check reads, and the metadata the auditor uses), a stub for
+// any other (check.Stub). Keeping its result again gives the same object (an informer may
+// transform an object twice). A nil view (no state yet) keeps u whole, its managedFields compacted.
 func (v *view) keep(u *unstructured.Unstructured) *unstructured.Unstructured {
 	if v == nil {
 		ownership.Compact(u.Object, "")
@@ -62,9 +46,9 @@ func (v *view) keep(u *unstructured.Unstructured) *unstructured.Unstructured {
 	}
 	t := v.target(u.Object)
 	if t == nil {
-		return stub(u.Object)
+		return &unstructured.Unstructured{Object: check.Stub(u.Object)}
 	}
-	out := v.project(t, u.Object)
+	out := t.Project(u.Object)
 	ownership.Compact(out, v.self)
 	return &unstructured.Unstructured{Object: out}
 }
@@ -85,19 +69,6 @@ func (v *view) target(obj map[string]any) *check.Target {
 		return nil
 	}
 	return t
-}
-
-// stub returns what the cache keeps of an object Git does not track: its apiVersion, kind,
-// name, namespace, uid and resourceVersion. A Secret's data, say, never stays in memory.
-func stub(obj map[string]any) *unstructured.Unstructured {
-	md, _ := obj["metadata"].(map[string]any)
-	keep := make(map[string]any, 4)
-	for _, k := range [...]string{"name", "namespace", "uid", "resourceVersion"} {
-		if v, ok := md[k]; ok {
-			keep[k] = v
-		}
-	}
-	return &unstructured.Unstructured{Object: map[string]any{"apiVersion": obj["apiVersion"], "kind": obj["kind"], "metadata": keep}}
 }
 
 // resourceVersionOf returns the resourceVersion of a cached object, read as scopeOf reads.

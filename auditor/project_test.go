@@ -29,8 +29,9 @@ metadata: {name: skipped, annotations: {drift.gitops.io/skip: "true"}}
 `
 
 // TestViewKeep checks what the informers' transform keeps of an object: for an object Git does
-// not track (or skips), its identity and version only; for a tracked one, no status, and
-// managedFields compacted. Projecting again keeps the same (an informer may transform an
+// not track (or skips), its identity and version only; for a tracked one, the fields Git sets
+// and those a hand-edit manager owns (not other managers' fields, not status), managedFields
+// compacted. Projecting again keeps the same (an informer may transform an
 // object twice).
 func TestViewKeep(t *testing.T) {
 	tests := []struct {
@@ -74,7 +75,7 @@ data: {big: value}
 				"metadata": map[string]any{"name": "skipped", "namespace": "ns", "uid": "u-4", "resourceVersion": "5"}},
 		},
 		{
-			name: "a tracked Deployment: no status, managedFields compacted",
+			name: "a tracked Deployment: what Git sets and hand edits, no status, managedFields compacted",
 			live: `
 apiVersion: apps/v1
 kind: Deployment
@@ -86,9 +87,13 @@ metadata:
   generation: 3
   managedFields:
     - {manager: kubectl-client-side-apply, operation: Update, apiVersion: apps/v1, fieldsType: FieldsV1, fieldsV1: {"f:spec": {"f:replicas": {}}}}
+    - {manager: kubectl-patch, operation: Update, apiVersion: apps/v1, fieldsType: FieldsV1, fieldsV1: {"f:spec": {"f:paused": {}}}}
     - {manager: kube-controller-manager, operation: Update, apiVersion: apps/v1, fieldsType: FieldsV1, subresource: status, fieldsV1: {"f:status": {}}}
+  labels: {team: other}
 spec:
   replicas: 1
+  paused: true
+  revisionHistoryLimit: 10
   selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
@@ -98,9 +103,12 @@ status: {replicas: 1, readyReplicas: 1}
 `,
 			want: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
 				"metadata": map[string]any{"name": "web", "namespace": "ns", "uid": "u-1", "resourceVersion": "7", "generation": int64(3),
-					"managedFields": []any{map[string]any{"manager": "kubectl-client-side-apply", "operation": "Update", "fieldsV1": `{"f:spec":{"f:replicas":{}}}`}}},
+					"managedFields": []any{
+						map[string]any{"manager": "kubectl-client-side-apply", "operation": "Update", "fieldsV1": `{"f:spec":{"f:replicas":{}}}`},
+						map[string]any{"manager": "kubectl-patch", "operation": "Update", "fieldsV1": `{"f:spec":{"f:paused":{}}}`},
+					}},
 				"spec": map[string]any{
-					"replicas": int64(1),
+					"paused":   true, // a hand edit's: Git does not set it
 					"selector": map[string]any{"matchLabels": map[string]any{"app": "web"}},
 					"template": map[string]any{
 						"metadata": map[string]any{"labels": map[string]any{"app": "web"}},
@@ -109,7 +117,7 @@ status: {replicas: 1, readyReplicas: 1}
 				}},
 		},
 	}
-	v := &view{d: compileOffline(t, projectDesired), self: "gitops-drift", project: withoutStatus}
+	v := &view{d: compileOffline(t, projectDesired), self: "gitops-drift"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := v.keep(liveObject(t, tt.live))

@@ -69,7 +69,7 @@ func newState(d *check.Desired, h hasher, prev *state) (*state, map[scope][]stri
 		if t.Policy.Skip {
 			continue
 		}
-		sc := scopeOf(t.Obj)
+		sc := targetScope(t)
 		if n := len(st.spans); n == 0 || st.spans[n-1].scope != sc {
 			st.spans = append(st.spans, span{scope: sc, from: len(st.targets)})
 			if !slices.Contains(st.scopes, sc) {
@@ -97,7 +97,7 @@ func newState(d *check.Desired, h hasher, prev *state) (*state, map[scope][]stri
 	}
 	for j, ok := range kept {
 		if k := prev.targets[j].Key; !ok && k.Group == "" && k.Kind == "Secret" {
-			sc := scopeOf(prev.targets[j].Obj)
+			sc := targetScope(prev.targets[j])
 			relist[sc] = append(relist[sc], k.Name)
 		}
 	}

@@ -78,9 +78,9 @@ func changeOf(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemo
 	return &change{
 		op:         req.Operation,
 		key:        t.Key,
-		apiVersion: t.Obj.GetAPIVersion(),
+		apiVersion: t.APIVersion(),
 		fields:     fields,
-		secret:     diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind),
+		secret:     diff.IsSecret(t.APIVersion(), t.Key.Kind),
 	}, nil
 }
 
@@ -186,11 +186,8 @@ func wrapDecode(name string, err error) error {
 	return nil
 }
 
-// compared returns the desired object t.Compare walks: its normalised form (Want) when it has
-// one, which may set fields Git does not (a Secret's default type), else Git's.
+// compared returns the desired object t.Compare walks: its normalised form (Want), which may
+// set fields Git does not (a Secret's default type).
 func compared(t *check.Target) map[string]any {
-	if t.Want != nil {
-		return t.Want
-	}
-	return t.Obj.Object
+	return t.Want
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
@@ -184,12 +184,11 @@ func FuzzDecodeObject(f *testing.F) {
 // pruned decode must keep what Compare reads, Want's fields, not Git's.
 func normalisedSecret() *check.Target {
 	md := map[string]any{"name": "db", "namespace": "default"}
-	git := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": md, "stringData": map[string]any{"password": "hunter2"}}
 	want := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": md, "type": "Opaque", "data": map[string]any{"password": "aHVudGVyMg=="}}
 	return &check.Target{
-		Object: manifest.Object{Obj: &unstructured.Unstructured{Object: git}},
-		Key:    manifest.Key{Kind: "Secret", Namespace: "default", Name: "db"},
-		Want:   want,
+		Key:  manifest.Key{Kind: "Secret", Namespace: "default", Name: "db"},
+		GVK:  schema.GroupVersionKind{Version: "v1", Kind: "Secret"},
+		Want: want,
 	}
 }
 

@@ -170,7 +170,7 @@ func (h *Handler) verdictOn(ctx context.Context, req *admissionv1.AdmissionReque
 	if mode == policy.EnforcementOff {
 		return allowed(DecisionOff)
 	}
-	if v := t.Obj.GroupVersionKind().Version; req.SubResource == "" && req.Kind.Version != v {
+	if v := t.GVK.Version; req.SubResource == "" && req.Kind.Version != v {
 		// Comparing objects of two versions would report their differences of shape as drift.
 		// A Scale is compared by its replicas alone, the same in every version.
 		requestLog(ctx, req).Info("cannot judge: the request is in another version than Git's; register the webhook for Git's version alone, with matchPolicy Equivalent",

@@ -65,7 +65,10 @@ func gitObject(t testing.TB, d *check.Desired, group, kind, ns, name string, mut
 	if !ok {
 		t.Fatalf("no %s %s/%s in the test desired state", kind, ns, name)
 	}
-	obj := tg.Obj.DeepCopy().Object
+	obj := tg.Written()
+	if obj == nil { // a skipped target keeps nothing of its object but who it is
+		obj = tg.Identity().Object
+	}
 	for _, m := range mutate {
 		m(t, obj, tg.Schema)
 	}

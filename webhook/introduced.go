@@ -27,7 +27,7 @@ import (
 // is drift the change introduced.
 // r holds the memory the lookups reuse.
 func introducedAt(t *check.Target, now []diff.Field, obj, old map[string]any, r *resolver) ([]diff.Field, bool) {
-	if diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) {
+	if diff.IsSecret(t.APIVersion(), t.Key.Kind) {
 		return nil, false // masked values, and paths spelled as Git spells them
 	}
 	r.want, r.s, r.obj, r.old = compared(t), t.Schema, obj, old

@@ -68,7 +68,7 @@ func (h *Handler) recordExempt(ctx context.Context, req *admissionv1.AdmissionRe
 	}
 	t, ok := lookup(desired, req)
 	if !ok || h.opts.Enforcement.Effective(t.Policy.Enforcement) == policy.EnforcementOff ||
-		req.SubResource == "" && req.Kind.Version != t.Obj.GroupVersionKind().Version {
+		req.SubResource == "" && req.Kind.Version != t.GVK.Version {
 		return
 	}
 	if c, err := evaluate(req, t, m); err == nil && c != nil {

@@ -70,7 +70,7 @@ func kindUses(d *check.Desired) []*kindUse {
 		if t.Policy.Skip || t.Policy.Enforcement == policy.EnforcementOff {
 			continue
 		}
-		gvk := t.Obj.GroupVersionKind()
+		gvk := t.GVK
 		k, ok := byGVK[gvk]
 		if !ok {
 			k = &kindUse{gvk: gvk, first: t}

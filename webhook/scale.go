@@ -6,7 +6,6 @@ import (
 
 	admissionv1 "k8s.io/api/admission/v1"
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
@@ -79,17 +78,13 @@ func evaluateScale(req *admissionv1.AdmissionRequest, t *check.Target) (*change,
 	if fields = introduced(fields, compareReplicas(t, desired, old)); len(fields) == 0 {
 		return nil, nil
 	}
-	return &change{op: req.Operation, key: t.Key, apiVersion: t.Obj.GetAPIVersion(), fields: fields}, nil
+	return &change{op: req.Operation, key: t.Key, apiVersion: t.APIVersion(), fields: fields}, nil
 }
 
-// gitReplicas returns spec.replicas as Git writes it on t, and whether Git sets it. The
-// normalised object (Want) is not asked: it has the API default where Git leaves replicas out.
+// gitReplicas returns spec.replicas as Git writes it on t, and whether Git sets it: a value
+// normalisation added (a default) is not Git's (check.Target.GitValue).
 func gitReplicas(t *check.Target) (any, bool) {
-	v, ok, err := unstructured.NestedFieldNoCopy(t.Obj.Object, "spec", "replicas")
-	if err != nil || !ok || v == nil {
-		return nil, false
-	}
-	return v, true
+	return t.GitValue(diff.Path{{Kind: diff.FieldSegment, Name: "spec"}, {Kind: diff.FieldSegment, Name: "replicas"}})
 }
 
 // decodeReplicas returns the spec.replicas of a Scale in raw JSON, the request's object or

@@ -1,7 +1,9 @@
 package check_test
 
 import (
+	"fmt"
 	"os"
+	"runtime"
 	"testing"
 	"testing/fstest"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
@@ -102,4 +105,145 @@ stringData: {user: admin, password: hunter2, token: t0k3n}
 	for b.Loop() {
 		t.Compare(live)
 	}
+}
+
+// retainedObjects is the number of objects of each kind BenchmarkCompileRetained compiles.
+const retainedObjects = 250
+
+// retainedManifests returns retainedObjects Deployments, Services, ConfigMaps and Secrets in
+// the shapes a team writes them, one file each.
+func retainedManifests() fstest.MapFS {
+	fs := fstest.MapFS{}
+	for i := range retainedObjects {
+		fs[fmt.Sprintf("app-%d.yaml", i)] = &fstest.MapFile{Data: fmt.Appendf(nil, `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-%[1]d
+  namespace: bench
+  labels: {app.kubernetes.io/name: app-%[1]d, app.kubernetes.io/part-of: shop, team: checkout}
+  annotations: {owner: checkout@example.com}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: app-%[1]d}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: app-%[1]d, app.kubernetes.io/part-of: shop}
+    spec:
+      serviceAccountName: app-%[1]d
+      containers:
+        - name: app
+          image: registry.example.com/shop/app-%[1]d:1.4.%[1]d
+          args: [--port=8080, --log-format=json]
+          ports:
+            - {name: http, containerPort: 8080}
+            - {name: metrics, containerPort: 9090}
+          env:
+            - {name: LOG_LEVEL, value: info}
+            - {name: DB_HOST, value: db.bench.svc}
+            - name: DB_PASSWORD
+              valueFrom: {secretKeyRef: {name: app-%[1]d, key: password}}
+          resources:
+            requests: {cpu: "0.25", memory: 256Mi}
+            limits: {cpu: "1", memory: 512Mi}
+          readinessProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 5
+          securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app-%[1]d, namespace: bench, labels: {app.kubernetes.io/name: app-%[1]d}}
+spec:
+  selector: {app.kubernetes.io/name: app-%[1]d}
+  ports:
+    - {name: http, port: 80, targetPort: http}
+    - {name: metrics, port: 9090, targetPort: metrics}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-%[1]d, namespace: bench}
+data: {LOG_LEVEL: info, TTL: "300", FEATURES: "checkout,cart,search", ID: "%[1]d"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: app-%[1]d, namespace: bench}
+type: Opaque
+stringData: {username: app-%[1]d, password: not-a-real-password-%[1]d}
+`, i)}
+	}
+	return fs
+}
+
+// BenchmarkCompileRetained reports the heap a compiled desired state keeps per target
+// (B/target: runtime.MemStats.HeapAlloc after a GC, the manifest set dropped), for
+// retainedObjects Deployments, Services, ConfigMaps and Secrets, and what the defaulted copy of
+// each target adds once a hand edit needed it (B/target-defaults).
+func BenchmarkCompileRetained(b *testing.B) {
+	fs := retainedManifests()
+	var perTarget, perDefaults float64
+	for b.Loop() {
+		// What every target shares (the scheme, the schemas of the kinds) is not counted: built,
+		// and warmed up with a first compilation, before the heap is measured.
+		norm, err := normalize.New(nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := check.Compiler{Schemas: schema.NewResolver(nil), Normalizer: norm, Manual: check.DefaultManualManagers()}
+		set, err := manifest.LoadFS(fs, manifest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Compile(set, "warm-up"); err != nil {
+			b.Fatal(err)
+		}
+		set = nil
+		before := heapAfterGC()
+		set, err = manifest.LoadFS(fs, manifest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := c.Compile(set, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		set = nil
+		compiled := heapAfterGC()
+		for i := range d.Targets {
+			d.Targets[i].Compare(handLabelled(&d.Targets[i]))
+		}
+		defaulted := heapAfterGC()
+		n := float64(len(d.Targets))
+		perTarget, perDefaults = float64(compiled-before)/n, float64(defaulted-compiled)/n
+		runtime.KeepAlive(d)
+		runtime.KeepAlive(c)
+	}
+	b.ReportMetric(perTarget, "B/target")
+	b.ReportMetric(perDefaults, "B/target-defaults")
+}
+
+// heapAfterGC returns the bytes of live heap after a full collection.
+func heapAfterGC() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// handLabelled returns a live copy of t with a label added by kubectl label: a hand edit, which
+// makes Compare compute t's defaults.
+func handLabelled(t *check.Target) map[string]any {
+	obj := t.Written()
+	md := obj["metadata"].(map[string]any)
+	labels, _ := md["labels"].(map[string]any)
+	if labels == nil {
+		labels = map[string]any{}
+		md["labels"] = labels
+	}
+	labels["hand"] = "yes"
+	md["managedFields"] = []any{map[string]any{"manager": "kubectl-label", "operation": "Update",
+		"fieldsV1": map[string]any{"f:metadata": map[string]any{"f:labels": map[string]any{"f:hand": map[string]any{}}}}}}
+	return obj
 }

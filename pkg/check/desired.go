@@ -24,16 +24,23 @@ type SchemaSource interface {
 }
 
 // Target is one desired object, ready to diff: its policy parsed, its ignore paths (global
-// and from its annotation) parsed, its schema resolved, and its normalised form computed.
+// and from its annotation) parsed, its schema resolved, and its normalised form computed. It
+// holds the object once, in the form compared (Want); what reports and writes need of Git's
+// spelling is kept beside it, small (see Written, GitValue).
 type Target struct {
-	manifest.Object
-	Key    manifest.Key
+	Key manifest.Key
+	// GVK is the object's group, version and kind, as Git writes them.
+	GVK k8sschema.GroupVersionKind
+	// File and Line are where Git defines the object.
+	File string
+	Line int
+	// Policy is what the object's annotations ask of gitops-drift.
 	Policy policy.Policy
 	Ignore []diff.Path
 	Schema *diff.Schema
 	// Want is the object as the API server stores it (see pkg/normalize): what live is
-	// compared with. Obj stays as Git has it, for writing. Compile sets it for every target
-	// that is not skipped; when it is nil, Compare uses Obj as it is.
+	// compared with, and the only copy of the object the target holds. Compile sets it for
+	// every target that is not skipped. Do not change it: Written gives a copy to write.
 	Want map[string]any
 	// StringData are the keys, sorted, of a Secret's data that Git spells under stringData
 	// (normalize.Result.StringData). Want has them under data, as the API server stores them,
@@ -46,42 +53,41 @@ type Target struct {
 	// SecretKey is the key of the hashes that stand for Secret values (diff.Options); see
 	// SetSecretKey. Nil: Secret values show as <redacted>.
 	SecretKey []byte
+	// spelling is what Git writes otherwise than Want has it; nil when nothing.
+	spelling *spelling
 	// manual are the hand-edit managers (Compiler.Manual), shared by the targets of a Desired.
 	manual map[string]bool
 	// defaults is Want with the API server's defaults; nil: Want.
 	defaults *defaults
 }
 
-// compareGit returns the fields Git sets that live (a live object's content) has otherwise.
-func (t *Target) compareGit(live map[string]any) []diff.Field {
-	if t.Want == nil {
-		return diff.Compare(t.Obj.Object, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
+// APIVersion returns the object's apiVersion, as Git writes it ("v1", "apps/v1").
+func (t *Target) APIVersion() string { return t.GVK.GroupVersion().String() }
+
+// Identity returns a new object that holds only the target's apiVersion, kind, name and
+// namespace: what a LiveSource needs to find its live copy.
+func (t *Target) Identity() *unstructured.Unstructured {
+	md := map[string]any{"name": t.Key.Name}
+	if t.Key.Namespace != "" {
+		md["namespace"] = t.Key.Namespace
 	}
-	fields := diff.Compare(t.Want, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey})
-	if !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) { // a Secret's values are masked
+	return &unstructured.Unstructured{Object: map[string]any{"apiVersion": t.APIVersion(), "kind": t.GVK.Kind, "metadata": md}}
+}
+
+// compareGit returns the fields Git sets that live (a live object's content) has otherwise,
+// and, from the same walk, what live may add at the paths of extra (see diff.CompareExtra).
+func (t *Target) compareGit(live map[string]any, extra *diff.PathSet) ([]diff.Field, []diff.Extra) {
+	fields, extras := diff.CompareExtra(t.Want, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey}, extra)
+	if t.spelling != nil && !t.isSecret() { // a Secret's values are masked
 		for i := range fields {
 			fields[i].Desired = t.asWritten(fields[i])
 		}
 	}
-	return fields
+	return fields, extras
 }
 
-// asWritten returns the desired value of a drifted quantity as Git writes it ("0.5" rather
-// than the "500m" the comparison used), so that a reader finds it in Git. Other values keep the
-// normalised form (a line-wrapped base64 value is shown unwrapped).
-func (t *Target) asWritten(f diff.Field) any {
-	if _, ok := f.Desired.(string); !ok {
-		return f.Desired
-	}
-	p, err := diff.ParsePath(f.Path)
-	if err != nil || !t.Schema.At(p).IsQuantity() {
-		return f.Desired
-	}
-	if v, ok := diff.Get(t.Obj.Object, p, t.Schema); ok && v != nil {
-		return v
-	}
-	return f.Desired
-}
+// isSecret reports whether the target is a Secret (diff.IsSecret).
+func (t *Target) isSecret() bool { return diff.IsSecret(t.APIVersion(), t.Key.Kind) }
 
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones
 // included (callers check Policy.Skip). It is immutable once built: share it, and build a new
@@ -151,7 +157,7 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 		}
 		c.Normalizer = n
 	}
-	d := &Desired{Revision: revision, Warnings: set.Warnings(), index: make(map[manifest.Key]int, set.Len())}
+	d := &Desired{Revision: revision, Warnings: set.Warnings(), Targets: make([]Target, 0, set.Len()), index: make(map[manifest.Key]int, set.Len())}
 	var manual map[string]bool
 	for _, m := range c.Manual {
 		if m != "" {
@@ -212,14 +218,14 @@ func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error
 	if err != nil {
 		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
 	}
-	t := Target{Object: obj, Key: key, Policy: pol, Ignore: c.Ignore}
+	t := Target{Key: key, GVK: obj.Obj.GroupVersionKind(), File: obj.File, Line: obj.Line, Policy: pol, Ignore: c.Ignore}
 	if err := t.parseIgnore(); err != nil {
 		return Target{}, nil, err
 	}
 	if pol.Skip {
 		return t, nil, nil
 	}
-	if t.Schema, err = c.Schemas.For(obj.Obj.GroupVersionKind()); err != nil {
+	if t.Schema, err = c.Schemas.For(t.GVK); err != nil {
 		return Target{}, nil, fmt.Errorf("%s: schema: %w", key, err)
 	}
 	res, err := c.Normalizer.Normalize(obj.Obj)
@@ -227,10 +233,10 @@ func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error
 		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
 	}
 	t.Want, t.StringData = res.Object, res.StringData
+	t.spelling = spellingOf(obj.Obj.Object, t.Want, t.Schema, t.StringData)
 	t.Ignore = storedIgnore(t.Ignore, t.StringData)
 	if def, ok := c.Normalizer.(Defaulter); ok {
-		want, gvk := t.Want, obj.Obj.GroupVersionKind()
-		t.defaults = &defaults{fn: func() (map[string]any, error) { return def.Defaulted(want, gvk) }}
+		t.defaults = &defaults{by: def}
 	}
 	if t.Owned = schema.ControllerOwned(t.Want); len(t.Owned) > 0 {
 		t.Ignore = append(slices.Clip(t.Ignore), t.Owned...)

@@ -27,20 +27,23 @@ func DefaultManualManagers() []string {
 }
 
 // defaults is a target's desired object with the API server's defaults, computed on first use:
-// only objects with hand edits need it.
+// only objects with hand edits need it. Once computed, it stays as long as the target: a second
+// tree, but only for the objects someone edited by hand.
 type defaults struct {
 	once sync.Once
-	fn   func() (map[string]any, error)
+	by   Defaulter
 	obj  map[string]any
 }
 
-// get returns the defaulted object, or nil when it could not be computed.
-func (d *defaults) get() map[string]any {
+// withDefaults returns Want with the API server's defaults, or nil when they could not be
+// computed.
+func (t *Target) withDefaults() map[string]any {
+	d := t.defaults
 	if d == nil {
 		return nil
 	}
 	d.once.Do(func() {
-		obj, err := d.fn()
+		obj, err := d.by.Defaulted(t.Want, t.GVK)
 		if err == nil {
 			d.obj = obj
 		}
@@ -56,57 +59,43 @@ func (d *defaults) get() map[string]any {
 //     reported where it hangs from what Git has (a whole securityContext, one env item, one
 //     label);
 //
-// and names, from live's managedFields, who owns each drifted value (Field.Owner).
+// and names, from live's managedFields, who owns each drifted value (Field.Owner). Both kinds
+// of drift come out of one walk of Want and live (diff.CompareExtra), the paths the hand-edit
+// managers own riding along: the search costs a parse of those managers' entries, not a walk
+// of live per path.
 //
 // All of it works on Want's paths, as the API server stores the object; a Secret's key that
 // Git spells under stringData is then reported as stringData.K (see Target.StringData).
 func (t *Target) Compare(live map[string]any) []diff.Field {
-	fields := t.compareGit(live)
-	git := len(fields)
-	fields = t.withOwners(live, fields)
-	t.spellAsGit(fields[:git])
-	return fields
-}
-
-// withOwners adds to fields, the drift of the fields Git sets, the hand edits of live, and
-// names the owner of each.
-func (t *Target) withOwners(live map[string]any, fields []diff.Field) []diff.Field {
-	manual := len(t.manual) > 0 && t.mayHaveHandEdits(live)
-	if len(fields) == 0 && !manual {
-		return fields
-	}
-	var keep func(string) bool
-	if len(fields) == 0 { // only the hand-edit managers' entries matter
-		keep = t.isManual
-	}
-	owners, err := ownership.FromObjectOf(live, keep)
-	if err != nil {
-		return fields // managedFields the server wrote always parse; nothing to add if not
-	}
-	if manual {
-		fields = append(fields, t.handEdits(live, owners)...)
-	}
-	for i := range fields {
-		if fields[i].Owner == nil {
-			fields[i].Owner = ownerOf(owners, fields[i])
-		}
-	}
-	return fields
+	return t.compare(live, true)
 }
 
 // CompareRequest is Compare without owners: for an object in an admission request, whose
 // managedFields already name the request's manager, and whose author the request names.
 func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
-	fields := t.compareGit(obj)
-	t.spellAsGit(fields)
-	if len(t.manual) == 0 || !t.mayHaveHandEdits(obj) {
-		return fields
+	return t.compare(obj, false)
+}
+
+// compare is Compare, with the owners of the drift of the fields Git sets when attribute.
+func (t *Target) compare(live map[string]any, attribute bool) []diff.Field {
+	search := t.handEditSearch(live)
+	fields, extras := t.compareGit(live, search.paths())
+	git := len(fields)
+	if search != nil {
+		fields = append(fields, t.handEdits(search, extras)...)
 	}
-	owners, err := ownership.FromObjectOf(obj, t.isManual)
-	if err != nil {
-		return fields
+	if attribute && git > 0 {
+		owners, err := ownership.FromObject(live)
+		if err != nil {
+			fields = fields[:git] // managedFields the server wrote always parse; nothing to add if not
+		} else {
+			for i := range fields[:git] {
+				fields[i].Owner = ownerOf(owners, fields[i])
+			}
+		}
 	}
-	return append(fields, t.handEdits(obj, owners)...)
+	t.spellAsGit(fields[:git])
+	return fields
 }
 
 func (t *Target) isManual(manager string) bool { return t.manual[manager] }
@@ -135,68 +124,167 @@ func (t *Target) mayHaveHandEdits(live map[string]any) bool {
 	return false
 }
 
-// handEdits returns the hand-added fields and hand-edited defaults of live.
-func (t *Target) handEdits(live map[string]any, owners *ownership.Owners) []diff.Field {
+// handEditSearch is the hand-edit search of one comparison: the values the hand-edit managers
+// own in live (leaves, in managedFields order), which the walk looks for under the ids that
+// are their indexes.
+type handEditSearch struct {
+	leaves []ownership.Field
+	set    diff.PathSet
+}
+
+// handEditSearch returns the search of live's hand edits, or nil when live has none to look
+// for (no hand-edit managers, or no entry of one).
+func (t *Target) handEditSearch(live map[string]any) *handEditSearch {
+	if len(t.manual) == 0 || !t.mayHaveHandEdits(live) {
+		return nil
+	}
+	owners, err := ownership.FromObjectOf(live, t.isManual)
+	if err != nil {
+		return nil // managedFields the server wrote always parse; nothing to add if not
+	}
+	h := &handEditSearch{}
+	for f := range owners.Fields() {
+		if !f.Leaf || f.Owner.Subresource == "status" || t.neverHandEdit(f.Path) {
+			continue
+		}
+		id := len(h.leaves)
+		h.leaves = append(h.leaves, f)
+		if f.IsItem {
+			h.set.AddItem(f.Path, f.Item, id)
+		} else {
+			h.set.Add(f.Path, id)
+		}
+	}
+	return h
+}
+
+// paths returns the paths the walk looks for; nil for no search.
+func (h *handEditSearch) paths() *diff.PathSet {
+	if h == nil {
+		return nil
+	}
+	return &h.set
+}
+
+// handEdits returns the hand-added fields and hand-edited defaults among the leaves of h, from
+// what the walk found where Want stops on the way to them (extras): a leaf under no extra is
+// a value Git sets, which the walk compared. Leaves go in managedFields order, the first drift
+// found at or above a path standing for those under it; the result is sorted by path, as the
+// diff's own fields: managedFields' entries come in no fixed order.
+func (t *Target) handEdits(h *handEditSearch, extras []diff.Extra) []diff.Field {
+	if len(extras) == 0 {
+		return nil
+	}
+	var buf [16]int
+	under := buf[:0] // the extra each leaf is under, or -1
+	for range h.leaves {
+		under = append(under, -1)
+	}
+	for i, e := range extras {
+		for _, id := range e.IDs {
+			under[id] = i
+		}
+	}
+	var defaultsBuf [4]found
+	defaults := t.defaultsAt(extras, defaultsBuf[:0])
 	var out []diff.Field
 	var done []diff.Path
-	want := t.Want
-	withDefaults := t.defaults.get()
-	if withDefaults == nil {
-		withDefaults = want
+	for id, f := range h.leaves {
+		i := under[id]
+		if i < 0 || covered(done, f.Path) {
+			continue
+		}
+		e := &extras[i]
+		var field diff.Field
+		var at diff.Path
+		if e.Items {
+			// Git sets the list without this item (a finalizer added by hand).
+			field, at = diff.Field{Path: f.Path.String(), Desired: t.mask(e.Path, e.Desired), Live: t.mask(e.Path, e.Live)}, f.Path
+		} else if at = t.handEdit(f.Path, e, defaults[i], done, &field); at == nil {
+			continue
+		}
+		field.Owner = diffOwner(f.Owner)
+		out = append(out, field)
+		done = append(done, at)
 	}
-	for f := range owners.Fields() {
-		if !f.Leaf || !t.manual[f.Owner.Manager] || f.Owner.Subresource == "status" || t.neverHandEdit(f.Path) {
-			continue
-		}
-		if covered(done, f.Path) {
-			continue
-		}
-		owner := diffOwner(f.Owner)
-		if _, ok := diff.Get(want, f.Path, t.Schema); ok {
-			// Git sets it: compareGit judged the value. Only an item of a set list (a
-			// finalizer) can still be missing from Git's list.
-			if f.IsItem && !slices.ContainsFunc(listAt(t.Want, f.Path, t.Schema), func(v any) bool { return diff.Equal(v, f.Item, nil) }) {
-				lv, _ := diff.Get(live, f.Path, t.Schema)
-				wv, _ := diff.Get(t.Want, f.Path, t.Schema)
-				out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, wv), Live: t.mask(f.Path, lv), Owner: owner})
-				done = append(done, f.Path)
-			}
-			continue
-		}
-		if dv, ok := diff.Get(withDefaults, f.Path, t.Schema); ok {
-			lv, _ := diff.Get(live, f.Path, t.Schema)
-			if t.leftToOthers(f.Path) || diff.Equal(dv, lv, t.Schema.At(f.Path)) {
-				continue // a hand edit back to the default is no drift
-			}
-			out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, dv), Live: t.mask(f.Path, lv), Default: true, Owner: owner})
-			done = append(done, f.Path)
-			continue
-		}
-		p := t.hangingPoint(withDefaults, live, f.Path)
-		if covered(done, p) || t.ignored(p) {
-			continue
-		}
-		lv, ok := diff.Get(live, p, t.Schema)
-		if !ok {
-			continue // owned, but gone (an entry not yet updated): nothing to report
-		}
-		out = append(out, diff.Field{Path: p.String(), Live: t.mask(p, lv), Added: true, Owner: owner})
-		done = append(done, p)
-	}
-	// By path, as the diff's own fields: managedFields' entries come in no fixed order.
 	slices.SortFunc(out, func(a, b diff.Field) int { return strings.Compare(a.Path, b.Path) })
 	return out
 }
 
-// hangingPoint returns the path at which a hand-added value at p shows: the first value on
-// the way to p that obj lacks, but an item of a list or a key of a map rather than the whole
-// list or map (one label, one env variable, not all of them).
-func (t *Target) hangingPoint(obj, live map[string]any, p diff.Path) diff.Path {
-	for i := 1; i <= len(p); i++ {
-		if _, ok := diff.Get(obj, p[:i], t.Schema); ok {
-			continue
+// handEdit sets field to the drift of the value at p, a leaf a hand-edit manager owns that
+// Want lacks, found under the extra e, and returns the path of the drift; def is what Want
+// with defaults has at e.Path. A defaulted field that holds another value than its default is
+// Field.Default; any other value is Field.Added, at the point where it hangs from Want with
+// defaults, unless that point is among done, the drift already found. It returns nil when the
+// value is no drift.
+func (t *Target) handEdit(p diff.Path, e *diff.Extra, def found, done []diff.Path, field *diff.Field) diff.Path {
+	rel, s := p[len(e.Path):], t.Schema.At(e.Path)
+	if def.ok {
+		if dv, ok := diff.Get(def.v, rel, s); ok {
+			lv, _ := liveAt(e, rel, s)
+			if t.leftToOthers(p) || diff.Equal(dv, lv, t.Schema.At(p)) {
+				return nil // a hand edit back to the default is no drift
+			}
+			*field = diff.Field{Path: p.String(), Desired: t.mask(p, dv), Live: t.mask(p, lv), Default: true}
+			return p
 		}
-		if i < len(p) && (p[i].Kind != diff.FieldSegment || t.isMap(live, p[:i])) {
+	}
+	q := t.hangingPoint(def, e, p)
+	if covered(done, q) || t.ignored(q) {
+		return nil
+	}
+	lv, ok := liveAt(e, q[len(e.Path):], s)
+	if !ok {
+		return nil // owned, but gone (an entry not yet updated): nothing to report
+	}
+	*field = diff.Field{Path: q.String(), Live: t.mask(q, lv), Added: true}
+	return q
+}
+
+// found is a value looked up, and whether it was there.
+type found struct {
+	v  any
+	ok bool
+}
+
+// defaultsAt appends to out, for each extra, the value at its path in Want with the API
+// server's defaults (Want itself when they could not be computed).
+func (t *Target) defaultsAt(extras []diff.Extra, out []found) []found {
+	obj := t.withDefaults()
+	if obj == nil {
+		obj = t.Want
+	}
+	for _, e := range extras {
+		var f found
+		if !e.Items {
+			f.v, f.ok = diff.Get(obj, e.Path, t.Schema)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// liveAt returns the live value at rel under the extra e, whose schema is s.
+func liveAt(e *diff.Extra, rel diff.Path, s *diff.Schema) (any, bool) {
+	if !e.InLive {
+		return nil, false
+	}
+	return diff.Get(e.Live, rel, s)
+}
+
+// hangingPoint returns the path at which a hand-added value at p, under the extra e, shows:
+// the first value on the way to p that Want with defaults lacks (def is its value at e.Path,
+// above which it has them all, as Want has), but an item of a list or a key of a map rather
+// than the whole list or map (one label, one env variable, not all of them).
+func (t *Target) hangingPoint(def found, e *diff.Extra, p diff.Path) diff.Path {
+	base, s := len(e.Path), t.Schema.At(e.Path)
+	for i := base; i <= len(p); i++ {
+		if def.ok {
+			if _, ok := diff.Get(def.v, p[base:i], s); ok {
+				continue
+			}
+		}
+		if i < len(p) && (p[i].Kind != diff.FieldSegment || t.isMap(e, p[:i])) {
 			i++
 		}
 		return p[:i]
@@ -204,13 +292,13 @@ func (t *Target) hangingPoint(obj, live map[string]any, p diff.Path) diff.Path {
 	return p
 }
 
-// isMap reports whether the value at p is a map with arbitrary keys (labels, a ConfigMap's
-// data) rather than a struct: a map in live that the schema gives no fields.
-func (t *Target) isMap(live map[string]any, p diff.Path) bool {
+// isMap reports whether the live value at p, under the extra e, is a map with arbitrary keys
+// (labels, a ConfigMap's data) rather than a struct: a map that the schema gives no fields.
+func (t *Target) isMap(e *diff.Extra, p diff.Path) bool {
 	if s := t.Schema.At(p); s != nil && len(s.Fields) > 0 {
 		return false
 	}
-	v, _ := diff.Get(live, p, t.Schema)
+	v, _ := liveAt(e, p[len(e.Path):], t.Schema.At(e.Path))
 	_, ok := v.(map[string]any)
 	return ok
 }
@@ -241,7 +329,7 @@ func (t *Target) leftToOthers(p diff.Path) bool {
 
 // mask returns a value found at p in a copy of the target's object in the form a report may
 // show (diff.Mask): a Secret's values masked.
-func (t *Target) mask(p diff.Path, v any) any { return diff.Mask(t.Obj.Object, p, v, t.SecretKey) }
+func (t *Target) mask(p diff.Path, v any) any { return diff.Mask(t.Want, p, v, t.SecretKey) }
 
 // covered reports whether p is one of done or under one.
 func covered(done []diff.Path, p diff.Path) bool {
@@ -251,13 +339,6 @@ func covered(done []diff.Path, p diff.Path) bool {
 		}
 	}
 	return false
-}
-
-// listAt returns the list at p in obj, or nil.
-func listAt(obj map[string]any, p diff.Path, s *diff.Schema) []any {
-	v, _ := diff.Get(obj, p, s)
-	l, _ := v.([]any)
-	return l
 }
 
 // ownerOf names who owns the live value of a drifted field: among the managers that own it,

@@ -39,7 +39,7 @@ func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.
 			continue
 		}
 		targets = append(targets, &d.Targets[i])
-		objs = append(objs, d.Targets[i].Obj)
+		objs = append(objs, d.Targets[i].Identity())
 	}
 	lives := live.Fetch(ctx, objs)
 	resources := make([]report.Resource, len(targets))
@@ -59,7 +59,7 @@ func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.
 // Evaluate diffs one target against its live copy and returns its report entry.
 func Evaluate(t *Target, live cluster.Live, opts Options) report.Resource {
 	r := report.Resource{
-		APIVersion: t.Obj.GetAPIVersion(),
+		APIVersion: t.APIVersion(),
 		Kind:       t.Key.Kind,
 		Namespace:  t.Key.Namespace,
 		Name:       t.Key.Name,

@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-
-	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
 // secretKeyLen is the size of a Secret redaction key: that of an HMAC-SHA-256 block's hash.
@@ -44,7 +42,7 @@ type SecretSafe interface {
 // errorText returns the text of err, about target t, that a report, a log or an Event may
 // show: err's text, or for a Secret, SecretErrorText(err).
 func errorText(t *Target, err error) string {
-	if !diff.IsSecret(t.Obj.GetAPIVersion(), t.Key.Kind) {
+	if !t.isSecret() {
 		return err.Error()
 	}
 	return SecretErrorText(err)

@@ -10,9 +10,10 @@ import (
 // Get returns the value at p in obj, and whether it is there. A KeyedSegment selects the list
 // item whose key fields, formatted as in a Path, have its values; an item that omits a key
 // takes the key's default from s (which may be nil). Get follows a path as Compare reports it,
-// in the object it is given: a Secret's stringData.K is not looked for under data.K.
-func Get(obj map[string]any, p Path, s *Schema) (any, bool) {
-	var cur any = obj
+// in the object it is given: a Secret's stringData.K is not looked for under data.K. obj is
+// an object's content, or any value inside one, p then a path from it and s its schema.
+func Get(obj any, p Path, s *Schema) (any, bool) {
+	cur := obj
 	for i := range p {
 		seg := &p[i]
 		switch seg.Kind {

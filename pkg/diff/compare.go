@@ -24,13 +24,19 @@ type Options struct {
 //
 // Compare renders a path only for drift, so a diff without drift costs one allocation.
 func Compare(desired, live map[string]any, opts Options) []Field {
-	// The walker escapes (its stacks point into it): one allocation per Compare.
+	w := newWalker(desired, opts)
+	w.object(desired, live, opts.Schema, levelRoot, nil)
+	return w.out
+}
+
+// newWalker returns the walker of one comparison of desired. The walker escapes (its stacks
+// point into it): one allocation per comparison.
+func newWalker(desired map[string]any, opts Options) *walker {
 	w := &walker{ignore: opts.Ignore, secret: isSecretObject(desired), key: opts.SecretKey}
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.ints = w.intBuf[:0]
-	w.object(desired, live, opts.Schema, levelRoot)
-	return w.out
+	return w
 }
 
 // level tells the walker where a map sits, for the fields it never compares.
@@ -53,9 +59,12 @@ type walker struct {
 	keys     []string
 	ints     []int
 	out      []Field
+	set      *PathSet // CompareExtra's paths
+	extras   []Extra  // and what it found on the way to them
 	frameBuf [16]frame
 	keyBuf   [48]string
 	intBuf   [32]int
+	idBuf    [8]int // the ids of CompareExtra's extras, when few
 }
 
 // frame is one path segment as the walker sees it. A keyed item keeps its desired item, keys
@@ -84,27 +93,52 @@ func (w *walker) sortKeys(m map[string]any) (start, end int) {
 	return start, end
 }
 
-// object compares each field of d with the one of l. l may be nil.
-func (w *walker) object(d, l map[string]any, s *Schema, lv level) {
+// object compares each field of d with the one of l. l may be nil. n, when not nil, is the
+// node of CompareExtra's set at this map: its paths are followed too (see owned).
+func (w *walker) object(d, l map[string]any, s *Schema, lv level, n *pathNode) {
 	start, end := w.sortKeys(d)
 	for i := start; i < end; i++ {
 		k := w.keys[i]
+		c := w.set.field(n, k)
 		if skipField(lv, k) {
+			if c != nil {
+				w.owned(d[k], l[k], s.Field(k), c)
+			}
 			continue
 		}
 		w.push(frame{kind: FieldSegment, name: k})
 		if lv == levelRoot && w.secret && (k == "data" || k == "stringData") {
 			w.secretData(k, d[k], l[k])
+			if c != nil {
+				w.owned(d[k], l[k], s.Field(k), c)
+			}
 		} else {
 			next := levelNone
 			if lv == levelRoot && k == "metadata" {
 				next = levelMetadata
 			}
-			w.value(d[k], l[k], s.Field(k), next)
+			w.value(d[k], l[k], s.Field(k), next, c)
 		}
 		w.pop()
 	}
 	w.keys = w.keys[:start]
+	if n != nil {
+		w.absent(d, l, s, n)
+	}
+}
+
+// absent records the extras of the map keys under n that d, a map, lacks, and follows the
+// list items under n (none, unless the set says the map is a list).
+func (w *walker) absent(d, l map[string]any, s *Schema, n *pathNode) {
+	for i := n.fields; i != 0; i = w.set.nodes[i].next {
+		c := &w.set.nodes[i]
+		if _, ok := d[c.seg().Name]; !ok {
+			lv, inLive := l[c.seg().Name]
+			w.addExtra(c, lv, inLive)
+		}
+	}
+	w.ownedItems(d, l, s, n)
+	w.ownedValues(d, l, n)
 }
 
 // skipField reports whether the field k of a map at level lv is never compared: status and
@@ -137,12 +171,16 @@ func IsServerMetadata(k string) bool {
 // strict: a desired false, 0, "" or {} that live lacks is drift. The desired object is expected
 // in the form the API server stores it (see the package documentation), which has already lost
 // the zero values the server drops.
-func (w *walker) value(d, l any, s *Schema, lv level) {
+//
+// n, when not nil, is the node of CompareExtra's set at this value: maps pass it on to their
+// fields, and every other value follows its paths from here (see owned).
+func (w *walker) value(d, l any, s *Schema, lv level, n *pathNode) {
 	switch dv := d.(type) {
 	case nil:
 		// A desired null means "absent": there is nothing to compare.
 	case map[string]any:
-		w.mapValue(dv, l, s, lv)
+		w.mapValue(dv, l, s, lv, n)
+		return
 	case []any:
 		w.list(dv, l, s)
 	default:
@@ -150,12 +188,15 @@ func (w *walker) value(d, l any, s *Schema, lv level) {
 			w.report(d, l)
 		}
 	}
+	if n != nil {
+		w.owned(d, l, s, n)
+	}
 }
 
 // mapValue compares a desired object or map with the live value. Inside an atomic value, maps
 // compare whole (a key only live has is drift); structs still compare field by field over the
 // fields desired sets, since the server may have defaulted the others.
-func (w *walker) mapValue(d map[string]any, l any, s *Schema, lv level) {
+func (w *walker) mapValue(d map[string]any, l any, s *Schema, lv level, n *pathNode) {
 	lm, ok := l.(map[string]any)
 	atomic := w.atomic || s != nil && s.Atomic
 	switch {
@@ -171,8 +212,12 @@ func (w *walker) mapValue(d map[string]any, l any, s *Schema, lv level) {
 	default:
 		outer := w.atomic
 		w.atomic = atomic
-		w.object(d, lm, s, lv)
+		w.object(d, lm, s, lv, n)
 		w.atomic = outer
+		return
+	}
+	if n != nil {
+		w.owned(d, l, s, n)
 	}
 }
 
@@ -231,7 +276,7 @@ func Equal(desired, live any, s *Schema) bool {
 	w.frames = w.frameBuf[:0]
 	w.keys = w.keyBuf[:0]
 	w.ints = w.intBuf[:0]
-	w.value(desired, live, s, levelNone)
+	w.value(desired, live, s, levelNone, nil)
 	return len(w.out) == 0
 }
 

@@ -12,22 +12,51 @@ func (w *walker) list(d []any, l any, s *Schema) {
 		w.report(d, l)
 		return
 	}
-	switch {
-	case s != nil && s.ListType == ListMap && len(s.Keys) > 0 && allMaps(d):
-		w.mapList(d, lv, s, s.Keys, s.KeyDefaults)
-	case s != nil && s.ListType == ListSet:
+	switch how, keys, defaults := matching(d, lv, s); how {
+	case byKeys:
+		w.mapList(d, lv, s, keys, defaults)
+	case asSubset:
 		if !subset(d, lv, s.Item()) {
 			w.report(d, l)
 		}
-	case s == nil && allNamed(d) && allNamed(lv):
-		w.mapList(d, lv, nil, []string{"name"}, nil)
-	case anyMap(d) || anyMap(lv):
+	case byPosition:
 		w.positional(d, lv, s.Item())
 	default:
 		if !scalarsEqual(d, lv, s.Item()) {
 			w.report(d, l)
 		}
 	}
+}
+
+// listMatch is how Compare matches the items of a desired list with the live ones.
+type listMatch uint8
+
+const (
+	// asScalars: the lists compare whole, item by item.
+	asScalars listMatch = iota
+	// byKeys: items match by their key values (mapList).
+	byKeys
+	// asSubset: every desired item must be in live (a set list).
+	asSubset
+	// byPosition: items match by their position (positional).
+	byPosition
+)
+
+// matching returns how the items of the desired list d match those of the live list l, whose
+// schema is s, and for byKeys the key fields and their defaults. Project follows the same
+// rules as Compare through it.
+func matching(d, l []any, s *Schema) (listMatch, []string, map[string]any) {
+	switch {
+	case s != nil && s.ListType == ListMap && len(s.Keys) > 0 && allMaps(d):
+		return byKeys, s.Keys, s.KeyDefaults
+	case s != nil && s.ListType == ListSet:
+		return asSubset, nil, nil
+	case s == nil && allNamed(d) && allNamed(l):
+		return byKeys, []string{"name"}, nil
+	case anyMap(d) || anyMap(l):
+		return byPosition, nil, nil
+	}
+	return asScalars, nil, nil
 }
 
 // mapList matches each desired item with the live item that has the same key values, in any
@@ -46,7 +75,7 @@ func (w *walker) mapList(d, l []any, s *Schema, keys []string, defaults map[stri
 		dm := di.(map[string]any)
 		w.push(frame{kind: KeyedSegment, index: i, item: dm, keys: keys, defaults: defaults})
 		if j := m.live[i]; j >= 0 {
-			w.value(dm, l[j], item, levelNone)
+			w.value(dm, l[j], item, levelNone, nil)
 		} else {
 			w.report(dm, nil)
 		}
@@ -205,7 +234,7 @@ func (w *walker) positional(d, l []any, item *Schema) {
 		case i >= len(d):
 			w.report(nil, l[i])
 		default:
-			w.value(d[i], l[i], item, levelNone)
+			w.value(d[i], l[i], item, levelNone, nil)
 		}
 		w.pop()
 	}

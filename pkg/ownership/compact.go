@@ -34,10 +34,8 @@ func Compact(obj map[string]any, self string) {
 		delete(m, "fieldsType")
 		if m["manager"] == self {
 			delete(m, keyFields)
-		} else if f, ok := m[keyFields].(map[string]any); ok {
-			if b, err := json.Marshal(f); err == nil {
-				m[keyFields] = string(b)
-			}
+		} else {
+			compactFields(m)
 		}
 		out = append(out, m)
 	}
@@ -47,4 +45,37 @@ func Compact(obj map[string]any, self string) {
 		return
 	}
 	md["managedFields"] = out
+}
+
+// Compacted returns the managedFields of obj as Compact leaves them when no manager is
+// gitops-drift's (every entry keeps its fields, as one JSON string), in new maps: obj is not
+// changed. Nil when obj has no entry left.
+func Compacted(obj map[string]any) []any {
+	md, _ := obj["metadata"].(map[string]any)
+	list, _ := md["managedFields"].([]any)
+	var out []any
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok || m["subresource"] == "status" {
+			continue
+		}
+		c := make(map[string]any, len(m))
+		for k, v := range m {
+			if k != "apiVersion" && k != "fieldsType" {
+				c[k] = v
+			}
+		}
+		compactFields(c)
+		out = append(out, c)
+	}
+	return out
+}
+
+// compactFields replaces the field set of the entry m by its JSON, as a string.
+func compactFields(m map[string]any) {
+	if f, ok := m[keyFields].(map[string]any); ok {
+		if b, err := json.Marshal(f); err == nil {
+			m[keyFields] = string(b)
+		}
+	}
 }

@@ -81,3 +81,43 @@ func TestCompactDropsEmptyList(t *testing.T) {
 		t.Errorf("managedFields kept with only a status entry: %v", obj)
 	}
 }
+
+// TestCompacted checks that Compacted gives the entries Compact leaves when no entry is
+// gitops-drift's (every entry keeps its fields, the status entry goes), owning the same fields,
+// without changing the object.
+func TestCompacted(t *testing.T) {
+	entries := deployment()
+	entries = append(entries, entries[0])
+	entries[4].Manager, entries[4].Subresource = "kube-controller-manager", "status"
+	entries[4].FieldsV1 = metav1.NewFieldsV1(`{"f:status":{"f:replicas":{}}}`)
+	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web"}}}
+	u.SetManagedFields(entries)
+	before := u.DeepCopy()
+	got := Compacted(u.Object)
+	if diff := cmp.Diff(before.Object, u.Object); diff != "" {
+		t.Errorf("Compacted changed the object (-before +after):\n%s", diff)
+	}
+	want := u.DeepCopy()
+	Compact(want.Object, "")
+	if diff := cmp.Diff(want.Object["metadata"].(map[string]any)["managedFields"], got); diff != "" {
+		t.Errorf("Compacted (-Compact +Compacted):\n%s", diff)
+	}
+	all, err := FromObject(u.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compacted, err := FromObject(map[string]any{"metadata": map[string]any{"managedFields": got}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"spec.template.spec.containers[name=web].image", "spec.replicas", "metadata.finalizers", "spec.selector.matchLabels.app"} {
+		w, wrel := all.Of(mustPath(t, p))
+		g, grel := compacted.Of(mustPath(t, p))
+		if diff := cmp.Diff(w, g); diff != "" || wrel != grel {
+			t.Errorf("Of(%s) (-object +compacted):\n%s%s %s", p, diff, wrel, grel)
+		}
+	}
+	if Compacted(map[string]any{}) != nil {
+		t.Error("Compacted of an object without managedFields is not nil")
+	}
+}

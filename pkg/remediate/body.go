@@ -9,13 +9,15 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 )
 
-// desiredBody returns a deep copy of the target's desired object ready to send: Git's object
-// as written, without the metadata the server owns or a status. When Git spells keys of a
-// Secret's data under stringData (Target.StringData), the body has Want's data instead, where
-// the API server stores them, so that the paths the target ignores and the live values meet
-// them where they are (kubectl sends stringData, and the server stores the same data).
+// desiredBody returns a new copy of the target's desired object ready to send: the object as
+// Git sets it (check.Target.Written: the form the API server stores, without the values
+// normalisation added, which gitops-drift must not own), without the metadata the server owns
+// or a status. A Secret's keys that Git spells under stringData (Target.StringData) are under
+// data, where the API server stores them, so that the paths the target ignores and the live
+// values meet them where they are (kubectl sends stringData, and the server stores the same
+// data).
 func desiredBody(t *check.Target) map[string]any {
-	body := runtime.DeepCopyJSON(t.Obj.Object)
+	body := t.Written()
 	delete(body, "status")
 	if md, ok := body["metadata"].(map[string]any); ok {
 		for k := range md {
@@ -23,10 +25,6 @@ func desiredBody(t *check.Target) map[string]any {
 				delete(md, k)
 			}
 		}
-	}
-	if len(t.StringData) > 0 {
-		delete(body, "stringData")
-		body["data"] = runtime.DeepCopyJSONValue(t.Want["data"])
 	}
 	return body
 }

@@ -101,7 +101,7 @@ var backoff = wait.Backoff{Duration: 20 * time.Millisecond, Factor: 2, Jitter: 0
 // Options.Retries times. The object is read back from the write's response and compared again:
 // drift that survives the write is an error.
 func (r *Remediator) Remediate(ctx context.Context, t *check.Target, live *unstructured.Unstructured) (check.Remediation, error) {
-	ri, err := r.client.Resource(t.Obj.GroupVersionKind(), t.Key.Namespace)
+	ri, err := r.client.Resource(t.GVK, t.Key.Namespace)
 	if err != nil {
 		return check.Remediation{}, err
 	}

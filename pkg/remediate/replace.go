@@ -37,7 +37,7 @@ func replaceBody(t *check.Target, live *unstructured.Unstructured, fields []diff
 	if err := keepIgnored(body, live.Object, t); err != nil {
 		return nil, err
 	}
-	if err := keepCarried(body, live.Object, t.Obj.GroupVersionKind().GroupKind(), t.Schema); err != nil {
+	if err := keepCarried(body, live.Object, t.GVK.GroupKind(), t.Schema); err != nil {
 		return nil, err
 	}
 	dropAdded(body, fields, t.Schema)

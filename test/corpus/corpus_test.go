@@ -76,6 +76,7 @@ func runProject(t *testing.T, e *kubeenv.Env, mode applyMode, p project) {
 		e.KubectlT(t, "", args...)
 	}
 	baseline := check(t, e, dir, p.namespace)
+	t.Run("projection after apply", func(t *testing.T) { projectionHolds(t, e, dir, p.namespace) })
 	t.Run("in sync after apply", func(t *testing.T) {
 		if len(baseline.Resources) != p.resources {
 			t.Errorf("checked %d resources, want %d (the whole project)", len(baseline.Resources), p.resources)
@@ -103,6 +104,7 @@ func runProject(t *testing.T, e *kubeenv.Env, mode applyMode, p project) {
 			if len(removed) > 0 {
 				t.Errorf("drift that vanished with the edit:\n%s", strings.Join(removed, "\n"))
 			}
+			projectionHolds(t, e, dir, p.namespace)
 			before = after
 		})
 	}

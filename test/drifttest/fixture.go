@@ -113,7 +113,7 @@ func (f *Fixture) Live(t *testing.T) map[string]*unstructured.Unstructured {
 	d := f.Desired(t)
 	objs := make([]*unstructured.Unstructured, len(d.Targets))
 	for i := range d.Targets {
-		objs[i] = d.Targets[i].Obj
+		objs[i] = d.Targets[i].Identity()
 	}
 	out := map[string]*unstructured.Unstructured{}
 	for i, l := range f.Client.Fetch(t.Context(), objs) {

@@ -1,0 +1,12 @@
+package check
+
+import "github.com/gitops-drift/gitops-drift/pkg/diff"
+
+// LegacyCompare is Compare with the hand-edit search as it was before it joined the diff's
+// walk (handedit_legacy_test.go): the oracle of the one-walk search.
+func (t *Target) LegacyCompare(live map[string]any) []diff.Field { return t.legacyCompare(live) }
+
+// LegacyCompareRequest is CompareRequest as it was (see LegacyCompare).
+func (t *Target) LegacyCompareRequest(obj map[string]any) []diff.Field {
+	return t.legacyCompareRequest(obj)
+}

@@ -1,0 +1,82 @@
+package check
+
+import (
+	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/ownership"
+)
+
+// Project returns a new, minimal copy of live, the live object of the target, that holds what
+// Compare reads of it for this target, and the metadata an auditor needs of it: Compare,
+// CompareRequest and their owners are the same on the copy as on live. An informer cache can
+// keep the copy in place of the object (a transform): a tracked object then costs what its
+// diff reads. The copy holds:
+//
+//   - apiVersion and kind; metadata.name, namespace, uid, resourceVersion and generation;
+//   - the fields Git sets, as diff.Project keeps them (the labels, annotations and Secret data
+//     keys Git sets; every item of a list matched by key, those Git does not match as their
+//     keys; no status);
+//   - the values the hand-edit managers own where Git sets nothing (Compiler.Manual), whole;
+//   - metadata.managedFields, compacted (ownership.Compacted): every entry but the status
+//     subresource's, its fields as one JSON string. It is not the API's form: never send the
+//     copy to the server. An auditor may drop its own entry's fields (ownership.Compact).
+//
+// A write needs the whole object: read it again before one. Project of a skipped target
+// keeps the identity and managedFields alone. Nil when live is nil.
+func (t *Target) Project(live map[string]any) map[string]any {
+	if live == nil {
+		return nil
+	}
+	out := map[string]any{}
+	if t.Want != nil {
+		out = diff.Project(t.Want, live, t.Schema, t.handEditSearch(live).paths())
+	}
+	keepIdentity(out, live)
+	if mf := ownership.Compacted(live); mf != nil {
+		metadataOf(out)["managedFields"] = mf
+	}
+	return out
+}
+
+// Stub returns the identity of obj, a live object Git does not track, alone: apiVersion, kind
+// and metadata.name, namespace, uid and resourceVersion. An informer cache can keep it in place
+// of the object: enough to know the object exists and when it changes, and nothing of its
+// content (an untracked Secret's data never stays in memory). Nil when obj is nil.
+func Stub(obj map[string]any) map[string]any {
+	if obj == nil {
+		return nil
+	}
+	out := make(map[string]any, 3)
+	keepIdentity(out, obj)
+	delete(metadataOf(out), "generation")
+	return out
+}
+
+// keepIdentity copies into out the apiVersion, kind, name, namespace, uid, resourceVersion and
+// generation of obj, those it has.
+func keepIdentity(out, obj map[string]any) {
+	for _, k := range [...]string{"apiVersion", "kind"} {
+		if v, ok := obj[k]; ok {
+			out[k] = v
+		}
+	}
+	md, _ := obj["metadata"].(map[string]any)
+	var om map[string]any
+	for _, k := range [...]string{"name", "namespace", "uid", "resourceVersion", "generation"} {
+		if v, ok := md[k]; ok {
+			if om == nil {
+				om = metadataOf(out)
+			}
+			om[k] = v
+		}
+	}
+}
+
+// metadataOf returns the metadata map of out, adding an empty one if it has none.
+func metadataOf(out map[string]any) map[string]any {
+	md, ok := out["metadata"].(map[string]any)
+	if !ok {
+		md = map[string]any{}
+		out["metadata"] = md
+	}
+	return md
+}
