@@ -1,12 +1,16 @@
 package kubeenv
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
@@ -88,7 +92,50 @@ func Start(opts Options) (*Env, error) {
 	if err := os.WriteFile(e.Kubeconfig, te.KubeConfig, 0o600); err != nil {
 		return nil, errors.Join(fmt.Errorf("write kubeconfig: %w", err), e.Stop())
 	}
+	if err := waitForOpenAPI(cfg, te.CRDs); err != nil {
+		return nil, errors.Join(err, e.Stop())
+	}
 	return e, nil
+}
+
+// waitForOpenAPI waits until the API server publishes the OpenAPI v3 document of every served
+// version of crds. envtest waits for the CRDs to be served, but the server publishes their
+// OpenAPI a moment later, and a test that resolves a custom kind's schema at once would find
+// no document for its group.
+func waitForOpenAPI(cfg *rest.Config, crds []*apiextensionsv1.CustomResourceDefinition) error {
+	var want []string
+	for _, crd := range crds {
+		for _, v := range crd.Spec.Versions {
+			if v.Served {
+				want = append(want, "apis/"+crd.Spec.Group+"/"+v.Name)
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("discovery client: %w", err)
+	}
+	var missing []string
+	err = wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, 60*time.Second, true, func(context.Context) (bool, error) {
+		paths, err := dc.OpenAPIV3().Paths()
+		if err != nil {
+			return false, nil // the server may not answer yet: poll again
+		}
+		missing = missing[:0]
+		for _, p := range want {
+			if _, ok := paths[p]; !ok {
+				missing = append(missing, p)
+			}
+		}
+		return len(missing) == 0, nil
+	})
+	if err != nil {
+		return fmt.Errorf("wait for the OpenAPI v3 documents of %v: %w", missing, err)
+	}
+	return nil
 }
 
 // KubeconfigBytes returns the admin kubeconfig's contents.
