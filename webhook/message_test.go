@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	admissionv1 "k8s.io/api/admission/v1"
 
+	"github.com/gitops-drift/gitops-drift/pkg/clip"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
@@ -153,5 +154,131 @@ func TestDenyMessageListsAtMostMaxDenyFields(t *testing.T) {
 	}
 	if strings.Contains(msg, "data.k20") {
 		t.Errorf("message lists more than %d fields:\n%s", maxDenyFields, msg)
+	}
+}
+
+// TestWarningsFill: warnings show as many fields as fit in warningBudget with room left for the
+// line that counts the rest; the last field needs no such room. A line of exactly maxWarning
+// bytes is not too long: it keeps its namespace.
+func TestWarningsFill(t *testing.T) {
+	key := manifest.Key{Kind: "ConfigMap", Namespace: "default", Name: "settings"}
+	// fields returns n fields whose warnings are size bytes each.
+	fields := func(t *testing.T, n, size int) []diff.Field {
+		t.Helper()
+		const head = "gitops-drift: ConfigMap default/settings data.k000"
+		const tail = ": Git has 1, change sets 2"
+		pad := strings.Repeat("x", size-len(head)-len(tail))
+		var out []diff.Field
+		for i := range n {
+			out = append(out, diff.Field{Path: fmt.Sprintf("data.k%03d%s", i, pad), Desired: "1", Live: "2"})
+		}
+		return out
+	}
+	// fit lines of 80 bytes leave exactly maxWarning bytes of warningBudget: room for one more
+	// field, or for the count of the rest.
+	const size, fit = 80, (warningBudget - maxWarning) / 80
+	tests := []struct {
+		name  string
+		n     int
+		size  int
+		shown int    // field lines
+		more  string // the last line's count, "" when every field is shown
+	}{
+		{name: "the last field needs no room for a count", n: fit + 1, size: size, shown: fit + 1},
+		{name: "as many as fit with room for the count", n: fit + 2, size: size, shown: fit, more: "2 more drifted fields not shown"},
+		{name: "a line of exactly maxWarning bytes keeps its namespace", n: 1, size: maxWarning, shown: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := fields(t, tt.n, tt.size)
+			got := warnings(&change{op: admissionv1.Update, key: key, fields: fs}, testRevision)
+			var want []string
+			for _, f := range fs[:tt.shown] {
+				want = append(want, fmt.Sprintf("gitops-drift: ConfigMap default/settings %s: Git has 1, change sets 2", f.Path))
+			}
+			if tt.more != "" {
+				want = append(want, "gitops-drift: ConfigMap default/settings: "+tt.more)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+			for _, w := range got[:tt.shown] {
+				if len(w) != tt.size {
+					t.Fatalf("a warning of %d bytes, want %d: %s", len(w), tt.size, w)
+				}
+			}
+		})
+	}
+}
+
+// TestDenyMessageLines: a denial lists the first maxDenyFields fields, then counts the others,
+// and lists no field after the count.
+func TestDenyMessageLines(t *testing.T) {
+	key := manifest.Key{Kind: "ConfigMap", Namespace: "x", Name: "y"}
+	fields := func(n int) []diff.Field {
+		var out []diff.Field
+		for i := range n {
+			out = append(out, diff.Field{Path: fmt.Sprintf("data.k%02d", i), Desired: "a", Live: "b"})
+		}
+		return out
+	}
+	lines := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "  - data.k%02d: Git has a, change sets b\n", i)
+		}
+		return b.String()
+	}
+	head := "gitops-drift: ConfigMap x/y would drift from Git (" + report.RevisionText(testRevision) + "):\n"
+	const tail = "To proceed, change the manifest in Git, or make the change as an exempt user or group."
+	tests := []struct {
+		name   string
+		fields []diff.Field
+		want   string
+	}{
+		{"every field", fields(maxDenyFields), head + lines(maxDenyFields) + tail},
+		{"the rest counted", fields(maxDenyFields + 3), head + lines(maxDenyFields) + "  - 3 more field(s)\n" + tail},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := denyMessage(&change{op: admissionv1.Update, key: key, fields: tt.fields}, testRevision)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("denyMessage (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestFitLineProtectedPartsTooLong: when the protected parts alone do not fit, fitLine cuts
+// every shortenable piece evenly, short ones too, down to minPiece, and cuts the line in the
+// middle if even that does not fit.
+func TestFitLineProtectedPartsTooLong(t *testing.T) {
+	cut := func(s string) piece { return piece{text: s, cut: clip.Middle} }
+	a, b, c := strings.Repeat("a", 10), strings.Repeat("b", 30), strings.Repeat("c", 30)
+	tests := []struct {
+		name   string
+		budget int
+		pieces []piece
+		want   string
+	}{
+		{
+			name:   "a short piece cut as much as the long ones",
+			budget: 32,
+			pieces: []piece{cut(a), fixed("|"), cut(b), fixed("|"), cut(c)},
+			want:   "aaaaaaaaaa|bbbb...bbb|cccc...ccc",
+		},
+		{
+			name:   "no piece below minPiece; the line cut in the middle",
+			budget: 14,
+			pieces: []piece{cut(a), fixed("|"), cut(b), fixed("|"), cut(c)},
+			want:   "aaa.........cc", // "aaa...aa|bbb...bb|ccc...cc" cut to 14
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fitLine(tt.budget, tt.pieces...); got != tt.want {
+				t.Errorf("fitLine() = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -162,6 +162,12 @@ func TestCustom(t *testing.T) {
 		t.Fatal(err)
 	}
 	gk := k8sschema.GroupKind{Group: "example.com", Kind: "Widget"}
+	// A CRD converted from v1beta1 may still keep unknown fields: no pruning, but defaults.
+	legacy := crd.DeepCopy()
+	legacy.Spec.PreserveUnknownFields = true
+	// A second version without a schema: its objects are kept as sent.
+	twoVersions := crd.DeepCopy()
+	twoVersions.Spec.Versions = append(twoVersions.Spec.Versions, apiextensionsv1.CustomResourceDefinitionVersion{Name: "v2", Served: true})
 	tests := []struct {
 		name    string
 		crds    CRDSource
@@ -183,6 +189,24 @@ func TestCustom(t *testing.T) {
 			crds: crdSource{},
 			in:   `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {enabled: false, mode: null}}`,
 			want: `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {enabled: false}}`,
+		},
+		{
+			name: "without a CRD every null goes, however many and however deep",
+			crds: crdSource{},
+			in:   `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {a: null, b: null, c: {d: null, e: 1}, f: [{g: null}]}}`,
+			want: `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {c: {e: 1}, f: [{}]}}`,
+		},
+		{
+			name: "a CRD that preserves unknown fields keeps them, and defaults",
+			crds: crdSource{gk: legacy},
+			in:   `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {typo: 1}}`,
+			want: `{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {typo: 1, replicas: 1, mode: fast}}`,
+		},
+		{
+			name: "a version without a schema is kept as sent, nulls and status aside",
+			crds: crdSource{gk: twoVersions},
+			in:   `{apiVersion: example.com/v2, kind: Widget, metadata: {name: w}, spec: {typo: 1, mode: null}, status: {ready: true}}`,
+			want: `{apiVersion: example.com/v2, kind: Widget, metadata: {name: w}, spec: {typo: 1}}`,
 		},
 	}
 	for _, tc := range tests {

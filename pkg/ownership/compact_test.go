@@ -121,3 +121,43 @@ func TestCompacted(t *testing.T) {
 		t.Error("Compacted of an object without managedFields is not nil")
 	}
 }
+
+// TestCompactEntries: every entry but the status ones stays, whatever its place in the list,
+// and the fields of the others than self become one JSON string.
+func TestCompactEntries(t *testing.T) {
+	entry := func(manager, subresource string) map[string]any {
+		return map[string]any{"manager": manager, "operation": "Update", "subresource": subresource,
+			"apiVersion": "apps/v1", "fieldsType": "FieldsV1", "fieldsV1": map[string]any{"f:spec": map[string]any{"f:replicas": map[string]any{}}}}
+	}
+	tests := []struct {
+		name    string
+		entries []any
+		want    []any
+	}{
+		{
+			name:    "a status entry first",
+			entries: []any{entry("kcm", "status"), entry("kubectl-edit", ""), entry("gitops-drift", "")},
+			want: []any{
+				map[string]any{"manager": "kubectl-edit", "operation": "Update", "subresource": "", "fieldsV1": `{"f:spec":{"f:replicas":{}}}`},
+				map[string]any{"manager": "gitops-drift", "operation": "Update", "subresource": ""},
+			},
+		},
+		{
+			name:    "a status entry between two others",
+			entries: []any{entry("kubectl-scale", "scale"), entry("kcm", "status"), entry("kubectl-edit", "")},
+			want: []any{
+				map[string]any{"manager": "kubectl-scale", "operation": "Update", "subresource": "scale", "fieldsV1": `{"f:spec":{"f:replicas":{}}}`},
+				map[string]any{"manager": "kubectl-edit", "operation": "Update", "subresource": "", "fieldsV1": `{"f:spec":{"f:replicas":{}}}`},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			obj := map[string]any{"metadata": map[string]any{"managedFields": tt.entries}}
+			Compact(obj, "gitops-drift")
+			if diff := cmp.Diff(tt.want, obj["metadata"].(map[string]any)["managedFields"]); diff != "" {
+				t.Errorf("managedFields after Compact (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

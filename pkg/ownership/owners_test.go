@@ -171,3 +171,53 @@ func TestFromObjectOf(t *testing.T) {
 		t.Errorf("Of(%s) = %v %v, want nobody: the applier's entry was not read", p, who, rel)
 	}
 }
+
+// TestOfShapes asks Of about entries that the Deployment of TestOf does not have: a manager
+// that owns only an item of a set list (a second finalizer, or the only one read by
+// FromObjectOf), a list indexed by position, and owners of two values above the path.
+func TestOfShapes(t *testing.T) {
+	entry := func(manager, fields string) metav1.ManagedFieldsEntry {
+		return metav1.ManagedFieldsEntry{Manager: manager, Operation: "Update", FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields)}}
+	}
+	itemOnly := []metav1.ManagedFieldsEntry{entry("kubectl-patch", `{"f:metadata":{"f:finalizers":{"v:\"example.com/b\"":{}}}}`)}
+	indexed := []metav1.ManagedFieldsEntry{
+		entry("writer", `{"f:spec":{"f:rules":{"i:0":{"f:host":{}},"i:2":{"f:host":{}}}}}`),
+		entry("other", `{"f:spec":{"f:rules":{"i:1":{"f:host":{}}}}}`),
+	}
+	// The nearer owner above comes first in managedFields, the farther one after it.
+	nested := []metav1.ManagedFieldsEntry{
+		entry("near", `{"f:spec":{"f:selector":{}}}`),
+		entry("far", `{"f:spec":{".":{}}}`),
+	}
+	tests := []struct {
+		name     string
+		entries  []metav1.ManagedFieldsEntry
+		path     string
+		managers []string
+		rel      Relation
+	}{
+		{"the owner of an item owns values under the list", itemOnly, "metadata.finalizers", []string{"kubectl-patch"}, Descendant},
+		{"an item owns nothing below the list", itemOnly, "metadata.finalizers[0]", nil, None},
+		{"an index", indexed, "spec.rules[2].host", []string{"writer"}, Exact},
+		{"another index", indexed, "spec.rules[1].host", []string{"other"}, Exact},
+		{"an index nobody owns", indexed, "spec.rules[3].host", nil, None},
+		{"the nearest owner above, not the farther one", nested, "spec.selector.matchLabels.app", []string{"near"}, Ancestor},
+		{"the farther owner when it is the nearest", nested, "spec.paused", []string{"far"}, Ancestor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := Parse(tt.entries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			owners, rel := o.Of(mustPath(t, tt.path))
+			var got []string
+			for _, ow := range owners {
+				got = append(got, ow.Manager)
+			}
+			if diff := cmp.Diff(tt.managers, got); diff != "" || rel != tt.rel {
+				t.Errorf("Of(%s) = %v, %s; want %v, %s", tt.path, got, rel, tt.managers, tt.rel)
+			}
+		})
+	}
+}

@@ -237,3 +237,114 @@ func TestMarkdownWriteError(t *testing.T) {
 		t.Error("Markdown() error = nil, want the writer's error")
 	}
 }
+
+// TestMarkdownBudgetEdges: the budget's edges. Resources fill the budget with room kept for
+// the line that counts those left out, to the byte; the first that does not fit ends the
+// list, even when a later one would fit; with none shown there is no table.
+func TestMarkdownBudgetEdges(t *testing.T) {
+	load := oversizeResources(10)
+	// fill returns the budget that the resources of some, shown in a report of all, fill to
+	// the byte with the room kept: some's report, whose header is all's once swapped.
+	fill := func(some, all []Resource) int {
+		head := func(rs []Resource) int { // the header: the report with nothing shown, less its last line
+			return len(markdown(New("abc", rs), 0)) - len(fmt.Sprintf("… and %d more resources (see the JSON report).\n", len(rs)))
+		}
+		return len(markdown(New("abc", some), markdownBudget)) - head(some) + head(all) + markdownTrailerRoom
+	}
+	exact := fill(load[:3], load)
+	small := func(name string) Resource {
+		return Resource{APIVersion: "v1", Kind: "ConfigMap", Namespace: "load", Name: name, Status: StatusDrifted,
+			Fields: []diff.Field{{Path: "data.a", Desired: "1", Live: "2"}}}
+	}
+	big := oversizeResources(1)[0]
+	big.Name = "b"
+	smallTwo := fill([]Resource{small("a"), small("c")}, []Resource{small("a"), big, small("c")})
+	tests := []struct {
+		name      string
+		resources []Resource
+		budget    int
+		shown     []string
+	}{
+		{name: "filled to the byte", resources: load, budget: exact, shown: []string{"cm-0000", "cm-0001", "cm-0002"}},
+		{name: "a byte short", resources: load, budget: exact - 1, shown: []string{"cm-0000", "cm-0001"}},
+		{name: "the first that does not fit ends the list", resources: []Resource{small("a"), big, small("c")}, budget: smallTwo, shown: []string{"a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := markdown(New("abc", tt.resources), tt.budget)
+			if len(got) > tt.budget {
+				t.Errorf("length %d, want at most %d", len(got), tt.budget)
+			}
+			var shown []string
+			for _, m := range regexp.MustCompile("(?m)^<details><summary><code>ConfigMap/load/([^<]*)</code>").FindAllStringSubmatch(got, -1) {
+				shown = append(shown, m[1])
+			}
+			if diff := cmp.Diff(tt.shown, shown); diff != "" {
+				t.Errorf("resources shown (-want +got):\n%s", diff)
+			}
+			trailer := fmt.Sprintf("… and %d more resources (see the JSON report).\n", len(tt.resources)-len(tt.shown))
+			if !strings.HasSuffix(got, trailer) {
+				t.Errorf("output does not end with %q:\n…%s", trailer, got[max(0, len(got)-300):])
+			}
+		})
+	}
+	t.Run("none shown: no table", func(t *testing.T) {
+		got := markdown(New("abc", load), 1000)
+		if strings.Contains(got, "| Resource |") {
+			t.Errorf("a table without rows:\n%s", got)
+		}
+	})
+}
+
+// TestMarkdownSectionFields: a section lists the fields of a drifted resource, all of them up
+// to markdownMaxFields with no line counting the rest, and has no field table for a drifted
+// resource without fields.
+func TestMarkdownSectionFields(t *testing.T) {
+	full := Resource{Kind: "ConfigMap", Namespace: "a", Name: "full", Status: StatusDrifted}
+	for i := range markdownMaxFields {
+		full.Fields = append(full.Fields, diff.Field{Path: fmt.Sprintf("data.k%02d", i), Desired: "1", Live: "2"})
+	}
+	got := markdownSection(full)
+	if n := strings.Count(got, "| `data.k"); n != markdownMaxFields {
+		t.Errorf("%d field rows, want %d", n, markdownMaxFields)
+	}
+	if strings.Contains(got, "more field") {
+		t.Errorf("section counts fields left out, but none were:\n%s", got)
+	}
+	empty := Resource{Kind: "ConfigMap", Namespace: "a", Name: "empty", Status: StatusDrifted}
+	want := "<details><summary><code>ConfigMap/a/empty</code>: drifted, 0 fields</summary>\n\n</details>\n\n"
+	if diff := cmp.Diff(want, markdownSection(empty)); diff != "" {
+		t.Errorf("section of a drifted resource without fields (-want +got):\n%s", diff)
+	}
+}
+
+// TestMarkdownTitle: the heading says drift was found when a resource drifted or is missing,
+// whatever the errors; that not every resource could be checked when only errors are left.
+func TestMarkdownTitle(t *testing.T) {
+	res := func(name string, s Status) Resource {
+		r := Resource{APIVersion: "v1", Kind: "ConfigMap", Namespace: "a", Name: name, Status: s}
+		if s == StatusDrifted {
+			r.Fields = []diff.Field{{Path: "data.a", Desired: "1", Live: "2"}}
+		}
+		return r
+	}
+	tests := []struct {
+		name      string
+		resources []Resource
+		want      string
+	}{
+		{"in sync", []Resource{res("a", StatusInSync)}, "no drift"},
+		{"drifted", []Resource{res("a", StatusDrifted)}, "drift found"},
+		{"missing only", []Resource{res("a", StatusMissing), res("b", StatusError)}, "drift found"},
+		{"missing and more drifted", []Resource{res("a", StatusMissing), res("b", StatusDrifted), res("c", StatusDrifted)}, "drift found"},
+		{"errors only", []Resource{res("a", StatusError), res("b", StatusInSync)}, "not every resource could be checked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := markdown(New("abc", tt.resources), markdownBudget)
+			if want := "### gitops-drift: " + tt.want + "\n"; !strings.Contains(got, want) {
+				t.Errorf("heading is not %q:\n%s", want, got)
+			}
+		})
+	}
+}
