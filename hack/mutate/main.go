@@ -46,6 +46,9 @@ type Options struct {
 	TimeoutCoefficient int
 	// Render rebuilds Doc from the results without running anything. Defaults to false.
 	Render bool
+	// Uncovered tests the NOT COVERED mutants of the existing results (testUncovered) instead
+	// of running gremlins. Defaults to false.
+	Uncovered bool
 }
 
 func (o *Options) bindFlags(fs *flag.FlagSet) {
@@ -56,6 +59,7 @@ func (o *Options) bindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Workers, "workers", 2, "mutants tested at once")
 	fs.IntVar(&o.TimeoutCoefficient, "timeout-coefficient", 10, "a mutant's tests time out after this many times the unmutated tests' duration")
 	fs.BoolVar(&o.Render, "render", false, "only rebuild the document from the results")
+	fs.BoolVar(&o.Uncovered, "uncovered", false, "do not run gremlins: test the not-covered mutants of the results already there (see testUncovered), then rebuild the document")
 }
 
 // mutatorFlags are gremlins' flags of the mutations applied: all of them but
@@ -116,7 +120,11 @@ func run(ctx context.Context, o Options, dirs []string, out io.Writer) (int, err
 			}
 			// A target that fails (its tests fail unmutated, say) is reported at the end;
 			// the others still run: mutate is meant to run unattended.
-			if err := mutate(ctx, o, t, tool, out); err != nil {
+			run := mutate
+			if o.Uncovered {
+				run = recheck
+			}
+			if err := run(ctx, o, t, tool, out); err != nil {
 				failed = append(failed, err)
 				fmt.Fprintf(out, "mutate: %v\n", err)
 			}
@@ -179,6 +187,9 @@ func mutate(ctx context.Context, o Options, t Target, tool string, out io.Writer
 	if err := markNotViable(ctx, t.Dir, mutants); err != nil {
 		return fmt.Errorf("%s: %w", t.Dir, err)
 	}
+	if err := testUncovered(ctx, t.Dir, mutants, uncoveredTimeout(elapsed, len(mutants), o), out); err != nil {
+		return fmt.Errorf("%s: %w", t.Dir, err)
+	}
 	r := Result{Package: t.Dir, Files: files, Tool: tool, Commit: commit(ctx, t.Dir), Date: time.Now().UTC().Format(time.RFC3339),
 		Seconds: int(elapsed.Round(time.Second).Seconds()), Mutants: mutants}
 	if err := os.MkdirAll(o.Results, 0o755); err != nil {
@@ -188,6 +199,30 @@ func mutate(ctx context.Context, o Options, t Target, tool string, out io.Writer
 	fmt.Fprintf(out, "mutate: %s: %d mutants, %d killed, %d survived, kill rate %.1f%%, %s\n",
 		t.Dir, c.Mutants, c.Killed, c.Survived, c.Rate(), elapsed.Round(time.Second))
 	return writeResult(filepath.Join(o.Results, t.Name()+".json"), r)
+}
+
+// recheck tests the not-covered mutants of t's result (testUncovered) and writes it again.
+func recheck(ctx context.Context, o Options, t Target, _ string, out io.Writer) error {
+	file := filepath.Join(o.Results, t.Name()+".json")
+	r, err := readResult(file)
+	if os.IsNotExist(err) {
+		return nil // not measured: nothing to test again
+	}
+	if err != nil {
+		return err
+	}
+	if err := testUncovered(ctx, t.Dir, r.Mutants, uncoveredTimeout(time.Duration(r.Seconds)*time.Second, len(r.Mutants), o), out); err != nil {
+		return fmt.Errorf("%s: %w", t.Dir, err)
+	}
+	return writeResult(file, r)
+}
+
+// uncoveredTimeout is how long the tests of one not-covered mutant may run: the timeout
+// coefficient times a mutant's share of the whole run, at least a minute (a share includes
+// no build; the tests of a not-covered mutant do).
+func uncoveredTimeout(run time.Duration, mutants int, o Options) time.Duration {
+	share := run / time.Duration(max(mutants, 1)) * time.Duration(o.Workers)
+	return max(share*time.Duration(o.TimeoutCoefficient), time.Minute)
 }
 
 // renderDoc rebuilds the document from every result of the targets and reports the
