@@ -157,6 +157,7 @@ func TestHandEditManagersOffline(t *testing.T) {
 			}, false, true, "sidecar-injector"},
 		}},
 		{"another list: kubectl's verbs are not in it", injector, "label-annotate", []handDrift{}},
+		{"kubectl's scale a hand edit: replicas Git leaves out are left to others", []string{"kubectl"}, "scale-unset", []handDrift{}},
 		{"one of kubectl's verbs alone", []string{"kubectl-label"}, "label-annotate",
 			[]handDrift{{"Deployment/app", "metadata.labels.owner", nil, "me", false, true, "kubectl-label"}}},
 	}

@@ -172,3 +172,119 @@ func decodeYAML(doc []byte) (map[string]any, error) {
 	}
 	return obj, nil
 }
+
+// TestHandEditsWhenAnotherEntryIsUnreadable checks that a hand edit is still reported when
+// Git's fields are in sync and another manager's managedFields entry does not parse: the
+// owners of Git's drift are looked for only when there is some.
+func TestHandEditsWhenAnotherEntryIsUnreadable(t *testing.T) {
+	d := compileOffline(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: demo}\ndata: {a: \"1\"}\n", []string{"kubectl-edit"})
+	live := yamlObject(t, `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+  namespace: demo
+  managedFields:
+  - {manager: applier, operation: Apply, apiVersion: v1, fieldsType: FieldsV1, fieldsV1: "not json"}
+  - {manager: kubectl-edit, operation: Update, apiVersion: v1, fieldsType: FieldsV1, fieldsV1: {"f:data": {"f:b": {}}}}
+data: {a: "1", b: "x"}
+`)
+	var got []string
+	for _, f := range d.Targets[0].Compare(live) {
+		got = append(got, f.Path)
+	}
+	if diff := cmp.Diff([]string{"data.b"}, got); diff != "" {
+		t.Errorf("Compare() paths (-want +got):\n%s", diff)
+	}
+}
+
+// TestHandEditUnderDefaultedStruct checks where a value added by hand below a struct the API
+// server defaults (a Deployment's strategy) shows: at the first value on the way that Git with
+// defaults lacks, a key of a map rather than the leaf. (The field names under rollingUpdate are
+// made up: a Deployment has no map there, but hangingPoint walks whatever live holds.)
+func TestHandEditUnderDefaultedStruct(t *testing.T) {
+	const desired = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: demo}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers: [{name: app, image: nginx}]
+`
+	d := compileOffline(t, desired, []string{"kubectl-edit"})
+	live := yamlObject(t, desired)
+	md := live["metadata"].(map[string]any)
+	md["managedFields"] = []any{map[string]any{
+		"manager": "kubectl-edit", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
+		"fieldsV1": map[string]any{"f:spec": map[string]any{"f:strategy": map[string]any{"f:rollingUpdate": map[string]any{
+			"f:extra": map[string]any{"f:key": map[string]any{"f:leaf": map[string]any{}}},
+		}}}},
+	}}
+	live["spec"].(map[string]any)["strategy"] = map[string]any{"type": "RollingUpdate", "rollingUpdate": map[string]any{
+		"maxSurge": "25%", "maxUnavailable": "25%", "extra": map[string]any{"key": map[string]any{"leaf": "x"}},
+	}}
+	var got []string
+	for _, f := range d.Targets[0].Compare(live) {
+		if f.Added {
+			got = append(got, f.Path)
+		}
+	}
+	if diff := cmp.Diff([]string{"spec.strategy.rollingUpdate.extra.key"}, got); diff != "" {
+		t.Errorf("hand-added paths (-want +got):\n%s", diff)
+	}
+}
+
+// TestHandEditNeverOnLastApplied checks that the last-applied annotation, which kubectl edit
+// rewrites (and so owns), is never a hand edit, nor is a field Git leaves out that an ignore
+// path covers.
+func TestHandEditNeverOnLastApplied(t *testing.T) {
+	const desired = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: demo\n  annotations: {drift.gitops.io/ignore-fields: data.skip}\ndata: {a: \"1\"}\n"
+	d := compileOffline(t, desired, []string{"kubectl-edit"})
+	live := yamlObject(t, `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+  namespace: demo
+  annotations:
+    drift.gitops.io/ignore-fields: data.skip
+    kubectl.kubernetes.io/last-applied-configuration: '{"data":{"a":"0"}}'
+  managedFields:
+  - {manager: kubectl-edit, operation: Update, apiVersion: v1, fieldsType: FieldsV1, fieldsV1: {"f:metadata": {"f:annotations": {"f:kubectl.kubernetes.io/last-applied-configuration": {}}}, "f:data": {"f:skip": {}}}}
+data: {a: "1", skip: "x"}
+`)
+	if got := d.Targets[0].Compare(live); len(got) != 0 {
+		t.Errorf("Compare() = %v, want no drift", got)
+	}
+}
+
+// TestHandEditDefaultBesideReplicas checks that a defaulted field of spec other than replicas,
+// changed by hand, is drift: only spec.replicas is left to others.
+func TestHandEditDefaultBesideReplicas(t *testing.T) {
+	const desired = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: demo}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers: [{name: app, image: nginx}]
+`
+	d := compileOffline(t, desired, []string{"kubectl-edit"})
+	live := yamlObject(t, desired)
+	live["metadata"].(map[string]any)["managedFields"] = []any{map[string]any{
+		"manager": "kubectl-edit", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
+		"fieldsV1": map[string]any{"f:spec": map[string]any{"f:revisionHistoryLimit": map[string]any{}}},
+	}}
+	live["spec"].(map[string]any)["revisionHistoryLimit"] = int64(3)
+	var got []string
+	for _, f := range d.Targets[0].Compare(live) {
+		if f.Default {
+			got = append(got, f.Path)
+		}
+	}
+	if diff := cmp.Diff([]string{"spec.revisionHistoryLimit"}, got); diff != "" {
+		t.Errorf("hand-edited defaults (-want +got):\n%s", diff)
+	}
+}

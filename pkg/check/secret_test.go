@@ -51,6 +51,11 @@ func TestSecretErrorText(t *testing.T) {
 		{"a cancellation", fmt.Errorf("wait: %w", context.Canceled), "wait: context canceled"},
 		{"an error without a reason", fmt.Errorf("server-side apply: %w", &apierrors.StatusError{ErrStatus: metav1.Status{Code: 500, Message: pin}}),
 			"server-side apply: the API server answered Internal Server Error (500); its message is not shown for a Secret: it may quote the Secret's data"},
+		{"a bad request wrapped with text after it", fmt.Errorf("apply: %w (attempt 2)", badRequest),
+			"the API server answered BadRequest (400); its message is not shown for a Secret: it may quote the Secret's data"},
+		{"a cause without a field before one with", &apierrors.StatusError{ErrStatus: metav1.Status{Code: 422, Reason: metav1.StatusReasonInvalid, Message: pin,
+			Details: &metav1.StatusDetails{Causes: []metav1.StatusCause{{Type: "Other", Message: pin}, {Type: metav1.CauseTypeFieldValueInvalid, Field: ".data.pin", Message: pin}}}}},
+			"the API server answered Invalid (422) at data.pin (FieldValueInvalid); its message is not shown for a Secret: it may quote the Secret's data"},
 		{"anything else", errors.New("decode " + pin), "*errors.errorString (not shown for a Secret: it may quote the Secret's data)"},
 	}
 	for _, tt := range tests {

@@ -227,3 +227,75 @@ func TestCompareSecretGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestStringDataIgnore checks how an ignore path under stringData applies to a key Git spells
+// there (folded into data): it covers the key in data; a key Git spells under data stays
+// compared; an empty path still covers everything.
+func TestStringDataIgnore(t *testing.T) {
+	live := func(data map[string]any) map[string]any {
+		return map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "s", "namespace": "app"}, "data": data}
+	}
+	tests := []struct {
+		name   string
+		fields string
+		ignore []diff.Path
+		live   map[string]any
+		want   []string
+	}{
+		{
+			name:   "a stringData key ignored",
+			fields: "stringData: {b: pw-b}\n",
+			ignore: []diff.Path{{{Kind: diff.FieldSegment, Name: "stringData"}, {Kind: diff.FieldSegment, Name: "b"}}},
+			live:   live(map[string]any{"b": b64("pw-other")}),
+		},
+		{
+			name:   "stringData.a ignored, a spelled under data",
+			fields: "data: {a: " + b64("pw-a") + "}\nstringData: {b: pw-b}\n",
+			ignore: []diff.Path{{{Kind: diff.FieldSegment, Name: "stringData"}, {Kind: diff.FieldSegment, Name: "a"}}},
+			live:   live(map[string]any{"a": b64("pw-other"), "b": b64("pw-b")}),
+			want:   []string{"data.a"},
+		},
+		{
+			name:   "an empty path covers everything",
+			fields: "stringData: {b: pw-b}\n",
+			ignore: []diff.Path{{}},
+			live:   live(map[string]any{"b": b64("pw-other")}),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: app}\n" + tt.fields
+			set, err := manifest.LoadFS(fstest.MapFS{"desired.yaml": {Data: []byte(src)}}, manifest.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := check.Compile(set, "rev", schema.NewResolver(nil), tt.ignore)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range d.Targets[0].Compare(tt.live) {
+				got = append(got, f.Path)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Compare() paths (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestStringDataWritten checks that the object written for a Secret keeps the keys Git spells
+// under stringData (under data, as stored) and those under data: neither is a value
+// normalisation added.
+func TestStringDataWritten(t *testing.T) {
+	tg := secretTarget(t, "data: {a: "+b64("pw-a")+"}\nstringData: {k: pw-k}\n", "")
+	got, _ := tg.Written()["data"].(map[string]any)
+	for _, k := range []string{"a", "k"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("Written() has no data.%s", k)
+		}
+	}
+	if tg.Respelled() {
+		t.Error("Respelled() = true, want false: Git writes nothing otherwise than Want")
+	}
+}

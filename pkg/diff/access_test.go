@@ -114,6 +114,12 @@ func TestSet(t *testing.T) {
 			path: `c[name="007x",ok=true].v`, v: int64(1),
 			want: item("c", []any{item("name", "007x", "ok", true, "v", int64(1))}),
 		},
+		{
+			name: "only true and false become booleans",
+			obj:  map[string]any{},
+			path: `c[on=True,off=false,n=t].v`, v: int64(1),
+			want: item("c", []any{item("on", "True", "off", false, "n", "t", "v", int64(1))}),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,6 +130,20 @@ func TestSet(t *testing.T) {
 				t.Errorf("Set() (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestGetKeylessSegment: a KeyedSegment without keys, which ParsePath and Compare never make,
+// selects no item, rather than the first one.
+func TestGetKeylessSegment(t *testing.T) {
+	obj := item("l", []any{item("name", "a"), item("name", "b")})
+	for _, p := range []Path{
+		{field("l"), {Kind: KeyedSegment}},
+		{field("l"), {Kind: KeyedSegment}, field("name")},
+	} {
+		if got, ok := Get(obj, p, nil); ok {
+			t.Errorf("Get(%s) = %v, want nothing", p, got)
+		}
 	}
 }
 
@@ -207,6 +227,7 @@ func TestDelete(t *testing.T) {
 			ps["tolerations"] = ps["tolerations"].([]any)[:1]
 		}},
 		{"spec.nothing.here", func(map[string]any) {}},
+		{"spec.template.spec.tolerations[*]", func(map[string]any) {}},
 		{container("absent") + ".image", func(map[string]any) {}},
 	}
 	for _, tt := range tests {
@@ -230,6 +251,7 @@ func TestItemSegment(t *testing.T) {
 		want   string
 	}{
 		{"list-map key default", []any{map[string]any{"containerPort": int64(80)}}, ports, "[containerPort=80,protocol=TCP]"},
+		{"list-map null key takes its default", []any{map[string]any{"containerPort": int64(80), "protocol": nil}}, ports, "[containerPort=80,protocol=TCP]"},
 		{"list-map item without keys", []any{map[string]any{"x": "y"}}, &Schema{ListType: ListMap, Keys: []string{"name"}}, "[0]"},
 		{"unknown schema, all named", []any{map[string]any{"name": "a,b"}}, nil, `[name="a,b"]`},
 		{"unknown schema, not all named", []any{map[string]any{"name": "a"}, map[string]any{"x": "y"}}, nil, "[0]"},
@@ -299,10 +321,19 @@ func TestNeverCompared(t *testing.T) {
 		"metadata.labels.app":                 false,
 		"spec.template.metadata.generation":   false,
 		"spec.replicas":                       false,
+		"metadata":                            false,
+		"spec.resourceVersion":                false,
+		"status":                              true,
 	} {
 		if got := NeverCompared(mustPath(t, path)); got != want {
 			t.Errorf("NeverCompared(%s) = %v, want %v", path, got, want)
 		}
+	}
+	if NeverCompared(nil) {
+		t.Error("NeverCompared(empty path) = true, want false")
+	}
+	if IsLastApplied(mustPath(t, `metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"].x`)) {
+		t.Error("IsLastApplied is true below the annotation")
 	}
 	if !IsLastApplied(mustPath(t, `metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`)) || IsLastApplied(mustPath(t, "metadata.annotations.note")) {
 		t.Error("IsLastApplied does not tell kubectl's annotation from another")

@@ -74,6 +74,18 @@ func TestCompareDeployment(t *testing.T) {
 			},
 		},
 		{
+			// creationTimestamp: null, as kubectl create --dry-run writes it, sorts before
+			// the labels: the fields after a skipped one are still compared.
+			name: "server metadata in desired does not end the comparison of its map",
+			mutateDesired: func(t *testing.T, d map[string]any) {
+				mustSet(t, d, "metadata.creationTimestamp", schema, nil)
+			},
+			mutateLive: func(t *testing.T, l map[string]any) {
+				mustSet(t, l, "metadata.labels.env", schema, "dev")
+			},
+			want: []Field{{Path: "metadata.labels.env", Desired: "prod", Live: "dev"}},
+		},
+		{
 			name: "label missing in live, replicas changed",
 			mutateLive: func(t *testing.T, l map[string]any) {
 				mustDelete(t, l, "metadata.labels.env", schema)

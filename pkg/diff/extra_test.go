@@ -121,3 +121,31 @@ func TestPathSetSegments(t *testing.T) {
 		t.Errorf("Len() = %d, want 1", got)
 	}
 }
+
+// TestPathSetIDs checks that a PathSet keeps every id of a path added more than once (by
+// several managers, say), tells list items apart by position, and counts what was added.
+func TestPathSetIDs(t *testing.T) {
+	d := map[string]any{"a": "x", "l": []any{}}
+	l := map[string]any{"a": "x", "b": int64(1), "l": []any{"p", "q"}, "f": []any{"z"}}
+	set := &PathSet{}
+	for _, id := range []int{1, 2, 3} {
+		set.Add(mustPath(t, "b"), id)
+	}
+	set.Add(mustPath(t, "l[0]"), 4)
+	set.Add(mustPath(t, "l[1]"), 5)
+	set.AddItem(mustPath(t, "f"), "z", 6)
+	_, got := CompareExtra(d, l, Options{}, set)
+	want := []Extra{
+		{Path: mustPath(t, "b"), Live: int64(1), InLive: true, IDs: []int{1, 2, 3}},
+		{Path: mustPath(t, "f"), Live: []any{"z"}, InLive: true, IDs: []int{6}},
+		{Path: mustPath(t, "l[1]"), Live: "q", InLive: true, IDs: []int{5}},
+		{Path: mustPath(t, "l[0]"), Live: "p", InLive: true, IDs: []int{4}},
+	}
+	byPath := cmpopts.SortSlices(func(a, b Extra) bool { return a.Path.String() < b.Path.String() })
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Extra{}), byPath); diff != "" {
+		t.Errorf("extras (-want +got):\n%s", diff)
+	}
+	if got := set.Len(); got != 6 {
+		t.Errorf("Len() = %d, want 6", got)
+	}
+}

@@ -53,6 +53,36 @@ func TestCompareListMapFidelity(t *testing.T) {
 			live:    []any{item("name", "sidecar"), item("name", "A")},
 		},
 		{
+			name:    "a key no item sets and the schema gives no default: items match",
+			schema:  &Schema{ListType: ListMap, Keys: []string{"name", "ns"}, Elem: &Schema{}},
+			desired: []any{item("name", "A", "v", "1")},
+			live:    []any{item("name", "A", "v", "1")},
+		},
+		{
+			name:    "live repeats a key while other desired items are missing",
+			schema:  byName,
+			desired: []any{item("name", "A"), item("name", "X"), item("name", "Y")},
+			live:    []any{item("name", "A"), item("name", "A", "v", "2")},
+			want: []Field{
+				{Path: "l[name=A]", Desired: item("name", "A"), Live: []any{item("name", "A"), item("name", "A", "v", "2")}},
+				{Path: "l[name=X]", Desired: item("name", "X")},
+				{Path: "l[name=Y]", Desired: item("name", "Y")},
+			},
+		},
+		{
+			name:    "a list-map without keys compares by position",
+			schema:  &Schema{ListType: ListMap, Elem: &Schema{}},
+			desired: []any{item("name", "A")},
+			live:    []any{item("name", "A"), item("name", "B")},
+			want:    []Field{{Path: "l[1]", Live: item("name", "B")}},
+		},
+		{
+			name:    "scalars in desired, a map in live: by position",
+			desired: []any{"a", "b"},
+			live:    []any{"a", item("name", "b")},
+			want:    []Field{{Path: "l[1]", Desired: "b", Live: item("name", "b")}},
+		},
+		{
 			name:    "unordered list ignores order",
 			schema:  byName,
 			desired: []any{item("name", "A"), item("name", "B")},
@@ -77,6 +107,16 @@ func TestCompareListMapFidelity(t *testing.T) {
 			desired: []any{item("name", "A"), item("name", "B")},
 			live:    []any{item("name", "B")},
 			want:    []Field{{Path: "l[name=A]", Desired: item("name", "A")}},
+		},
+		{
+			name:    "ordered list reordered after an item live lacks",
+			schema:  ordered,
+			desired: []any{item("name", "N"), item("name", "B"), item("name", "A")},
+			live:    []any{item("name", "A"), item("name", "B")},
+			want: []Field{
+				{Path: "l", Desired: []any{"B", "A"}, Live: []any{"A", "B"}},
+				{Path: "l[name=N]", Desired: item("name", "N")},
+			},
 		},
 		{
 			name:    "ordered list with several keys labels items by name=value",
@@ -125,6 +165,35 @@ func TestCompareAtomic(t *testing.T) {
 			desired: map[string]any{"nodeSelector": item("disk", "ssd")},
 			live:    map[string]any{"nodeSelector": item("disk", "ssd", "zone", "a")},
 			want:    []Field{{Path: "nodeSelector", Desired: item("disk", "ssd"), Live: item("disk", "ssd", "zone", "a")}},
+		},
+		{
+			name:    "atomic map value changed",
+			desired: map[string]any{"nodeSelector": item("disk", "ssd")},
+			live:    map[string]any{"nodeSelector": item("disk", "hdd")},
+			want:    []Field{{Path: "nodeSelector", Desired: item("disk", "ssd"), Live: item("disk", "hdd")}},
+		},
+		{
+			name:    "atomic map key null in desired, another key in live",
+			desired: map[string]any{"nodeSelector": item("disk", nil)},
+			live:    map[string]any{"nodeSelector": item("zone", nil)},
+			want:    []Field{{Path: "nodeSelector", Desired: item("disk", nil), Live: item("zone", nil)}},
+		},
+		{
+			name:    "atomic map holding equal lists",
+			desired: map[string]any{"nodeSelector": item("zones", []any{"a", "b"})},
+			live:    map[string]any{"nodeSelector": item("zones", []any{"a", "b"})},
+		},
+		{
+			name:    "atomic map holding a list that lost an item",
+			desired: map[string]any{"nodeSelector": item("zones", []any{"a", "b"})},
+			live:    map[string]any{"nodeSelector": item("zones", []any{"a"})},
+			want:    []Field{{Path: "nodeSelector", Desired: item("zones", []any{"a", "b"}), Live: item("zones", []any{"a"})}},
+		},
+		{
+			name:    "atomic map holding a list that became a string",
+			desired: map[string]any{"nodeSelector": item("zones", []any{"a"})},
+			live:    map[string]any{"nodeSelector": item("zones", "a")},
+			want:    []Field{{Path: "nodeSelector", Desired: item("zones", []any{"a"}), Live: item("zones", "a")}},
 		},
 		{
 			name:    "atomic map equal",

@@ -41,6 +41,8 @@ func TestPathRoundTrip(t *testing.T) {
 		{"l[0][1]", Path{field("l"), {Kind: IndexSegment}, {Kind: IndexSegment, Index: 1}}},
 		{"ünïcode.名前", Path{field("ünïcode"), field("名前")}},
 		{`["tab\there"]`, Path{field("tab\there")}},
+		{`["bad\xffutf8"]`, Path{field("bad\xffutf8")}},
+		{"replacement\uFFFDchar", Path{field("replacement\uFFFDchar")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -98,6 +100,8 @@ func TestParsePathErrors(t *testing.T) {
 		{"a b", `' ' in a field name`},
 		{"l[a=1,a=2]", `key "a" given twice`},
 		{"x=y", `'=' in a field name`},
+		{"x.=y", `at offset 2: '=' in a field name`},
+		{"spec.l[99999999999999999999]", "at offset 7: list index 99999999999999999999 out of range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -121,6 +125,8 @@ func TestParsePaths(t *testing.T) {
 		{csv: "spec.ports[port=80,protocol=TCP].targetPort,spec.replicas", want: []string{"spec.ports[port=80,protocol=TCP].targetPort", "spec.replicas"}},
 		{csv: `l[name="a,\"],b"].x,y`, want: []string{`l[name="a,\"],b"].x`, "y"}},
 		{csv: "a.b,x[", wantErr: `parse path "x[": at offset 2: unterminated "["`},
+		{csv: `x]a[k=1,j=2],d`, wantErr: `parse path "x]a[k=1,j=2]": at offset 1: ']' in a field name: bracket-quote the name, as ["x]a"]`},
+		{csv: `a"b,c",d`, wantErr: `parse path "a\"b,c\"": at offset 1: '"' in a field name: bracket-quote the name, as ["a\"b,c\""]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.csv, func(t *testing.T) {
@@ -175,5 +181,16 @@ func TestCovers(t *testing.T) {
 				t.Errorf("Covers() = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestCoversRepeatedKey: in a segment built by hand with a key twice (ParsePath refuses
+// one), the key's first value is the one a pattern's key is compared with.
+func TestCoversRepeatedKey(t *testing.T) {
+	path := Path{field("c"), keyed("name", "a", "name", "b")}
+	for pattern, want := range map[string]bool{"c[name=a]": true, "c[name=b]": false} {
+		if got := mustPath(t, pattern).Covers(path); got != want {
+			t.Errorf("%s.Covers(%s) = %v, want %v", pattern, path, got, want)
+		}
 	}
 }

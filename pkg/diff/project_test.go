@@ -169,8 +169,13 @@ func TestProjectDeployment(t *testing.T) {
 // stops.
 func TestProjectKeeps(t *testing.T) {
 	schema := deploymentSchema()
+	atomic := &Schema{Fields: map[string]*Schema{
+		"sel":      {Atomic: true},
+		"selector": {Atomic: true, Fields: map[string]*Schema{"matchLabels": {}}},
+	}}
 	tests := []struct {
 		name          string
+		schema        *Schema // deploymentSchema when nil
 		desired, live string
 		paths         []string
 		want          string
@@ -212,9 +217,63 @@ func TestProjectKeeps(t *testing.T) {
 			paths:   []string{"metadata.labels.owner", container("app") + ".resources.limits.cpu", container("proxy") + ".image"},
 			want:    `{"metadata":{"name":"web","labels":{"owner":"me"}},"spec":{"template":{"spec":{"containers":[{"name":"app","resources":{"limits":{"cpu":1},"requests":{"cpu":1}}},{"name":"proxy","image":"p"}]}}}}`,
 		},
+		{
+			name:    "a null on either side: not kept",
+			desired: `{"metadata":{"name":"web","labels":{"a":null}},"spec":{"replicas":2,"paused":true}}`,
+			live:    `{"metadata":{"name":"web","labels":{"a":"x"}},"spec":{"replicas":null,"paused":true}}`,
+			want:    `{"metadata":{"name":"web","labels":{}},"spec":{"paused":true}}`,
+		},
+		{
+			name:    "server metadata desired sets: gone; fields of the same names elsewhere: kept",
+			desired: `{"metadata":{"name":"web","uid":"u","generation":3},"spec":{"uid":"s","template":{"metadata":{"generation":4}}}}`,
+			live:    `{"metadata":{"name":"web","uid":"u","generation":3},"spec":{"uid":"s","template":{"metadata":{"generation":4}}}}`,
+			want:    `{"metadata":{"name":"web"},"spec":{"uid":"s","template":{"metadata":{"generation":4}}}}`,
+		},
+		{
+			name:    "data of another kind than a Secret: projected like any map",
+			desired: `{"kind":"Thing","data":{"x":{"a":1}},"spec":{"data":{"x":{"a":1}}}}`,
+			live:    `{"kind":"Thing","data":{"x":{"a":1,"b":2},"y":"z"},"spec":{"data":{"x":{"a":1,"b":2}}}}`,
+			want:    `{"kind":"Thing","data":{"x":{"a":1}},"spec":{"data":{"x":{"a":1}}}}`,
+		},
+		{
+			name:    "a Secret: the data keys desired sets, null ones too, and its other fields",
+			desired: `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","labels":{"a":"1"}},"type":"Opaque","immutable":true,"data":{"a":null,"b":"YQ=="}}`,
+			live:    `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","labels":{"a":"1","b":"2"}},"type":"Opaque","immutable":true,"data":{"a":"Yg==","b":"Yg==","c":"Yg=="}}`,
+			want:    `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","labels":{"a":"1"}},"type":"Opaque","immutable":true,"data":{"a":"Yg==","b":"Yg=="}}`,
+		},
+		{
+			name:    "an atomic map, and a map inside an atomic struct: whole",
+			schema:  atomic,
+			desired: `{"sel":{"disk":"ssd"},"selector":{"matchLabels":{"app":"x"}}}`,
+			live:    `{"sel":{"disk":"ssd","zone":"a"},"selector":{"matchLabels":{"app":"x","tier":"db"},"matchExpressions":[]}}`,
+			want:    `{"sel":{"disk":"ssd","zone":"a"},"selector":{"matchLabels":{"app":"x","tier":"db"}}}`,
+		},
+		{
+			name:    "live items whose keys the second desired item repeats: whole",
+			desired: `{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"A"},{"name":"B","value":"1"}]}]}}}}`,
+			live:    `{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"A","x":0},{"name":"B","value":"1","x":1},{"name":"B","value":"2","x":2}]}]}}}}`,
+			want:    `{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"A"},{"name":"B","value":"1","x":1},{"name":"B","value":"2","x":2}]}]}}}}`,
+		},
+		{
+			name:    "a live item no desired item matches: its keys that are not null",
+			desired: `{"spec":{"template":{"spec":{"containers":[{"name":"app","ports":[{"containerPort":80}]}]}}}}`,
+			live:    `{"spec":{"template":{"spec":{"containers":[{"name":"app","ports":[{"containerPort":81,"protocol":null,"name":"x"},{"containerPort":80,"protocol":"TCP"}]}]}}}}`,
+			want:    `{"spec":{"template":{"spec":{"containers":[{"name":"app","ports":[{"containerPort":81},{"containerPort":80}]}]}}}}`,
+		},
+		{
+			name:    "where desired stops at a null in live: the null",
+			desired: `{"metadata":{"name":"web"}}`,
+			live:    `{"metadata":{"name":"web","labels":null}}`,
+			paths:   []string{"metadata.labels.owner"},
+			want:    `{"metadata":{"name":"web","labels":null}}`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			schema := schema
+			if tt.schema != nil {
+				schema = tt.schema
+			}
 			desired, live, want := jsonObject(t, tt.desired), jsonObject(t, tt.live), jsonObject(t, tt.want)
 			var set *PathSet
 			if tt.paths != nil {
@@ -267,4 +326,40 @@ func FuzzProject(f *testing.F) {
 			checkProjection(t, desired, live, s, nil, nil)
 		}
 	})
+}
+
+// TestProjectSecretOtherFields checks that a Secret's fields other than its data are kept
+// whichever comes first: Go visits a map's keys in a random order, so Project runs many times.
+func TestProjectSecretOtherFields(t *testing.T) {
+	desired := jsonObject(t, `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"type":"Opaque","immutable":true,"data":{"a":"eA=="}}`)
+	live := jsonObject(t, `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"type":"Opaque","immutable":true,"data":{"a":"eA=="}}`)
+	want := jsonObject(t, `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"type":"Opaque","immutable":true,"data":{"a":"eA=="}}`)
+	for range 64 {
+		if diff := cmp.Diff(want, Project(desired, live, nil, nil)); diff != "" {
+			t.Fatalf("Project (-want +got):\n%s", diff)
+		}
+	}
+}
+
+// TestProjectSetListItems checks what Project keeps for the items of a set list in the set:
+// the live list whole, and nothing when live has no list (no null in its place).
+func TestProjectSetListItems(t *testing.T) {
+	schema := deploymentSchema()
+	tests := []struct {
+		name, live, want string
+	}{
+		{name: "live has the list", live: `{"metadata":{"name":"web","finalizers":["a","b"]}}`, want: `{"metadata":{"name":"web","finalizers":["a","b"]}}`},
+		{name: "live lacks the list", live: `{"metadata":{"name":"web"}}`, want: `{"metadata":{"name":"web"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set := &PathSet{}
+			set.AddItem(mustPath(t, "metadata.finalizers"), "b", 0)
+			desired := jsonObject(t, `{"metadata":{"name":"web","finalizers":["a"]}}`)
+			got := Project(desired, jsonObject(t, tt.live), schema, set)
+			if diff := cmp.Diff(jsonObject(t, tt.want), got); diff != "" {
+				t.Errorf("Project (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

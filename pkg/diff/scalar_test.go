@@ -2,6 +2,7 @@ package diff
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -25,6 +26,10 @@ func TestCompareValues(t *testing.T) {
 		{name: "json.Number and int64", desired: json.Number("3"), live: int64(3)},
 		{name: "json.Number float", desired: json.Number("0.25"), live: 0.25},
 		{name: "float32 and float64", desired: float32(0.1), live: 0.1},
+		{name: "float32 of two digits and float64", desired: float32(0.25), live: 0.25},
+		{name: "integer and fraction", desired: int64(0), live: 0.5, drift: true},
+		{name: "integers apart by one beyond float64's precision", desired: int64(9007199254740993), live: 9007199254740992.0, drift: true},
+		{name: "quantity float of two digits", desired: 0.25, live: "250m", quantity: true},
 		{name: "different numbers", desired: int64(3), live: 3.5, drift: true},
 		{name: "string and number", desired: "3", live: int64(3), drift: true},
 		{name: "bool and string", desired: true, live: "true", drift: true},
@@ -121,5 +126,40 @@ func TestCompareMaps(t *testing.T) {
 				t.Errorf("Compare() (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestKeyNumbers checks how a number key value is written in a path: whole floats that fit an
+// int64 in decimal, others in the shortest form that reads back.
+func TestKeyNumbers(t *testing.T) {
+	ports := &Schema{ListType: ListMap, Keys: []string{"k"}}
+	tests := []struct {
+		v    any
+		want string
+	}{
+		{v: 1e18, want: "[k=1000000000000000000]"},
+		{v: float64(math.MinInt64), want: "[k=-9223372036854775808]"},
+		{v: float64(math.MaxInt64), want: "[k=9.223372036854776e+18]"},
+		{v: 0.25, want: "[k=0.25]"},
+		{v: int64(-3), want: "[k=-3]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			got := Path{ItemSegment([]any{map[string]any{"k": tt.v}}, 0, ports)}.String()
+			if got != tt.want {
+				t.Errorf("ItemSegment = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIsQuantity(t *testing.T) {
+	for _, tt := range []struct {
+		s    *Schema
+		want bool
+	}{{nil, false}, {&Schema{}, false}, {&Schema{Quantity: true}, true}} {
+		if got := tt.s.IsQuantity(); got != tt.want {
+			t.Errorf("(%+v).IsQuantity() = %v, want %v", tt.s, got, tt.want)
+		}
 	}
 }

@@ -83,6 +83,12 @@ func TestCompareSecret(t *testing.T) {
 			},
 		},
 		{
+			name:    "metadata fields other than annotations reported whole are not masked",
+			desired: secret("metadata", item("labels", map[string]any{})),
+			live:    secret("metadata", item("name", "s")),
+			want:    []Field{{Path: "metadata.labels", Desired: map[string]any{}}},
+		},
+		{
 			name:    "last-applied annotation is masked",
 			desired: secret("metadata", item("annotations", item(lastApplied, "pw-x"))),
 			live:    secret("metadata", item("annotations", item(lastApplied, "pw-y"))),
@@ -99,6 +105,20 @@ func TestCompareSecret(t *testing.T) {
 				Path:    "metadata.annotations",
 				Desired: redacted("pw-not-a-map"),
 				Live:    redacted(fmt.Sprint(item(lastApplied, "pw-y"))),
+			}},
+		},
+		{
+			name:    "null or empty data values and absent ones are no drift",
+			desired: secret("data", item("n", nil, "e", "", "m", map[string]any{}, "l", []any{})),
+			live:    secret("data", item("n", b64("pw-n"))),
+		},
+		{
+			name:    "last-applied annotation absent in live: live is nil, not masked",
+			desired: secret("metadata", item("annotations", item(lastApplied, "pw-x"))),
+			live:    secret("metadata", item("annotations", item("other", "1"))),
+			want: []Field{{
+				Path:    `metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`,
+				Desired: redacted("pw-x"),
 			}},
 		},
 		{
