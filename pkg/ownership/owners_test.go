@@ -177,7 +177,7 @@ func TestFromObjectOf(t *testing.T) {
 // FromObjectOf), a list indexed by position, and owners of two values above the path.
 func TestOfShapes(t *testing.T) {
 	entry := func(manager, fields string) metav1.ManagedFieldsEntry {
-		return metav1.ManagedFieldsEntry{Manager: manager, Operation: "Update", FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(fields)}}
+		return metav1.ManagedFieldsEntry{Manager: manager, Operation: "Update", FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(fields)}
 	}
 	itemOnly := []metav1.ManagedFieldsEntry{entry("kubectl-patch", `{"f:metadata":{"f:finalizers":{"v:\"example.com/b\"":{}}}}`)}
 	indexed := []metav1.ManagedFieldsEntry{
