@@ -49,6 +49,9 @@ type Options struct {
 	// Uncovered tests the NOT COVERED mutants of the existing results (testUncovered) instead
 	// of running gremlins. Defaults to false.
 	Uncovered bool
+	// Lived makes Uncovered test the mutants that lived too, against the tests as they are
+	// now. Defaults to false.
+	Lived bool
 }
 
 func (o *Options) bindFlags(fs *flag.FlagSet) {
@@ -59,6 +62,7 @@ func (o *Options) bindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.Workers, "workers", 2, "mutants tested at once")
 	fs.IntVar(&o.TimeoutCoefficient, "timeout-coefficient", 10, "a mutant's tests time out after this many times the unmutated tests' duration")
 	fs.BoolVar(&o.Render, "render", false, "only rebuild the document from the results")
+	fs.BoolVar(&o.Lived, "lived", false, "with -uncovered, test the mutants that lived again too: after new tests, without running gremlins again")
 	fs.BoolVar(&o.Uncovered, "uncovered", false, "do not run gremlins: test the not-covered mutants of the results already there (see testUncovered), then rebuild the document")
 }
 
@@ -187,7 +191,7 @@ func mutate(ctx context.Context, o Options, t Target, tool string, out io.Writer
 	if err := markNotViable(ctx, t.Dir, mutants); err != nil {
 		return fmt.Errorf("%s: %w", t.Dir, err)
 	}
-	if err := testUncovered(ctx, t.Dir, mutants, uncoveredTimeout(elapsed, len(mutants), o), out); err != nil {
+	if err := testUncovered(ctx, t.Dir, mutants, false, uncoveredTimeout(elapsed, len(mutants), o), out); err != nil {
 		return fmt.Errorf("%s: %w", t.Dir, err)
 	}
 	r := Result{Package: t.Dir, Files: files, Tool: tool, Commit: commit(ctx, t.Dir), Date: time.Now().UTC().Format(time.RFC3339),
@@ -201,7 +205,8 @@ func mutate(ctx context.Context, o Options, t Target, tool string, out io.Writer
 	return writeResult(filepath.Join(o.Results, t.Name()+".json"), r)
 }
 
-// recheck tests the not-covered mutants of t's result (testUncovered) and writes it again.
+// recheck tests the not-covered mutants of t's result (testUncovered), and with o.Lived the
+// ones that lived, and writes it again with the commit of the tests it ran.
 func recheck(ctx context.Context, o Options, t Target, _ string, out io.Writer) error {
 	file := filepath.Join(o.Results, t.Name()+".json")
 	r, err := readResult(file)
@@ -211,9 +216,10 @@ func recheck(ctx context.Context, o Options, t Target, _ string, out io.Writer) 
 	if err != nil {
 		return err
 	}
-	if err := testUncovered(ctx, t.Dir, r.Mutants, uncoveredTimeout(time.Duration(r.Seconds)*time.Second, len(r.Mutants), o), out); err != nil {
+	if err := testUncovered(ctx, t.Dir, r.Mutants, o.Lived, uncoveredTimeout(time.Duration(r.Seconds)*time.Second, len(r.Mutants), o), out); err != nil {
 		return fmt.Errorf("%s: %w", t.Dir, err)
 	}
+	r.Commit, r.Date = commit(ctx, t.Dir), time.Now().UTC().Format(time.RFC3339)
 	return writeResult(file, r)
 }
 

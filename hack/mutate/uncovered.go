@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -100,10 +101,12 @@ func mutateTree(src []byte, m Mutant) ([]byte, error) {
 // if's condition after a function literal in the same header, a switch case's expression):
 // such mutants it never tests. A mutant whose tests fail is KILLED; one whose tests pass
 // LIVED; one that does not build is NOT VIABLE; one whose tests outrun timeout TIMED OUT.
-func testUncovered(ctx context.Context, dir string, ms []Mutant, timeout time.Duration, out io.Writer) error {
+//
+// With lived, the mutants that lived are tested again too: against tests added since.
+func testUncovered(ctx context.Context, dir string, ms []Mutant, lived bool, timeout time.Duration, out io.Writer) error {
 	for i := range ms {
 		m := &ms[i]
-		if m.Status != statusNotCovered {
+		if m.Status != statusNotCovered && (!lived || m.Status != statusLived) {
 			continue
 		}
 		src, err := os.ReadFile(m.File)
@@ -118,7 +121,7 @@ func testUncovered(ctx context.Context, dir string, ms []Mutant, timeout time.Du
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "mutate: %s %s not covered by gremlins' measure, tested: %s\n", m.Where(), m.Type, status)
+		fmt.Fprintf(out, "mutate: %s %s (%s), tested again: %s\n", m.Where(), m.Type, strings.ToLower(m.Status), status)
 		m.Status = status
 	}
 	return nil

@@ -140,3 +140,32 @@ func TestDriftShowsQuantityAsWritten(t *testing.T) {
 		t.Errorf("Compare (-want +got):\n%s", diff)
 	}
 }
+
+// TestWrittenSpelling: Written leaves out what normalisation added where Git wrote null, at the
+// top level and below it, and writes a value Git spells otherwise only where it is a quantity:
+// a Secret's line-wrapped base64 value is written as stored.
+func TestWrittenSpelling(t *testing.T) {
+	gadget := func(spec string) *check.Target {
+		return compileWith(t, `{apiVersion: fidelity.gitops.io/v1, kind: Gadget, metadata: {name: g}, spec: `+spec+`}`, crdFile("gadgets.yaml"))
+	}
+	secret := compileWith(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  k: \"cGFz\\nc3dvcmQ=\"\n", nil)
+	tests := []struct {
+		name   string
+		tg     *check.Target
+		path   string
+		want   any
+		wantOK bool
+	}{
+		{name: "a default where Git wrote null", tg: gadget("{enabled: true, mode: null}"), path: "spec.mode"},
+		{name: "Git's value beside it", tg: gadget("{enabled: true, mode: null}"), path: "spec.enabled", want: true, wantOK: true},
+		{name: "a wrapped base64 value, as stored", tg: secret, path: "data.k", want: "cGFzc3dvcmQ=", wantOK: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := diff.Get(tt.tg.Written(), path(t, tt.path), tt.tg.Schema)
+			if diff := cmp.Diff(tt.want, got); diff != "" || ok != tt.wantOK {
+				t.Errorf("Written() at %s = %v, %v; want %v, %v", tt.path, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
