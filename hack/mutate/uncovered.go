@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -18,8 +19,8 @@ import (
 )
 
 // tokenSwaps are gremlins' operator replacements by mutation type (its
-// internal/engine/mappings.go, v0.6.0), as tokens: what testUncovered applies to the syntax
-// tree, as gremlins does.
+// internal/engine/mappings.go, v0.6.0): what mutateTree applies to the syntax tree, as
+// gremlins does.
 var tokenSwaps = map[string]map[token.Token]token.Token{
 	"ARITHMETIC_BASE":         {token.ADD: token.SUB, token.MUL: token.QUO, token.QUO: token.MUL, token.REM: token.MUL, token.SUB: token.ADD},
 	"CONDITIONALS_BOUNDARY":   {token.GTR: token.GEQ, token.LSS: token.LEQ, token.GEQ: token.GTR, token.LEQ: token.LSS},
@@ -139,7 +140,7 @@ func testWith(ctx context.Context, dir, file string, src []byte, timeout time.Du
 	if err != nil {
 		return "", err
 	}
-	if built, err := compiles(ctx, dir, file, src); err != nil || !built {
+	if built, err := buildsWith(ctx, dir, overlay); err != nil || !built {
 		return statusNotViable, err
 	}
 	tctx, cancel := context.WithTimeout(ctx, timeout)
@@ -169,7 +170,10 @@ func writeOverlay(tmp, file string, src []byte) (string, error) {
 	if err := os.WriteFile(mutated, src, 0o644); err != nil {
 		return "", err
 	}
+	data, err := json.Marshal(map[string]map[string]string{"Replace": {abs: mutated}})
+	if err != nil {
+		return "", err
+	}
 	overlay := filepath.Join(tmp, "overlay.json")
-	data := fmt.Sprintf(`{"Replace":{%q:%q}}`, abs, mutated)
-	return overlay, os.WriteFile(overlay, []byte(data), 0o644)
+	return overlay, os.WriteFile(overlay, data, 0o644)
 }
