@@ -2,13 +2,9 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -21,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 // TestAuditorReportsChangeOutsideAdmission: a change the webhook lets through unjudged (an
@@ -300,21 +297,5 @@ func (w *webhook) reviewOf(t *testing.T, ns, old string) *admissionv1.AdmissionR
 			Object:    rawExtension(strings.Replace(old, `"image": "nginx:1.25"`, `"image": "nginx:1.19"`, 1)),
 		},
 	}
-	body, err := json.Marshal(review)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(shared.ca)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := client.Post(fmt.Sprintf("https://127.0.0.1:%d/validate", w.port), "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var got admissionv1.AdmissionReview
-	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || got.Response == nil {
-		t.Fatalf("decode the AdmissionReview answer (HTTP %d): %v", resp.StatusCode, err)
-	}
-	return got.Response
+	return servetest.Review(t, shared.ca, w.port, review)
 }

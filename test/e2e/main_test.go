@@ -4,11 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 var (
@@ -35,11 +34,9 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	workDir, binary = dir, filepath.Join(dir, "gitops-drift")
-	build := exec.Command("go", "build", "-o", binary, "github.com/gitops-drift/gitops-drift/cmd/gitops-drift")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: build gitops-drift:", err)
+	workDir = dir
+	if binary, err = servetest.BuildInto(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
 	return kubeenv.Main(m, &env, kubeenv.Options{CRDDirectoryPaths: []string{"../../manifests/crds"}})

@@ -2,13 +2,13 @@ package main
 
 import (
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/go-logr/logr"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 // TestSmoke runs the whole macro benchmark at N = 50, one round, and a second of admission
@@ -20,11 +20,7 @@ func TestSmoke(t *testing.T) {
 		t.Skip("needs a real API server; skipped under -short")
 	}
 	ctrllog.SetLogger(logr.Discard())
-	binary := filepath.Join(t.TempDir(), "gitops-drift")
-	build := exec.Command("go", "build", "-o", binary, "github.com/gitops-drift/gitops-drift/cmd/gitops-drift")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build gitops-drift: %v\n%s", err, out)
-	}
+	binary := servetest.Build(t)
 	o, err := parse([]string{
 		"--binary", binary, "--repo", "../..",
 		"--sizes", "50", "--reps", "1", "--drift-every", "10",

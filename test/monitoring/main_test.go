@@ -4,11 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/gitops-drift/gitops-drift/test/kubeenv"
+	"github.com/gitops-drift/gitops-drift/test/servetest"
 )
 
 var (
@@ -33,11 +32,8 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	binary = filepath.Join(dir, "gitops-drift")
-	build := exec.Command("go", "build", "-o", binary, "github.com/gitops-drift/gitops-drift/cmd/gitops-drift")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "monitoring: build gitops-drift:", err)
+	if binary, err = servetest.BuildInto(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "monitoring:", err)
 		return 1
 	}
 	return kubeenv.Main(m, &env, kubeenv.Options{})

@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -275,23 +272,7 @@ func (s *serve) review(t *testing.T, ns, name string) *admissionv1.AdmissionResp
 			Object:    obj("green"),
 		},
 	}
-	body, err := json.Marshal(review)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(s.ca)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	resp, err := client.Post(fmt.Sprintf("https://127.0.0.1:%d/validate", s.port), "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var got admissionv1.AdmissionReview
-	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || got.Response == nil {
-		t.Fatalf("decode the AdmissionReview answer (HTTP %d): %v", resp.StatusCode, err)
-	}
-	return got.Response
+	return servetest.Review(t, s.ca, s.port, review)
 }
 
 func freePort(t *testing.T) int {

@@ -1,9 +1,11 @@
 package servetest
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	admissionv1 "k8s.io/api/admission/v1"
 	authnv1 "k8s.io/api/authentication/v1"
 	authzv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -129,4 +132,24 @@ func WaitURLAllowed(t *testing.T, admin kubernetes.Interface, namespace, name, v
 	if err != nil {
 		t.Fatalf("%s %s by %s/%s: not allowed after 15s: %v", verb, path, namespace, name, err)
 	}
+}
+
+// Review sends review to the webhook that serve serves on port (verifying its certificate
+// with ca), as the API server does, and returns the answer's response.
+func Review(t *testing.T, ca []byte, port int, review admissionv1.AdmissionReview) *admissionv1.AdmissionResponse {
+	t.Helper()
+	body, err := json.Marshal(review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := HTTPSClient(ca).Post(fmt.Sprintf("https://127.0.0.1:%d/validate", port), "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got admissionv1.AdmissionReview
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || got.Response == nil {
+		t.Fatalf("decode the AdmissionReview answer (HTTP %d): %v", resp.StatusCode, err)
+	}
+	return got.Response
 }

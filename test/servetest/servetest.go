@@ -25,12 +25,22 @@ import (
 // Build builds gitops-drift for the test and returns the binary's path.
 func Build(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "gitops-drift")
-	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "github.com/gitops-drift/gitops-drift/cmd/gitops-drift")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build gitops-drift: %v\n%s", err, out)
+	bin, err := BuildInto(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
+}
+
+// BuildInto builds gitops-drift into dir and returns the binary's path: for a TestMain,
+// which has no *testing.T.
+func BuildInto(dir string) (string, error) {
+	bin := filepath.Join(dir, "gitops-drift")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/gitops-drift/gitops-drift/cmd/gitops-drift")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build gitops-drift: %w\n%s", err, out)
+	}
+	return bin, nil
 }
 
 // TokenKubeconfig writes a kubeconfig that reaches env's server with a token of the
