@@ -20,8 +20,6 @@ type change struct {
 	apiVersion string       // Git's, the request's (the object scaled's, for a scale)
 	fields     []diff.Field // the drift introduced; none for a deletion
 	secret     bool         // the object is a Secret: show paths only
-	// mem is the memory of the request, which fields' values may point into: see keep.
-	mem *requestMemory
 }
 
 // evaluate returns the change req makes to the tracked target t, or nil when the change
@@ -35,14 +33,6 @@ type change struct {
 // A request on the scale subresource is judged by its replicas alone (evaluateScale). The
 // objects are decoded in m, which the change's fields may point into.
 func evaluate(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemory) (*change, error) {
-	c, err := changeOf(req, t, m)
-	if c != nil {
-		c.mem = m
-	}
-	return c, err
-}
-
-func changeOf(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemory) (*change, error) {
 	if req.SubResource == subresourceScale {
 		return evaluateScale(req, t)
 	}

@@ -12,7 +12,7 @@ import "bytes"
 // objects' bytes point into the body, the decoded values live in the arena, and
 // diff.Field.Live values of a change point into both. The warnings and the audit line are
 // rendered before the release. Whatever is kept after the answer (a record handed to another
-// goroutine, say) must be copied out first, or the memory kept: change.keep.
+// goroutine, say) must be copied out first (Handler.record does), or the memory kept (kept).
 type requestMemory struct {
 	body   []byte
 	answer []byte
@@ -26,8 +26,8 @@ type requestMemory struct {
 	// scanned says that review holds the request, read from body with its objects'
 	// managers (ServeHTTP); otherwise the request came decoded (Handle).
 	scanned bool
-	// kept means something of the request lives on after its answer: release leaves the
-	// memory to the garbage collector instead of reusing it.
+	// kept means something of the request may live on after its answer (a panic left it
+	// half-used): release leaves the memory to the garbage collector instead of reusing it.
 	kept bool
 }
 
@@ -73,16 +73,6 @@ func (h *Handler) release(m *requestMemory) {
 	}
 	m.answer = m.answer[:0]
 	h.memory.Put(m)
-}
-
-// keep marks the memory of the request c is about as used after its answer: it is then left
-// to the garbage collector, not reused. Call it before anything of the request (its objects'
-// bytes, its strings, c's fields and their values) goes to another goroutine or outlives the
-// answer.
-func (c *change) keep() {
-	if c.mem != nil {
-		c.mem.kept = true
-	}
 }
 
 // forget drops d's references to the last input, which the pool must not keep alive.

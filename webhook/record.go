@@ -1,11 +1,13 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -26,27 +28,62 @@ func (h *Handler) recording(req *admissionv1.AdmissionRequest) bool {
 }
 
 // record hands the Recorder the record of req, whose change c drifts from Git at revision,
-// answered with decision d. It never waits, allocates nothing on the heap, and makes no API
-// call: the Recorder reads the request's object on its own goroutine.
+// answered with decision d. It never waits and makes no API call: the Recorder reads the
+// request's object on its own goroutine. What the record holds is copied out of the request's
+// memory, which the next request reuses once this one is answered: the object's and options'
+// bytes, the strings, the drifted paths (and, for a subresource, their values, which the
+// record digests).
 func (h *Handler) record(req *admissionv1.AdmissionRequest, c *change, d Decision, revision string) {
-	c.keep() // the record points into the request's memory, which must outlive the answer
+	object, options := bytes.Clone(req.Object.Raw), bytes.Clone(req.Options.Raw)
+	groups := make([]string, len(req.UserInfo.Groups))
+	for i, g := range req.UserInfo.Groups {
+		groups[i] = strings.Clone(g)
+	}
+	fields := make([]diff.Field, len(c.fields))
+	for i, f := range c.fields {
+		fields[i].Path = strings.Clone(f.Path)
+		if req.SubResource != "" {
+			fields[i].Live = detach(f.Live)
+		}
+	}
 	h.opts.Recorder.offer(admitted{
 		at:         time.Now(),
 		decision:   d,
 		revision:   revision,
-		op:         req.Operation,
-		apiVersion: c.apiVersion,
-		kind:       c.key.Kind,
-		namespace:  c.key.Namespace,
-		name:       c.key.Name,
-		sub:        req.SubResource,
-		user:       req.UserInfo.Username,
-		groups:     req.UserInfo.Groups,
-		object:     req.Object.Raw,
-		options:    req.Options.Raw,
-		fields:     c.fields,
-		size:       int64(len(req.Object.Raw) + len(req.OldObject.Raw) + len(req.Options.Raw)),
+		op:         admissionv1.Operation(strings.Clone(string(req.Operation))),
+		apiVersion: strings.Clone(c.apiVersion),
+		kind:       strings.Clone(c.key.Kind),
+		namespace:  strings.Clone(c.key.Namespace),
+		name:       strings.Clone(c.key.Name),
+		sub:        strings.Clone(req.SubResource),
+		user:       strings.Clone(req.UserInfo.Username),
+		groups:     groups,
+		object:     object,
+		options:    options,
+		fields:     fields,
+		size:       int64(len(object) + len(options)),
 	})
+}
+
+// detach returns a copy of v, a value decoded from a request, that shares no memory with it.
+func detach(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.Clone(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[strings.Clone(k)] = detach(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = detach(e)
+		}
+		return out
+	}
+	return v // numbers, booleans, nil: values
 }
 
 // recordExempt records who made the change of an exempt user's request, when it drifts:

@@ -125,7 +125,7 @@ func TestRecorderDrops(t *testing.T) {
 		return gitObject(t, d, "apps", "Deployment", "default", "frontend", m...)
 	}
 	req := newRequest(t, admissionv1.Update, frontend(setField("spec.template.spec.containers[name=frontend].image", "nginx:1.19")), frontend())
-	size := int64(len(req.Object.Raw) + len(req.OldObject.Raw))
+	size := int64(len(req.Object.Raw) + len(req.Options.Raw)) // what a record copies and holds
 	tests := []struct {
 		name        string
 		opts        RecorderOptions
@@ -238,9 +238,9 @@ func TestAdmittedRecord(t *testing.T) {
 	}
 }
 
-// TestRecordOutlivesRequestMemory: a record offered while serving a request's bytes keeps what
-// it points into (the request's body, its strings, the drift's values) after the answer, while
-// the Handler judges further requests in reused memory.
+// TestRecordOutlivesRequestMemory: a record offered while serving a request's bytes holds its
+// own copy of what it needs (the object's bytes, the strings, the drifted paths) after the
+// answer, while the Handler judges further requests in reused memory.
 func TestRecordOutlivesRequestMemory(t *testing.T) {
 	d := testDesired(t)
 	frontend := func(m ...mutator) map[string]any {
@@ -260,16 +260,28 @@ func TestRecordOutlivesRequestMemory(t *testing.T) {
 	want := records[0]
 	wantObject := string(want.object)
 	wantFields := fmt.Sprint(want.fields)
-	// More requests, each of another user and value, judged in whatever memory the pool gives.
+	// More requests, each of another user and value, judged in whatever memory the pool gives;
+	// each no longer than the first, so that it is read into the first one's body buffer.
 	for i := range 20 {
 		other := reviewOf(t, "admission.k8s.io/v1", newRequest(t, admissionv1.Update,
-			frontend(setField("spec.template.spec.containers[name=frontend].image", fmt.Sprintf("other:%03d", i))), frontend(),
-			asUser(fmt.Sprintf("mallory%03d", i), "ops")))
+			frontend(setField("spec.template.spec.containers[name=frontend].image", fmt.Sprintf("x:%d", i))), frontend(),
+			asUser(fmt.Sprintf("b%d", i), "o")))
+		if len(other) > len(first) {
+			t.Fatalf("request %d is longer than the first", i)
+		}
 		serve(t, h, "application/json", other)
+	}
+	// And whatever memory the pool holds, whichever P's cache it sits in, overwritten.
+	for range 8 {
+		m := h.acquire()
+		b := m.body[:cap(m.body)]
+		for i := range b {
+			b[i] = 'x'
+		}
 	}
 	got := want
 	if got.user != "alice" || got.groups[0] != "dev" || string(got.object) != wantObject || fmt.Sprint(got.fields) != wantFields ||
-		!strings.Contains(wantFields, "nginx:1.19") {
+		!strings.Contains(wantObject, "nginx:1.19") || !strings.Contains(wantFields, "containers[name=frontend].image") {
 		t.Errorf("record changed after later requests: user %q groups %q fields %s, want alice [dev] %s; object changed: %v",
 			got.user, got.groups, fmt.Sprint(got.fields), wantFields, string(got.object) != wantObject)
 	}
