@@ -110,11 +110,11 @@ stringData: {user: admin, password: hunter2, token: t0k3n}
 // retainedObjects is the number of objects of each kind BenchmarkCompileRetained compiles.
 const retainedObjects = 250
 
-// retainedManifests returns retainedObjects Deployments, Services, ConfigMaps and Secrets in
-// the shapes a team writes them, one file each.
-func retainedManifests() fstest.MapFS {
+// retainedManifests returns n Deployments, Services, ConfigMaps and Secrets in the shapes a
+// team writes them, one file each.
+func retainedManifests(n int) fstest.MapFS {
 	fs := fstest.MapFS{}
-	for i := range retainedObjects {
+	for i := range n {
 		fs[fmt.Sprintf("app-%d.yaml", i)] = &fstest.MapFile{Data: fmt.Appendf(nil, `
 apiVersion: apps/v1
 kind: Deployment
@@ -181,7 +181,7 @@ stringData: {username: app-%[1]d, password: not-a-real-password-%[1]d}
 // retainedObjects Deployments, Services, ConfigMaps and Secrets, and what the defaulted copy of
 // each target adds once a hand edit needed it (B/target-defaults).
 func BenchmarkCompileRetained(b *testing.B) {
-	fs := retainedManifests()
+	fs := retainedManifests(retainedObjects)
 	var perTarget, perDefaults float64
 	for b.Loop() {
 		// What every target shares (the scheme, the schemas of the kinds) is not counted: built,
@@ -221,6 +221,31 @@ func BenchmarkCompileRetained(b *testing.B) {
 	}
 	b.ReportMetric(perTarget, "B/target")
 	b.ReportMetric(perDefaults, "B/target-defaults")
+}
+
+// BenchmarkCompile compiles 1,000 and 10,000 objects (a quarter each Deployments, Services,
+// ConfigMaps and Secrets, as BenchmarkCompileRetained's), loaded once: what a reload costs
+// after the YAML is read.
+func BenchmarkCompile(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			set, err := manifest.LoadFS(retainedManifests(n/4), manifest.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			norm, err := normalize.New(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := check.Compiler{Schemas: schema.NewResolver(nil), Normalizer: norm, Manual: check.DefaultManualManagers()}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Compile(set, "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // heapAfterGC returns the bytes of live heap after a full collection.
