@@ -16,6 +16,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // SchemaSource returns the diff schema of a kind.
@@ -184,7 +185,18 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	shareWants(d.Targets)
 	return d, nil
+}
+
+// shareWants holds the equal parts of the targets' Want once (package share): the same labels
+// in metadata, the selector and the template, the same probe, resources or env entry in many
+// objects. Want is never written (Target.Written copies), so they can be shared.
+func shareWants(targets []Target) {
+	tab := share.NewTable()
+	for i := range targets {
+		targets[i].Want = tab.Object(targets[i].Want)
+	}
 }
 
 // compiled is the outcome of target for one object.

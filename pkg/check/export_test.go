@@ -10,3 +10,6 @@ func (t *Target) LegacyCompare(live map[string]any) []diff.Field { return t.lega
 func (t *Target) LegacyCompareRequest(obj map[string]any) []diff.Field {
 	return t.legacyCompareRequest(obj)
 }
+
+// WithDefaults returns Want with the API server's defaults, as the hand-edit search sees it.
+func (t *Target) WithDefaults() map[string]any { return t.withDefaults() }

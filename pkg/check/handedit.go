@@ -8,6 +8,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
+	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // DefaultManualManagers returns the field managers of the kubectl verbs that change a live
@@ -27,8 +28,9 @@ func DefaultManualManagers() []string {
 }
 
 // defaults is a target's desired object with the API server's defaults, computed on first use:
-// only objects with hand edits need it. Once computed, it stays as long as the target: a second
-// tree, but only for the objects someone edited by hand.
+// only objects with hand edits need it. Once computed, it stays as long as the target, sharing
+// with Want every part the defaults left as they were: what it adds is little more than the
+// defaults, and only for the objects someone edited by hand.
 type defaults struct {
 	once sync.Once
 	by   Defaulter
@@ -45,7 +47,9 @@ func (t *Target) withDefaults() map[string]any {
 	d.once.Do(func() {
 		obj, err := d.by.Defaulted(t.Want, t.GVK)
 		if err == nil {
-			d.obj = obj
+			tab := share.NewTable()
+			tab.Object(t.Want) // Want's own parts, for obj to share
+			d.obj = tab.Object(obj)
 		}
 	})
 	return d.obj

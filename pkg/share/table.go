@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"math"
+	"reflect"
 	"slices"
 	"unsafe"
 )
@@ -49,10 +50,12 @@ type str struct {
 	box any
 }
 
-// node is a value the table holds and its id.
+// node is a value the table holds, its id, and where a map's or a list's data is (which tells
+// a value seen again from an equal one).
 type node struct {
-	v  any
-	id id
+	v   any
+	id  id
+	ptr unsafe.Pointer
 }
 
 // entry is a map entry being walked, shared: its key and value, and their ids.
@@ -170,13 +173,15 @@ func (t *Table) object(m map[string]any) (any, id, bool) {
 				out[e.k] = e.v
 			}
 		}
-		n = node{v: out, id: t.newID()}
+		n = node{v: out, id: t.newID(), ptr: reflect.ValueOf(out).UnsafePointer()}
 		t.nodes[string(t.buf)] = n
 	}
 	clear(entries) // let what the stack held go
 	t.stack = t.stack[:start]
-	// A node found is another map than m (or m seen twice: copying its parent then is harmless).
-	return n.v, n.id, !found && same
+	if found { // m itself, when a tree the table returned is shared again
+		same = n.ptr == reflect.ValueOf(m).UnsafePointer()
+	}
+	return n.v, n.id, same
 }
 
 // list returns the table's node for l (see value).
@@ -200,10 +205,13 @@ func (t *Table) list(l []any) (any, id, bool) {
 	t.ids = t.ids[:start]
 	n, found := t.nodes[string(t.buf)]
 	if !found {
-		n = node{v: slices.Clip(out), id: t.newID()}
+		n = node{v: slices.Clip(out), id: t.newID(), ptr: unsafe.Pointer(unsafe.SliceData(out))}
 		t.nodes[string(t.buf)] = n
 	}
-	return n.v, n.id, !found && !copied
+	if found {
+		return n.v, n.id, n.ptr == unsafe.Pointer(unsafe.SliceData(l)) && len(n.v.([]any)) == len(l)
+	}
+	return n.v, n.id, !copied
 }
 
 // newID returns an id not given yet.

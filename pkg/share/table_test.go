@@ -2,8 +2,10 @@ package share_test
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -82,6 +84,18 @@ func TestObject(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a shared tree shared again", func(t *testing.T) {
+		// A new table given a tree a table returned keeps every node of it: what lets a
+		// target's defaulted copy be shared with its Want.
+		again := share.NewTable()
+		out := again.Object(sa)
+		var want, got []unsafe.Pointer
+		walk(sa, func(v any) { want = appendNode(want, v) })
+		walk(out, func(v any) { got = appendNode(got, v) })
+		if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
+			t.Errorf("the maps and lists of the tree shared again (-want +got):\n%s", diff)
+		}
+	})
 	t.Run("values of other types", func(t *testing.T) {
 		in := map[string]any{"a": map[string]string{"k": "v"}, "b": []string{"x"}, "c": int32(1)}
 		if out := tab.Object(deepCopy(in).(map[string]any)); !reflect.DeepEqual(in, out) {
@@ -177,13 +191,25 @@ func checkString(t *testing.T, strs map[string]unsafe.Pointer, s string) {
 	}
 }
 
+// appendNode appends the identity of v to ids when v is a map or a list, in the order walk
+// visits them (a map's entries sorted by key).
+func appendNode(ids []unsafe.Pointer, v any) []unsafe.Pointer {
+	switch x := v.(type) {
+	case map[string]any:
+		return append(ids, mapID(x))
+	case []any:
+		return append(ids, unsafe.Pointer(unsafe.SliceData(x)))
+	}
+	return ids
+}
+
 // walk calls f with v and every value under it.
 func walk(v any, f func(any)) {
 	f(v)
 	switch x := v.(type) {
 	case map[string]any:
-		for _, c := range x {
-			walk(c, f)
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			walk(x[k], f)
 		}
 	case []any:
 		for _, c := range x {
