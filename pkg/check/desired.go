@@ -139,6 +139,9 @@ type Compiler struct {
 	// owns that Git leaves out is drift (see Target.Compare). Defaults to none, which turns
 	// the search off; DefaultManualManagers lists kubectl's in-place verbs.
 	Manual []string
+	// unshared turns the sharing of equal parts off (shareWants, and the defaulted copies'):
+	// what the benchmarks compare sharing with.
+	unshared bool
 }
 
 // Compile builds the targets of set with schemas and the global ignore paths, normalising
@@ -185,7 +188,9 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	shareWants(d.Targets)
+	if !c.unshared {
+		shareWants(d.Targets)
+	}
 	return d, nil
 }
 
@@ -248,7 +253,7 @@ func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error
 	t.spelling = spellingOf(obj.Obj.Object, t.Want, t.Schema, t.StringData)
 	t.Ignore = storedIgnore(t.Ignore, t.StringData)
 	if def, ok := c.Normalizer.(Defaulter); ok {
-		t.defaults = &defaults{by: def}
+		t.defaults = &defaults{by: def, unshared: c.unshared}
 	}
 	if t.Owned = schema.ControllerOwned(t.Want); len(t.Owned) > 0 {
 		t.Ignore = append(slices.Clip(t.Ignore), t.Owned...)

@@ -32,9 +32,10 @@ func DefaultManualManagers() []string {
 // with Want every part the defaults left as they were: what it adds is little more than the
 // defaults, and only for the objects someone edited by hand.
 type defaults struct {
-	once sync.Once
-	by   Defaulter
-	obj  map[string]any
+	once     sync.Once
+	by       Defaulter
+	obj      map[string]any
+	unshared bool // Compiler.unshared
 }
 
 // withDefaults returns Want with the API server's defaults, or nil when they could not be
@@ -46,7 +47,9 @@ func (t *Target) withDefaults() map[string]any {
 	}
 	d.once.Do(func() {
 		obj, err := d.by.Defaulted(t.Want, t.GVK)
-		if err == nil {
+		if err == nil && d.unshared {
+			d.obj = obj
+		} else if err == nil {
 			tab := share.NewTable()
 			tab.Object(t.Want) // Want's own parts, for obj to share
 			d.obj = tab.Object(obj)
