@@ -41,7 +41,9 @@ type Target struct {
 	Schema *diff.Schema
 	// Want is the object as the API server stores it (see pkg/normalize): what live is
 	// compared with, and the only copy of the object the target holds. Compile sets it for
-	// every target that is not skipped. Do not change it: Written gives a copy to write.
+	// every target that is not skipped. Its parts are shared with other targets' Want (and with
+	// the defaulted copy): do not change it, nor anything taken from it; Written gives a copy
+	// to write.
 	Want map[string]any
 	// StringData are the keys, sorted, of a Secret's data that Git spells under stringData
 	// (normalize.Result.StringData). Want has them under data, as the API server stores them,
