@@ -72,7 +72,8 @@ func NewTable() *Table {
 
 // Object returns m with every part equal to one the table has seen replaced by that one:
 // deep-equal to m, typed, and made of the table's nodes. m itself is never written; a part of
-// m the table had not seen and whose own parts it had not seen either becomes the table's.
+// m the table had not seen and whose own parts it had not seen either becomes the table's as
+// it is, so a tree a Table returned comes back the same from any Table.
 func (t *Table) Object(m map[string]any) map[string]any {
 	if m == nil {
 		return nil
