@@ -2,8 +2,12 @@ package check_test
 
 import (
 	"fmt"
+	iofs "io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -110,11 +114,11 @@ stringData: {user: admin, password: hunter2, token: t0k3n}
 // retainedObjects is the number of objects of each kind BenchmarkCompileRetained compiles.
 const retainedObjects = 250
 
-// retainedManifests returns retainedObjects Deployments, Services, ConfigMaps and Secrets in
-// the shapes a team writes them, one file each.
-func retainedManifests() fstest.MapFS {
+// retainedManifests returns n Deployments, Services, ConfigMaps and Secrets in the shapes a
+// team writes them, one file each.
+func retainedManifests(n int) fstest.MapFS {
 	fs := fstest.MapFS{}
-	for i := range retainedObjects {
+	for i := range n {
 		fs[fmt.Sprintf("app-%d.yaml", i)] = &fstest.MapFile{Data: fmt.Appendf(nil, `
 apiVersion: apps/v1
 kind: Deployment
@@ -179,48 +183,143 @@ stringData: {username: app-%[1]d, password: not-a-real-password-%[1]d}
 // BenchmarkCompileRetained reports the heap a compiled desired state keeps per target
 // (B/target: runtime.MemStats.HeapAlloc after a GC, the manifest set dropped), for
 // retainedObjects Deployments, Services, ConfigMaps and Secrets, and what the defaulted copy of
-// each target adds once a hand edit needed it (B/target-defaults).
+// each target adds once a hand edit needed it (B/target-defaults); the -unshared metrics are
+// the same without the sharing of equal parts (package share).
 func BenchmarkCompileRetained(b *testing.B) {
-	fs := retainedManifests()
-	var perTarget, perDefaults float64
+	fs := retainedManifests(retainedObjects)
+	load := func() (*manifest.Set, error) { return manifest.LoadFS(fs, manifest.Options{}) }
+	var shared, unshared retained
 	for b.Loop() {
-		// What every target shares (the scheme, the schemas of the kinds) is not counted: built,
-		// and warmed up with a first compilation, before the heap is measured.
-		norm, err := normalize.New(nil)
+		shared = measureRetained(b, func(c check.Compiler) check.Compiler { return c }, load, true)
+		unshared = measureRetained(b, check.Unshared, load, true)
+	}
+	b.ReportMetric(shared.perTarget, "B/target")
+	b.ReportMetric(shared.perDefaults, "B/target-defaults")
+	b.ReportMetric(unshared.perTarget, "B/target-unshared")
+	b.ReportMetric(unshared.perDefaults, "B/target-defaults-unshared")
+}
+
+// BenchmarkCompileRetainedCorpus is BenchmarkCompileRetained (without defaults) on the
+// third-party manifests of test/corpus, compiled without an API server (custom resources as
+// sent): manifests written by others, less alike than the generated ones. kube-prometheus is
+// measured with and without its four CustomResourceDefinitions, whose schemas repeat whole
+// subtrees (a container's, a volume's) and weigh most of its bytes.
+func BenchmarkCompileRetainedCorpus(b *testing.B) {
+	projects := append(slices.Clone(corpusProjects), "kube-prometheus-without-crds")
+	for _, project := range projects {
+		b.Run(project, func(b *testing.B) {
+			fs := corpusFS(b, project)
+			load := func() (*manifest.Set, error) { return manifest.LoadFS(fs, manifest.Options{Namespace: "corpus"}) }
+			var shared, unshared retained
+			for b.Loop() {
+				shared = measureRetained(b, func(c check.Compiler) check.Compiler { return c }, load, false)
+				unshared = measureRetained(b, check.Unshared, load, false)
+			}
+			b.ReportMetric(shared.targets, "targets")
+			b.ReportMetric(shared.perTarget, "B/target")
+			b.ReportMetric(unshared.perTarget, "B/target-unshared")
+		})
+	}
+}
+
+// corpusFS returns the files of test/corpus/testdata/project in memory; for
+// kube-prometheus-without-crds, kube-prometheus's without its CustomResourceDefinitions.
+func corpusFS(b *testing.B, project string) fstest.MapFS {
+	dir, withCRDs := project, true
+	if p, ok := strings.CutSuffix(project, "-without-crds"); ok {
+		dir, withCRDs = p, false
+	}
+	root := filepath.Join("..", "..", "test", "corpus", "testdata", dir)
+	fs := fstest.MapFS{}
+	err := filepath.WalkDir(root, func(path string, e iofs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || (!withCRDs && strings.HasSuffix(path, "CustomResourceDefinition.yaml")) {
+			return err
+		}
+		data, err := os.ReadFile(path)
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		c := check.Compiler{Schemas: schema.NewResolver(nil), Normalizer: norm, Manual: check.DefaultManualManagers()}
-		set, err := manifest.LoadFS(fs, manifest.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := c.Compile(set, "warm-up"); err != nil {
-			b.Fatal(err)
-		}
-		set = nil
-		before := heapAfterGC()
-		set, err = manifest.LoadFS(fs, manifest.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		d, err := c.Compile(set, "bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		set = nil
-		compiled := heapAfterGC()
+		rel, err := filepath.Rel(root, path)
+		fs[filepath.ToSlash(rel)] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fs
+}
+
+// retained is what measureRetained measured.
+type retained struct {
+	targets, perTarget, perDefaults float64
+}
+
+// measureRetained compiles the set load returns with the compiler opt makes and returns the
+// heap the Desired keeps per target and, with defaults, what the targets' defaulted copies
+// add once a hand edit needed them.
+func measureRetained(b *testing.B, opt func(check.Compiler) check.Compiler, load func() (*manifest.Set, error), defaults bool) retained {
+	// What every target shares (the scheme, the schemas of the kinds) is not counted: built,
+	// and warmed up with a first compilation, before the heap is measured.
+	norm, err := normalize.New(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := opt(check.Compiler{Schemas: anySchemas{schema.NewResolver(nil)}, Normalizer: norm, Manual: check.DefaultManualManagers()})
+	set, err := load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Compile(set, "warm-up"); err != nil {
+		b.Fatal(err)
+	}
+	set = nil
+	before := heapAfterGC()
+	set, err = load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := c.Compile(set, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	set = nil
+	compiled := heapAfterGC()
+	n := float64(len(d.Targets))
+	r := retained{targets: n, perTarget: float64(compiled-before) / n}
+	if defaults {
 		for i := range d.Targets {
 			d.Targets[i].Compare(handLabelled(&d.Targets[i]))
 		}
-		defaulted := heapAfterGC()
-		n := float64(len(d.Targets))
-		perTarget, perDefaults = float64(compiled-before)/n, float64(defaulted-compiled)/n
-		runtime.KeepAlive(d)
-		runtime.KeepAlive(c)
+		r.perDefaults = float64(heapAfterGC()-compiled) / n
 	}
-	b.ReportMetric(perTarget, "B/target")
-	b.ReportMetric(perDefaults, "B/target-defaults")
+	runtime.KeepAlive(d)
+	runtime.KeepAlive(c)
+	return r
+}
+
+// BenchmarkCompile compiles 1,000 and 10,000 objects (a quarter each Deployments, Services,
+// ConfigMaps and Secrets, as BenchmarkCompileRetained's), loaded once: what a reload costs
+// after the YAML is read.
+func BenchmarkCompile(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			set, err := manifest.LoadFS(retainedManifests(n/4), manifest.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			norm, err := normalize.New(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := check.Compiler{Schemas: schema.NewResolver(nil), Normalizer: norm, Manual: check.DefaultManualManagers()}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Compile(set, "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // heapAfterGC returns the bytes of live heap after a full collection.

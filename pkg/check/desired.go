@@ -16,6 +16,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // SchemaSource returns the diff schema of a kind.
@@ -40,7 +41,9 @@ type Target struct {
 	Schema *diff.Schema
 	// Want is the object as the API server stores it (see pkg/normalize): what live is
 	// compared with, and the only copy of the object the target holds. Compile sets it for
-	// every target that is not skipped. Do not change it: Written gives a copy to write.
+	// every target that is not skipped. Its parts are shared with other targets' Want (and with
+	// the defaulted copy): do not change it, nor anything taken from it; Written gives a copy
+	// to write.
 	Want map[string]any
 	// StringData are the keys, sorted, of a Secret's data that Git spells under stringData
 	// (normalize.Result.StringData). Want has them under data, as the API server stores them,
@@ -138,6 +141,9 @@ type Compiler struct {
 	// owns that Git leaves out is drift (see Target.Compare). Defaults to none, which turns
 	// the search off; DefaultManualManagers lists kubectl's in-place verbs.
 	Manual []string
+	// unshared turns the sharing of equal parts off (shareWants, and the defaulted copies'):
+	// what the benchmarks compare sharing with.
+	unshared bool
 }
 
 // Compile builds the targets of set with schemas and the global ignore paths, normalising
@@ -184,7 +190,20 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if !c.unshared {
+		shareWants(d.Targets)
+	}
 	return d, nil
+}
+
+// shareWants holds the equal parts of the targets' Want once (package share): the same labels
+// in metadata, the selector and the template, the same probe, resources or env entry in many
+// objects. Want is never written (Target.Written copies), so they can be shared.
+func shareWants(targets []Target) {
+	tab := share.NewTable()
+	for i := range targets {
+		targets[i].Want = tab.Object(targets[i].Want)
+	}
 }
 
 // compiled is the outcome of target for one object.
@@ -236,7 +255,7 @@ func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error
 	t.spelling = spellingOf(obj.Obj.Object, t.Want, t.Schema, t.StringData)
 	t.Ignore = storedIgnore(t.Ignore, t.StringData)
 	if def, ok := c.Normalizer.(Defaulter); ok {
-		t.defaults = &defaults{by: def}
+		t.defaults = &defaults{by: def, unshared: c.unshared}
 	}
 	if t.Owned = schema.ControllerOwned(t.Want); len(t.Owned) > 0 {
 		t.Ignore = append(slices.Clip(t.Ignore), t.Owned...)

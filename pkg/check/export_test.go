@@ -10,3 +10,13 @@ func (t *Target) LegacyCompare(live map[string]any) []diff.Field { return t.lega
 func (t *Target) LegacyCompareRequest(obj map[string]any) []diff.Field {
 	return t.legacyCompareRequest(obj)
 }
+
+// WithDefaults returns Want with the API server's defaults, as the hand-edit search sees it.
+func (t *Target) WithDefaults() map[string]any { return t.withDefaults() }
+
+// Unshared returns c without the sharing of the targets' Want (shareWants): what the
+// benchmarks compare it with.
+func Unshared(c Compiler) Compiler {
+	c.unshared = true
+	return c
+}

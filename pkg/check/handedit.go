@@ -8,6 +8,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
+	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // DefaultManualManagers returns the field managers of the kubectl verbs that change a live
@@ -27,12 +28,14 @@ func DefaultManualManagers() []string {
 }
 
 // defaults is a target's desired object with the API server's defaults, computed on first use:
-// only objects with hand edits need it. Once computed, it stays as long as the target: a second
-// tree, but only for the objects someone edited by hand.
+// only objects with hand edits need it. Once computed, it stays as long as the target, sharing
+// with Want every part the defaults left as they were: what it adds is little more than the
+// defaults, and only for the objects someone edited by hand.
 type defaults struct {
-	once sync.Once
-	by   Defaulter
-	obj  map[string]any
+	once     sync.Once
+	by       Defaulter
+	obj      map[string]any
+	unshared bool // Compiler.unshared
 }
 
 // withDefaults returns Want with the API server's defaults, or nil when they could not be
@@ -44,8 +47,12 @@ func (t *Target) withDefaults() map[string]any {
 	}
 	d.once.Do(func() {
 		obj, err := d.by.Defaulted(t.Want, t.GVK)
-		if err == nil {
+		if err == nil && d.unshared {
 			d.obj = obj
+		} else if err == nil {
+			tab := share.NewTable()
+			tab.Object(t.Want) // Want's own parts, for obj to share
+			d.obj = tab.Object(obj)
 		}
 	})
 	return d.obj
