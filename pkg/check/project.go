@@ -20,6 +20,8 @@ import (
 //     subresource's, its fields as one JSON string. It is not the API's form: never send the
 //     copy to the server. An auditor may drop its own entry's fields (ownership.Compact).
 //
+// Where the copy equals Want it holds Want's own parts (see diff.Project): neither may be
+// changed, but for the copy's root and metadata maps (ownership.Compact may edit those).
 // A write needs the whole object: read it again before one. Project of a skipped target
 // keeps the identity and managedFields alone. Nil when live is nil.
 func (t *Target) Project(live map[string]any) map[string]any {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
@@ -26,6 +27,7 @@ func TestProjectOffline(t *testing.T) {
 					for i := range d.Targets {
 						tg := &d.Targets[i]
 						obj := live[tg.Key.Name]
+						before := runtime.DeepCopyJSON(tg.Want)
 						projected := tg.Project(obj)
 						want, got := tg.Compare(obj), tg.Compare(projected)
 						noSecretShown(t, []any{want, got})
@@ -34,6 +36,11 @@ func TestProjectOffline(t *testing.T) {
 						}
 						if diff := cmp.Diff(tg.CompareRequest(obj), tg.CompareRequest(projected)); diff != "" {
 							t.Errorf("%s: CompareRequest (-object +projection):\n%s", tg.Key, diff)
+						}
+						// What the auditor does to its copy, which may hold Want's parts.
+						ownership.Compact(projected, "kubectl-client-side-apply")
+						if diff := cmp.Diff(before, tg.Want); diff != "" {
+							t.Errorf("%s: projecting changed Want (-before +after):\n%s", tg.Key, diff)
 						}
 					}
 				})

@@ -1,6 +1,9 @@
 package diff
 
-import "slices"
+import (
+	"reflect"
+	"slices"
+)
 
 // Options configure Compare.
 type Options struct {
@@ -175,6 +178,11 @@ func IsServerMetadata(k string) bool {
 // n, when not nil, is the node of CompareExtra's set at this value: maps pass it on to their
 // fields, and every other value follows its paths from here (see owned).
 func (w *walker) value(d, l any, s *Schema, lv level, n *pathNode) {
+	if n == nil && identical(d, l) {
+		// The same map or list (a projection holds desired's own parts where live equals
+		// them): nothing differs, and no path of the set lies below.
+		return
+	}
 	switch dv := d.(type) {
 	case nil:
 		// A desired null means "absent": there is nothing to compare.
@@ -296,4 +304,18 @@ func NeverCompared(p Path) bool {
 // the whole object (kubectl.kubernetes.io/last-applied-configuration).
 func IsLastApplied(p Path) bool {
 	return len(p) == 3 && p[0].Name == "metadata" && p[1].Name == "annotations" && p[2].Kind == FieldSegment && p[2].Name == lastApplied
+}
+
+// identical reports whether d and l are the same map, or the same list (same items, same
+// length), not merely equal ones: a value compared with itself has no drift (FuzzCompare).
+func identical(d, l any) bool {
+	switch dv := d.(type) {
+	case map[string]any:
+		lm, ok := l.(map[string]any)
+		return ok && dv != nil && lm != nil && reflect.ValueOf(dv).UnsafePointer() == reflect.ValueOf(lm).UnsafePointer()
+	case []any:
+		ll, ok := l.([]any)
+		return ok && len(dv) > 0 && len(dv) == len(ll) && &dv[0] == &ll[0]
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unsafe"
 )
 
 // deploymentSchema is a hand-built slice of the apps/v1 Deployment schema: containers map by
@@ -157,3 +158,6 @@ func mustDelete(tb testing.TB, obj map[string]any, s string, schema *Schema) {
 	}
 	Delete(obj, p, schema)
 }
+
+// unsafeData returns the address of s's bytes: two equal strings share them when it is equal.
+func unsafeData(s string) *byte { return unsafe.StringData(s) }

@@ -17,8 +17,13 @@ package diff
 //     whole, or, for a map with arbitrary keys (labels, a ConfigMap's or Secret's data) that
 //     is not itself in set, its keys in set whole.
 //
-// The copy shares nothing with live, so it may be changed. Identity and bookkeeping (a
-// resourceVersion, managedFields) are the caller's to add: Compare reads none of them.
+// The copy shares nothing with live. Where a part of it equals the part of desired at the same
+// place (same Go types and values, deep), as it does wherever live has not drifted, it is
+// desired's part, not a copy: a cache of projections of live objects that match Git holds
+// little more than Git's own trees. Neither desired nor the copy may therefore be changed,
+// but for the copy's root map and its metadata map, which are always its own: identity and
+// bookkeeping (a resourceVersion, managedFields) are the caller's to add there; Compare reads
+// none of them.
 func Project(desired, live map[string]any, s *Schema, set *PathSet) map[string]any {
 	if live == nil {
 		return nil
@@ -30,10 +35,103 @@ func Project(desired, live map[string]any, s *Schema, set *PathSet) map[string]a
 		w.set = set
 		w.owned(desired, live, s, root)
 		for i := range w.extras {
-			keepExtra(out, set, &w.extras[i], s)
+			keepExtra(out, live, set, &w.extras[i], s)
 		}
 	}
+	for k, v := range out {
+		if k == "metadata" {
+			if m, ok := v.(map[string]any); ok {
+				dm, _ := desired[k].(map[string]any)
+				shareFields(m, dm, s.Field(k))
+			}
+			continue
+		}
+		out[k], _ = shareEqual(v, desired[k], s.Field(k))
+	}
 	return out
+}
+
+// shareEqual returns d when v, a part of a projection, equals it (deep, same Go types), and
+// whether it did; v otherwise, with each of its parts that equals the part of d at the same
+// place (a list item: the desired item of the same keys) replaced by d's. v is the
+// projection's own (Project built it), so it may be changed; s is d's schema.
+func shareEqual(v, d any, s *Schema) (any, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		dm, ok := d.(map[string]any)
+		if !ok || dm == nil {
+			return v, false
+		}
+		if shareFields(x, dm, s) && len(x) == len(dm) {
+			return d, true
+		}
+		return v, false
+	case []any:
+		dl, ok := d.([]any)
+		if !ok || dl == nil {
+			return v, false
+		}
+		if shareItems(x, dl, s) {
+			return d, true
+		}
+		return v, false
+	case string, bool, int64, float64:
+		// Scalars of the same type and value: d's boxed string is shared. Other types (a
+		// JSON-like tree has none) are never shared: they may not be comparable.
+		if v == d {
+			return d, true
+		}
+	}
+	return v, false
+}
+
+// shareFields replaces each field of m that equals d's field of the same name by d's, and
+// reports whether every field of m did (d may have others).
+func shareFields(m, d map[string]any, s *Schema) bool {
+	all := true
+	for k, v := range m {
+		dv, ok := d[k]
+		if !ok {
+			all = false
+			continue
+		}
+		var same bool
+		if m[k], same = shareEqual(v, dv, s.Field(k)); !same {
+			all = false
+		}
+	}
+	return all
+}
+
+// shareItems replaces each item of l that equals its desired item in d by it: in a list
+// matched by keys, the item of d with the same keys (live may order its items otherwise, or
+// have more), else the item at the same place. It reports whether l equals d.
+func shareItems(l, d []any, s *Schema) bool {
+	how, keys, defaults := matching(d, l, s)
+	all := len(l) == len(d)
+	for i, item := range l {
+		di := -1
+		switch {
+		case how == byKeys:
+			for j, dv := range d {
+				if sameKeys(dv.(map[string]any), item, keys, defaults) {
+					di = j
+					break
+				}
+			}
+		case i < len(d):
+			di = i
+		}
+		if di < 0 {
+			all = false
+			continue
+		}
+		var same bool
+		if l[i], same = shareEqual(item, d[di], s.Item()); !same || di != i {
+			all = false
+		}
+	}
+	return all
 }
 
 // projector copies what the walker reads, following its rules.
@@ -101,7 +199,7 @@ func (p *projector) list(d, l []any, s *Schema) []any {
 			switch {
 			case l[i] == nil:
 			case i < len(d):
-				out[i] = p.value(d[i], l[i], s.Item(), levelNone)
+				out[i] = namedItem(p.value(d[i], l[i], s.Item(), levelNone), l, i, s)
 			default:
 				out[i] = copyValue(l[i])
 			}
@@ -141,6 +239,32 @@ func (p *projector) mapList(d, l []any, s *Schema, keys []string, defaults map[s
 	return out
 }
 
+// namedItem adds to v, the projection of l's item i in a list matched by position, the fields
+// that name the item in paths (see ItemSegment) where desired leaves them out: Set then finds
+// the item in the projection where Get finds it in l.
+func namedItem(v any, l []any, i int, s *Schema) any {
+	out, ok := v.(map[string]any)
+	item, isMap := l[i].(map[string]any)
+	if !ok || !isMap {
+		return v
+	}
+	var keys []string
+	switch {
+	case s != nil && s.ListType == ListMap:
+		keys = s.Keys
+	case s == nil && allNamed(l):
+		keys = []string{"name"}
+	}
+	for _, k := range keys {
+		if kv, ok := item[k]; ok && kv != nil {
+			if _, has := out[k]; !has {
+				out[k] = copyValue(kv)
+			}
+		}
+	}
+	return v
+}
+
 // keyFields returns the key fields of a list-map item, all that matching reads of an item no
 // desired item matches; anything but a map is returned as it is.
 func keyFields(item any, keys []string) any {
@@ -176,7 +300,7 @@ func secretData(d, l any) any {
 
 // keepExtra puts into out, a projection, the live value of e, found where desired stops on
 // the way to the paths of a set.
-func keepExtra(out map[string]any, set *PathSet, e *Extra, s *Schema) {
+func keepExtra(out, live map[string]any, set *PathSet, e *Extra, s *Schema) {
 	if !e.InLive || e.Items && e.Live == nil || len(e.node.path) == 0 {
 		return // nothing there; or only a list's value matters, and nil is as good as none
 	}
@@ -193,9 +317,21 @@ func keepExtra(out map[string]any, set *PathSet, e *Extra, s *Schema) {
 		}
 	}
 	// out has every list item of live at its place, each with its key values, so Set finds
-	// the same items as Get does in live; it only fails where out has another value in the way,
-	// which never happens.
-	_ = Set(out, n.path, s, copyValue(e.Live))
+	// the same items as Get does in live. Where it cannot (a list item named by its position
+	// in a list out lacks: live's item had none of its keys), the nearest value on the way
+	// that live has and Set can place is kept whole instead.
+	for end := len(n.path); end > 0; end-- {
+		v := e.Live
+		if end < len(n.path) {
+			var ok bool
+			if v, ok = Get(live, n.path[:end], s); !ok {
+				continue
+			}
+		}
+		if Set(out, n.path[:end], s, copyValue(v)) == nil {
+			return
+		}
+	}
 }
 
 // copyValue returns a deep copy of a JSON-like value.

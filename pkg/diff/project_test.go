@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"reflect"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -61,7 +63,11 @@ func pathSetOf(live map[string]any, s *Schema, sparse bool) (*PathSet, []Path) {
 // of its paths (a map with arbitrary keys that Project keeps in part is a map in both).
 func checkProjection(t *testing.T, desired, live map[string]any, s *Schema, set *PathSet, paths []Path) {
 	t.Helper()
+	before := copyValue(desired)
 	projected := Project(desired, live, s, set)
+	if diff := cmp.Diff(before, any(desired)); diff != "" {
+		t.Fatalf("Project changed desired (-before +after):\n%s", diff)
+	}
 	opts := Options{Schema: s}
 	if diff := cmp.Diff(Compare(desired, live, opts), Compare(desired, projected, opts)); diff != "" {
 		t.Fatalf("Compare (-live +projected):\n%s", diff)
@@ -359,6 +365,95 @@ func TestProjectSetListItems(t *testing.T) {
 			got := Project(desired, jsonObject(t, tt.live), schema, set)
 			if diff := cmp.Diff(jsonObject(t, tt.want), got); diff != "" {
 				t.Errorf("Project (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestProjectShares checks that a projection holds desired's own parts wherever live equals
+// them, and copies elsewhere: the parts of an object in sync are Git's trees, not copies of
+// them, while its root and its metadata, where the caller adds identity, are its own.
+func TestProjectShares(t *testing.T) {
+	schema := deploymentSchema()
+	frontend := container("frontend")
+	tests := []struct {
+		name   string
+		mutate func(t *testing.T, l map[string]any)
+		shared []string // parts of the projection that are desired's own
+		own    []string // parts of the projection that are its own
+	}{
+		{
+			name: "in sync",
+			shared: []string{container("auth-proxy") + ".ports", "spec.selector", "metadata.labels",
+				"spec.template.metadata.labels", frontend + ".image", frontend + `.env[name=LOG_FORMAT]`,
+				frontend + ".ports[containerPort=8080]", frontend + ".resources.requests"},
+			// live has an injected sidecar, reorders the frontend's env and spells a quantity
+			// otherwise (Git's 0.5 against the server's 500m): not desired's.
+			own: []string{"spec.template.spec.containers", frontend, frontend + ".env",
+				frontend + ".resources", container("auth-proxy"), "metadata", ""},
+		},
+		{
+			name: "drifted image",
+			mutate: func(t *testing.T, l map[string]any) {
+				mustSet(t, l, frontend+".image", schema, "shop/frontend:1.4.1")
+			},
+			shared: []string{frontend + ".env[name=CACHE_URL]", frontend + ".args", container("auth-proxy") + ".ports"},
+			own:    []string{frontend, frontend + ".image"},
+		},
+		{
+			name: "a label changed",
+			mutate: func(t *testing.T, l map[string]any) {
+				mustSet(t, l, "metadata.labels.env", schema, "dev")
+			},
+			shared: []string{`metadata.labels["app.kubernetes.io/name"]`, "spec.selector", container("auth-proxy") + ".ports"},
+			own:    []string{"metadata.labels"},
+		},
+	}
+	pointer := func(v any) uintptr {
+		switch v.(type) {
+		case map[string]any, []any:
+			return reflect.ValueOf(v).Pointer()
+		}
+		return 0
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desired := loadObject(t, "deployment.desired.json", true)
+			live := loadObject(t, "deployment.live.json", true)
+			if tt.mutate != nil {
+				tt.mutate(t, live)
+			}
+			p := Project(desired, live, schema, nil)
+			get := func(obj map[string]any, path string) any {
+				if path == "" {
+					return obj
+				}
+				return mustGet(t, obj, path, schema)
+			}
+			for _, path := range tt.shared {
+				pv, dv := get(p, path), get(desired, path)
+				if s, ok := pv.(string); ok {
+					// a string is shared when its bytes are
+					if ds, _ := dv.(string); s != ds || len(s) > 0 && unsafeData(s) != unsafeData(ds) {
+						t.Errorf("%s: projection holds a copy of desired's string", path)
+					}
+					continue
+				}
+				if pointer(pv) == 0 || pointer(pv) != pointer(dv) {
+					t.Errorf("%s: projection holds a copy of desired's part, want desired's own", path)
+				}
+			}
+			for _, path := range tt.own {
+				pv, dv := get(p, path), get(desired, path)
+				if s, ok := pv.(string); ok {
+					if ds, _ := dv.(string); len(s) > 0 && unsafeData(s) == unsafeData(ds) {
+						t.Errorf("%s: projection holds desired's string", path)
+					}
+					continue
+				}
+				if pointer(pv) == pointer(dv) {
+					t.Errorf("%s: projection holds desired's own part, want a copy", path)
+				}
 			}
 		})
 	}
