@@ -11,6 +11,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
@@ -29,7 +30,9 @@ func restoreDefaults(body map[string]any, fields []diff.Field, s *diff.Schema) e
 		if err != nil {
 			return fmt.Errorf("restore default of %s: %w", f.Path, err)
 		}
-		if err := diff.Set(body, p, s, f.Desired); err != nil {
+		// A copy: the value is part of the target's compiled tree, which is shared and
+		// never written, and the body is written after this.
+		if err := diff.Set(body, p, s, runtime.DeepCopyJSONValue(f.Desired)); err != nil {
 			return fmt.Errorf("restore default of %s: %w", f.Path, err)
 		}
 	}
