@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/apitesting/fuzzer"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metafuzzer "k8s.io/apimachinery/pkg/apis/meta/fuzzer"
@@ -37,19 +38,30 @@ func extraFuncs(runtimeserializer.CodecFactory) []any {
 				j.Raw = []byte(`{"apiVersion":"v1","kind":"ConfigMap","data":{"k":"` + strconv.Itoa(c.Int()) + `"}}`)
 			}
 		},
+		func(j *apiextensionsv1.JSON, c randfill.Continue) {
+			j.Raw = []byte(strconv.Itoa(c.Int()))
+		},
 	}
 }
 
-// TestToUnstructuredSameAsDefault fills objects of every kind of client-go's scheme at random
-// and checks that the Converter gives what runtime.DefaultUnstructuredConverter gives.
+// TestToUnstructuredSameAsDefault fills objects of every kind of client-go's scheme and of
+// apiextensions.k8s.io/v1 at random and checks that the Converter gives what
+// runtime.DefaultUnstructuredConverter gives.
 func TestToUnstructuredSameAsDefault(t *testing.T) {
 	rounds := 20
 	if testing.Short() {
 		rounds = 3
 	}
-	codecs := runtimeserializer.NewCodecFactory(scheme.Scheme)
-	f := fuzzer.FuzzerFor(fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, extraFuncs), rand.NewSource(1), codecs)
-	types := scheme.Scheme.AllKnownTypes()
+	s := runtime.NewScheme()
+	if err := scheme.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := apiextensionsv1.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	codecs := runtimeserializer.NewCodecFactory(s)
+	f := fuzzer.FuzzerFor(fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, extraFuncs), rand.NewSource(1), codecs).MaxDepth(12)
+	types := s.AllKnownTypes()
 	kinds := make([]string, 0, len(types))
 	byName := map[string]reflect.Type{}
 	for gvk, typ := range types {
