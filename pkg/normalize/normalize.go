@@ -42,7 +42,7 @@ type Normalizer struct {
 	scheme *runtime.Scheme
 	crds   CRDSource
 	cache  *structuralCache
-	conv   typedconv.Converter // converts the round trip's typed object back to a map
+	conv   typedconv.Converter // converts each object to its Go type and back, for the round trip
 }
 
 // New returns a Normalizer for the built-in kinds of client-go (and CustomResourceDefinitions
@@ -88,7 +88,7 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 		return Result{}, fmt.Errorf("normalize %s: %w", gvk.Kind, err)
 	}
 	var res Result
-	err = runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(u, typed, true)
+	err = n.conv.FromUnstructuredWithValidation(u, typed, true)
 	if strict, ok := runtime.AsStrictDecodingError(err); ok {
 		for _, e := range strict.Errors() {
 			res.Dropped = append(res.Dropped, unknownField(e))

@@ -19,6 +19,8 @@ type Converter struct {
 	// plans holds the conversion of every top-level type asked for; a nil plan means the
 	// default converter converts objects of that type (see ToUnstructured).
 	plans map[reflect.Type]*plan
+	// fromPlans are FromUnstructuredWithValidation's, likewise.
+	fromPlans map[reflect.Type]*fromPlan
 }
 
 // plan is the compiled conversion of one Go type, or of the types under it.

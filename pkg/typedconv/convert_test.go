@@ -44,6 +44,20 @@ func extraFuncs(runtimeserializer.CodecFactory) []any {
 	}
 }
 
+// testScheme returns a scheme of client-go's kinds and apiextensions.k8s.io/v1, those of
+// pkg/normalize.
+func testScheme(t *testing.T) *runtime.Scheme {
+	t.Helper()
+	s := runtime.NewScheme()
+	if err := scheme.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := apiextensionsv1.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestToUnstructuredSameAsDefault fills objects of every kind of client-go's scheme and of
 // apiextensions.k8s.io/v1 at random and checks that the Converter gives what
 // runtime.DefaultUnstructuredConverter gives.
@@ -52,13 +66,7 @@ func TestToUnstructuredSameAsDefault(t *testing.T) {
 	if testing.Short() {
 		rounds = 3
 	}
-	s := runtime.NewScheme()
-	if err := scheme.AddToScheme(s); err != nil {
-		t.Fatal(err)
-	}
-	if err := apiextensionsv1.AddToScheme(s); err != nil {
-		t.Fatal(err)
-	}
+	s := testScheme(t)
 	codecs := runtimeserializer.NewCodecFactory(s)
 	f := fuzzer.FuzzerFor(fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, extraFuncs), rand.NewSource(1), codecs).MaxDepth(12)
 	types := s.AllKnownTypes()
