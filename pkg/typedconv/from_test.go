@@ -19,9 +19,12 @@ import (
 // type as it is, to check the fallback: an unknown field, a number where a string is due,
 // a float where an integer is, a string of bytes that is not base64.
 var unstructuredMutations = map[string]func(u map[string]any){
-	"none":          func(map[string]any) {},
-	"unknown field": func(u map[string]any) { u["notAField"] = "x"; deepen(u, func(m map[string]any) { m["alsoNot"] = int64(1) }) },
-	"types":         func(u map[string]any) { deepen(u, retype) },
+	"none": func(map[string]any) {},
+	"unknown field": func(u map[string]any) {
+		u["notAField"] = "x"
+		deepen(u, func(m map[string]any) { m["alsoNot"] = int64(1) })
+	},
+	"types": func(u map[string]any) { deepen(u, retype) },
 }
 
 // deepen calls f on the deepest map of u along its first keys.
