@@ -15,16 +15,18 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/typedconv"
 )
 
-// unstructuredMutations change an object's unstructured form so that it no longer fits its
-// type as it is, to check the fallback: an unknown field, a number where a string is due,
-// a float where an integer is, a string of bytes that is not base64.
-var unstructuredMutations = map[string]func(u map[string]any){
-	"none": func(map[string]any) {},
-	"unknown field": func(u map[string]any) {
-		u["notAField"] = "x"
-		deepen(u, func(m map[string]any) { m["alsoNot"] = int64(1) })
-	},
-	"types": func(u map[string]any) { deepen(u, retype) },
+// unstructuredMutations returns changes to an object's unstructured form after which it no
+// longer fits its type as it is, to check the fallback: unknown fields; strings, numbers and
+// booleans of the wrong type (a string of bytes that is not base64 among them).
+func unstructuredMutations() map[string]func(u map[string]any) {
+	return map[string]func(u map[string]any){
+		"none": func(map[string]any) {},
+		"unknown field": func(u map[string]any) {
+			u["notAField"] = "x"
+			deepen(u, func(m map[string]any) { m["alsoNot"] = int64(1) })
+		},
+		"types": func(u map[string]any) { deepen(u, retype) },
+	}
 }
 
 // deepen calls f on the deepest map of u along its first keys.
@@ -89,7 +91,7 @@ func TestFromUnstructuredSameAsDefault(t *testing.T) {
 			for range rounds {
 				src := reflect.New(byName[kind]).Interface()
 				f.Fill(src)
-				for name, mutate := range unstructuredMutations {
+				for name, mutate := range unstructuredMutations() {
 					u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(src)
 					if err != nil {
 						continue // a filled object that JSON cannot hold (bad RawExtension)
