@@ -30,6 +30,10 @@ type plan struct {
 	convert func(v reflect.Value) (any, error)
 	// fields are a struct's fields, in order; fill adds them to a map.
 	fields []field
+	// size is how many keys a struct's map gets at least: its fields without omitempty or
+	// omitzero. The default converter sizes it for every field, most of which an object
+	// leaves out: a PodSpec's map would be sized for over 40 keys and hold a few.
+	size int
 }
 
 // field is one field of a struct.
@@ -60,7 +64,7 @@ func (c *Converter) ToUnstructured(obj any) (map[string]any, error) {
 	if p == nil {
 		return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	}
-	u := make(map[string]any, len(p.fields))
+	u := make(map[string]any, p.size)
 	if err := p.fill(v.Elem(), u); err != nil {
 		return nil, err
 	}
@@ -134,9 +138,9 @@ func (b *builder) planFor(t reflect.Type) *plan {
 		}
 	case reflect.Struct:
 		sp := b.structPlan(t)
-		p.fields = sp.fields
+		p.fields, p.size = sp.fields, sp.size
 		p.convert = func(v reflect.Value) (any, error) {
-			u := make(map[string]any, t.NumField())
+			u := make(map[string]any, p.size)
 			if err := p.fill(v, u); err != nil {
 				return nil, err
 			}
@@ -248,6 +252,11 @@ func (b *builder) structPlan(t reflect.Type) *plan {
 			f.inline = b.planFor(it)
 		case !isScalar(f.kind):
 			f.sub = b.planFor(sf.Type)
+		}
+		if f.inline != nil {
+			p.size += f.inline.size
+		} else if !f.omitempty && f.omitzero == nil {
+			p.size++
 		}
 		p.fields = append(p.fields, f)
 	}
