@@ -12,8 +12,8 @@ import (
 	"sigs.k8s.io/structured-merge-diff/v6/value"
 )
 
-// Converter converts objects to their unstructured form. Its zero value is ready to use, and
-// it is safe for concurrent use.
+// Converter converts objects between their Go types and their unstructured form. Its zero
+// value is ready to use, and it is safe for concurrent use.
 type Converter struct {
 	mu sync.Mutex
 	// plans holds the conversion of every top-level type asked for; a nil plan means the
@@ -30,9 +30,10 @@ type plan struct {
 	convert func(v reflect.Value) (any, error)
 	// fields are a struct's fields, in order; fill adds them to a map.
 	fields []field
-	// size is how many keys a struct's map gets at least: its fields without omitempty or
-	// omitzero. The default converter sizes it for every field, most of which an object
-	// leaves out: a PodSpec's map would be sized for over 40 keys and hold a few.
+	// size is the size hint of a struct's map: the number of its fields without omitempty or
+	// omitzero, which are always there. The default converter sizes it for every field, most
+	// of which an object leaves out: a PodSpec's map would be sized for over 40 keys and hold
+	// a few.
 	size int
 }
 
