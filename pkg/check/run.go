@@ -2,6 +2,9 @@ package check
 
 import (
 	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -42,10 +45,7 @@ func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.
 		objs = append(objs, d.Targets[i].Identity())
 	}
 	lives := live.Fetch(ctx, objs)
-	resources := make([]report.Resource, len(targets))
-	for i, t := range targets {
-		resources[i] = Evaluate(t, lives[i], opts)
-	}
+	resources := evaluateAll(targets, lives, opts)
 	if opts.Remediator != nil && !opts.DryRun {
 		for _, i := range remediationOrder(targets) {
 			if needsRemediation(resources[i].Status) {
@@ -54,6 +54,24 @@ func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.
 		}
 	}
 	return report.New(d.Revision, resources)
+}
+
+// evaluateAll evaluates every target against its live copy, on GOMAXPROCS goroutines (a
+// target's Compare is safe for concurrent use: the webhook calls it so), and returns the
+// entries in the targets' order.
+func evaluateAll(targets []*Target, lives []cluster.Live, opts Options) []report.Resource {
+	resources := make([]report.Resource, len(targets))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(targets)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(targets); i = int(next.Add(1)) - 1 {
+				resources[i] = Evaluate(targets[i], lives[i], opts)
+			}
+		})
+	}
+	wg.Wait()
+	return resources
 }
 
 // Evaluate diffs one target against its live copy and returns its report entry.

@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+
+	"github.com/gitops-drift/gitops-drift/pkg/typedconv"
 )
 
 // typesMinor is the Kubernetes minor version of the API types this module is built with
@@ -33,6 +35,8 @@ const typesMinor = 37
 type protobufReader struct {
 	rest    *rest.RESTClient
 	compact bool
+	// conv converts the typed objects to maps.
+	conv *typedconv.Converter
 
 	mu       sync.Mutex
 	complete map[schema.GroupVersionKind]bool // kinds asked, and whether protobuf reads them
@@ -52,7 +56,7 @@ func newProtobufReader(c *Client, compact bool) *protobufReader {
 	if err != nil {
 		return nil // not expected: the dynamic client was made from the same config
 	}
-	return &protobufReader{rest: rc, compact: compact, complete: map[schema.GroupVersionKind]bool{}}
+	return &protobufReader{rest: rc, compact: compact, conv: &typedconv.Converter{}, complete: map[schema.GroupVersionKind]bool{}}
 }
 
 // reads reports whether p reads objects of kind gvk: a kind of client-go's scheme whose
@@ -172,14 +176,14 @@ func (p *protobufReader) toUnstructured(obj runtime.Object, gvk schema.GroupVers
 			acc.SetManagedFields(nil)
 		}
 	}
-	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	content, err := p.conv.ToUnstructured(obj)
 	if err != nil {
 		return nil, fmt.Errorf("convert %s: %w", gvk.Kind, err)
 	}
 	u := &unstructured.Unstructured{Object: content}
 	u.SetGroupVersionKind(gvk)
 	if len(managed) > 0 {
-		entries, err := compactEntries(managed)
+		entries, err := p.compactEntries(managed)
 		if err != nil {
 			return nil, fmt.Errorf("convert %s: %w", gvk.Kind, err)
 		}
@@ -195,12 +199,12 @@ func (p *protobufReader) toUnstructured(obj runtime.Object, gvk schema.GroupVers
 
 // compactEntries returns managedFields entries as JSON would have them, but each field set
 // as its JSON text.
-func compactEntries(entries []metav1.ManagedFieldsEntry) ([]any, error) {
+func (p *protobufReader) compactEntries(entries []metav1.ManagedFieldsEntry) ([]any, error) {
 	out := make([]any, len(entries))
 	for i, e := range entries {
 		fields := e.FieldsV1
 		e.FieldsV1 = nil
-		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&e)
+		m, err := p.conv.ToUnstructured(&e)
 		if err != nil {
 			return nil, fmt.Errorf("managedFields entry of %s: %w", e.Manager, err)
 		}

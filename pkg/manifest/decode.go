@@ -86,10 +86,14 @@ func (r *reading) decodeChunk(src, c chunk) {
 	if text == nil {
 		return
 	}
-	j, err := yaml.YAMLToJSONStrict(text)
-	if err != nil {
-		r.errs = append(r.errs, yamlErrors(r.file, src.first, err)...)
-		return
+	v, direct := yamlValue(text)
+	var j []byte
+	if !direct {
+		var err error
+		if j, err = yaml.YAMLToJSONStrict(text); err != nil {
+			r.errs = append(r.errs, yamlErrors(r.file, src.first, err)...)
+			return
+		}
 	}
 	if line, ok := afterEnd(c); ok {
 		r.warn(line, `kubectl ignores this line and the rest of its document: it follows a document end marker ("..."); start a new document with "---"`)
@@ -97,6 +101,10 @@ func (r *reading) decodeChunk(src, c chunk) {
 	line, ok := contentLine(c)
 	if !ok {
 		line = c.first
+	}
+	if direct {
+		r.addValue(line, v)
+		return
 	}
 	r.add(line, j)
 }
@@ -252,6 +260,12 @@ func decodeObject(data []byte) (map[string]any, error) {
 	if err := utiljson.Unmarshal(data, &v); err != nil {
 		return nil, fmt.Errorf("decode document: %w", err)
 	}
+	return asObject(v)
+}
+
+// asObject returns v, a decoded JSON document, as an object: nil for null, and an error for
+// anything but an object.
+func asObject(v any) (map[string]any, error) {
 	switch v := v.(type) {
 	case nil:
 		return nil, nil

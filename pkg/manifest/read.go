@@ -48,6 +48,19 @@ func (r *reading) fail(line int, err error) {
 // document, and anything but an object is a problem at that line.
 func (r *reading) add(line int, data []byte) {
 	obj, err := decodeObject(data)
+	r.keep(line, obj, err)
+}
+
+// addValue keeps the document decoded as v (yamlValue's), found at a line of the file, as add
+// does.
+func (r *reading) addValue(line int, v any) {
+	obj, err := asObject(v)
+	r.keep(line, obj, err)
+}
+
+// keep keeps obj, a document found at a line of the file, unless it is nil (null) or err
+// says why it is not an object.
+func (r *reading) keep(line int, obj map[string]any, err error) {
 	if err != nil {
 		r.fail(line, err)
 		return

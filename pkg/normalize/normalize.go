@@ -13,6 +13,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
+	"github.com/gitops-drift/gitops-drift/pkg/typedconv"
 )
 
 // CRDSource returns the CustomResourceDefinition that defines the custom resources of a group
@@ -41,6 +42,7 @@ type Normalizer struct {
 	scheme *runtime.Scheme
 	crds   CRDSource
 	cache  *structuralCache
+	conv   typedconv.Converter // converts each object to its Go type and back, for the round trip
 }
 
 // New returns a Normalizer for the built-in kinds of client-go (and CustomResourceDefinitions
@@ -86,7 +88,7 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 		return Result{}, fmt.Errorf("normalize %s: %w", gvk.Kind, err)
 	}
 	var res Result
-	err = runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(u, typed, true)
+	err = n.conv.FromUnstructuredWithValidation(u, typed, true)
 	if strict, ok := runtime.AsStrictDecodingError(err); ok {
 		for _, e := range strict.Errors() {
 			res.Dropped = append(res.Dropped, unknownField(e))
@@ -99,7 +101,7 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 			return Result{}, err
 		}
 	}
-	out, err := runtime.DefaultUnstructuredConverter.ToUnstructured(typed)
+	out, err := n.conv.ToUnstructured(typed)
 	if err != nil {
 		return Result{}, fmt.Errorf("normalize %s: %w", gvk.Kind, err)
 	}

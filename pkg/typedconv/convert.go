@@ -1,0 +1,351 @@
+package typedconv
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/structured-merge-diff/v6/value"
+)
+
+// Converter converts objects between their Go types and their unstructured form. Its zero
+// value is ready to use, and it is safe for concurrent use.
+type Converter struct {
+	mu sync.Mutex
+	// plans holds the conversion of every top-level type asked for; a nil plan means the
+	// default converter converts objects of that type (see ToUnstructured).
+	plans map[reflect.Type]*plan
+	// fromPlans are FromUnstructuredWithValidation's, likewise.
+	fromPlans map[reflect.Type]*fromPlan
+}
+
+// plan is the compiled conversion of one Go type, or of the types under it.
+type plan struct {
+	// convert returns the unstructured value of v, a value of the plan's type. It is set once
+	// the plan is complete (plans of recursive types refer to themselves).
+	convert func(v reflect.Value) (any, error)
+	// fields are a struct's fields, in order; fill adds them to a map.
+	fields []field
+	// size is the size hint of a struct's map: the number of its fields without omitempty or
+	// omitzero, which are always there. The default converter sizes it for every field, most
+	// of which an object leaves out: a PodSpec's map would be sized for over 40 keys and hold
+	// a few.
+	size int
+}
+
+// field is one field of a struct.
+type field struct {
+	index     int
+	name      string // "" for an inlined (embedded) struct
+	omitempty bool
+	omitzero  func(reflect.Value) bool
+	kind      reflect.Kind // of the field's type
+	inline    *plan        // the struct plan of an inlined field (through a pointer if ptr)
+	ptr       bool         // the inlined field is a pointer
+	sub       *plan        // the plan of a field of any other kind than a scalar
+}
+
+// ToUnstructured returns the unstructured form of obj, a non-nil pointer to a struct, as
+// runtime.DefaultUnstructuredConverter.ToUnstructured gives it. A type with something this
+// converter does not compile (unexported or interface fields, arrays, maps with keys that
+// are not strings, ",embed" tags) is converted by the default converter.
+func (c *Converter) ToUnstructured(obj any) (map[string]any, error) {
+	if _, ok := obj.(runtime.Unstructured); ok {
+		return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	}
+	v := reflect.ValueOf(obj)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	}
+	p := c.planOf(v.Type().Elem())
+	if p == nil {
+		return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	}
+	u := make(map[string]any, p.size)
+	if err := p.fill(v.Elem(), u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// planOf returns the plan of top-level struct type t, compiling it the first time; nil if
+// the default converter converts it.
+func (c *Converter) planOf(t reflect.Type) *plan {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.plans[t]; ok {
+		return p
+	}
+	if c.plans == nil {
+		c.plans = map[reflect.Type]*plan{}
+	}
+	var p *plan
+	if !value.TypeReflectEntryOf(t).CanConvertToUnstructured() {
+		b := builder{plans: map[reflect.Type]*plan{}, ok: true}
+		p = b.structPlan(t)
+		if !b.ok {
+			p = nil
+		}
+	}
+	c.plans[t] = p
+	return p
+}
+
+// builder compiles the plans of one top-level type and the types under it.
+type builder struct {
+	plans map[reflect.Type]*plan
+	// ok is false once a type under the top-level one is one the builder does not compile.
+	ok bool
+}
+
+// planFor returns the plan of a value of type t where apimachinery's toUnstructured
+// converts one: custom conversions (Time, Quantity, IntOrString, RawExtension) first.
+func (b *builder) planFor(t reflect.Type) *plan {
+	if p, ok := b.plans[t]; ok {
+		return p
+	}
+	p := &plan{}
+	b.plans[t] = p
+	if entry := value.TypeReflectEntryOf(t); entry.CanConvertToUnstructured() {
+		p.convert = entry.ToUnstructured
+		return p
+	}
+	switch t.Kind() {
+	case reflect.String:
+		p.convert = func(v reflect.Value) (any, error) { return v.String(), nil }
+	case reflect.Bool:
+		p.convert = func(v reflect.Value) (any, error) { return v.Bool(), nil }
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		p.convert = func(v reflect.Value) (any, error) { return v.Int(), nil }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		p.convert = func(v reflect.Value) (any, error) { return fromUint(v.Uint()) }
+	case reflect.Float32, reflect.Float64:
+		p.convert = func(v reflect.Value) (any, error) { return v.Float(), nil }
+	case reflect.Map:
+		b.mapPlan(p, t)
+	case reflect.Slice:
+		b.slicePlan(p, t)
+	case reflect.Pointer:
+		elem := b.planFor(t.Elem())
+		p.convert = func(v reflect.Value) (any, error) {
+			if v.IsNil() {
+				return nil, nil
+			}
+			return elem.convert(v.Elem())
+		}
+	case reflect.Struct:
+		sp := b.structPlan(t)
+		p.fields, p.size = sp.fields, sp.size
+		p.convert = func(v reflect.Value) (any, error) {
+			u := make(map[string]any, p.size)
+			if err := p.fill(v, u); err != nil {
+				return nil, err
+			}
+			return u, nil
+		}
+	default: // interfaces, arrays, channels, functions
+		b.ok = false
+		p.convert = func(reflect.Value) (any, error) { return nil, fmt.Errorf("unsupported type %v", t) }
+	}
+	return p
+}
+
+// mapPlan compiles a map: nil stays nil, keys are strings.
+func (b *builder) mapPlan(p *plan, t reflect.Type) {
+	if t.Key().Kind() != reflect.String {
+		b.ok = false
+	}
+	elem := b.planFor(t.Elem())
+	p.convert = func(v reflect.Value) (any, error) {
+		if v.IsNil() {
+			return nil, nil
+		}
+		m := make(map[string]any, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			e, err := elem.convert(it.Value())
+			if err != nil {
+				return nil, err
+			}
+			m[it.Key().String()] = e
+		}
+		return m, nil
+	}
+}
+
+// slicePlan compiles a slice: nil stays nil, bytes are base64 as JSON writes them.
+func (b *builder) slicePlan(p *plan, t reflect.Type) {
+	if t.Elem().Kind() == reflect.Uint8 {
+		p.convert = func(v reflect.Value) (any, error) {
+			if v.IsNil() {
+				return nil, nil
+			}
+			return base64.StdEncoding.EncodeToString(v.Bytes()), nil
+		}
+		return
+	}
+	elem := b.planFor(t.Elem())
+	p.convert = func(v reflect.Value) (any, error) {
+		if v.IsNil() {
+			return nil, nil
+		}
+		s := make([]any, v.Len())
+		for i := range s {
+			var err error
+			if s[i], err = elem.convert(v.Index(i)); err != nil {
+				return nil, err
+			}
+		}
+		return s, nil
+	}
+}
+
+// structPlan compiles the fields of struct type t as apimachinery's fieldInfoFromField reads
+// their tags.
+func (b *builder) structPlan(t reflect.Type) *plan {
+	p := &plan{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		f := field{index: i, kind: sf.Type.Kind()}
+		tag, hasTag := sf.Tag.Lookup("json")
+		items := strings.Split(tag, ",")
+		switch {
+		case !hasTag || tag == "":
+			if !sf.Anonymous {
+				f.name = sf.Name
+			}
+		default:
+			f.name = items[0]
+			if f.name == "" && !sf.Anonymous {
+				f.name = sf.Name
+			}
+			for _, d := range items[1:] {
+				switch d {
+				case "omitempty":
+					f.omitempty = true
+				case "omitzero":
+					f.omitzero = value.OmitZeroFunc(sf.Type)
+				case "embed", "inline":
+					b.ok = false // Go 1.27's apimachinery inlines some of these
+				}
+			}
+		}
+		if f.name == "-" {
+			continue
+		}
+		if !sf.IsExported() {
+			b.ok = false
+		}
+		switch {
+		case f.name == "":
+			it := sf.Type
+			if it.Kind() == reflect.Pointer {
+				it, f.ptr = it.Elem(), true
+			}
+			if it.Kind() != reflect.Struct || value.TypeReflectEntryOf(sf.Type).CanConvertToUnstructured() ||
+				(f.ptr && value.TypeReflectEntryOf(it).CanConvertToUnstructured()) {
+				b.ok = false
+				continue
+			}
+			f.inline = b.planFor(it)
+		case !isScalar(f.kind):
+			f.sub = b.planFor(sf.Type)
+		}
+		if f.inline != nil {
+			p.size += f.inline.size
+		} else if !f.omitempty && f.omitzero == nil {
+			p.size++
+		}
+		p.fields = append(p.fields, f)
+	}
+	return p
+}
+
+// fill adds the fields of v, a struct of p's type, to u.
+func (p *plan) fill(v reflect.Value, u map[string]any) error {
+	for i := range p.fields {
+		f := &p.fields[i]
+		fv := v.Field(f.index)
+		if f.omitempty && isEmpty(fv) || f.omitzero != nil && f.omitzero(fv) {
+			continue
+		}
+		if f.inline != nil {
+			if f.ptr {
+				if fv.IsNil() {
+					continue
+				}
+				fv = fv.Elem()
+			}
+			if err := f.inline.fill(fv, u); err != nil {
+				return err
+			}
+			continue
+		}
+		switch f.kind {
+		case reflect.String:
+			u[f.name] = fv.String()
+		case reflect.Bool:
+			u[f.name] = fv.Bool()
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			u[f.name] = fv.Int()
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			n, err := fromUint(fv.Uint())
+			if err != nil {
+				return err
+			}
+			u[f.name] = n
+		case reflect.Float32, reflect.Float64:
+			u[f.name] = fv.Float()
+		default:
+			e, err := f.sub.convert(fv)
+			if err != nil {
+				return err
+			}
+			u[f.name] = e
+		}
+	}
+	return nil
+}
+
+// isScalar reports whether a struct field of kind k is stored as it is, without its type's
+// custom conversion, as apimachinery's structToUnstructured does.
+func isScalar(k reflect.Kind) bool {
+	switch k {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// isEmpty is apimachinery's test of an omitempty field.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Map, reflect.Slice:
+		return v.IsNil() || v.Len() == 0
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
+// fromUint is an unsigned integer as apimachinery stores it: an int64, or an error.
+func fromUint(n uint64) (any, error) {
+	if n > math.MaxInt64 {
+		return nil, fmt.Errorf("unsigned value %d does not fit into int64 (overflow)", n)
+	}
+	return int64(n), nil
+}

@@ -1,0 +1,323 @@
+package typedconv
+
+import (
+	"encoding/base64"
+	"reflect"
+	"unicode/utf8"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/structured-merge-diff/v6/value"
+)
+
+// fromPlan is the compiled conversion of unstructured values into one Go type.
+type fromPlan struct {
+	// from sets dv, a zero value of the plan's type, from v, a non-nil value as JSON decodes
+	// it; false when it leaves that to the default converter.
+	from func(v any, dv reflect.Value) bool
+	// fields and names are a struct's: the fields to set, and every key the struct knows
+	// (its inlined structs' included), for telling unknown fields.
+	fields []fromField
+	names  map[string]bool
+}
+
+// fromField is one field of a struct.
+type fromField struct {
+	index  int
+	name   string    // "" for an inlined struct
+	plan   *fromPlan // the plan of the field's type
+	inline *fromPlan // an inlined struct's plan
+}
+
+// FromUnstructuredWithValidation sets obj, a non-nil pointer to the zero value of a struct,
+// from u, as runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation does, with the
+// same result. It converts what it knows directly when every value fits its field as is
+// (no unknown field, no conversion between numbers that could lose anything); for anything
+// else it sets obj back to its zero value and lets the default converter convert u and report
+// what it finds.
+func (c *Converter) FromUnstructuredWithValidation(u map[string]any, obj any, returnUnknownFields bool) error {
+	v := reflect.ValueOf(obj)
+	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct && v.Elem().IsZero() {
+		if p := c.fromPlanOf(v.Type().Elem()); p != nil && u != nil {
+			if p.from(u, v.Elem()) {
+				return nil
+			}
+			v.Elem().SetZero()
+		}
+	}
+	return runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(u, obj, returnUnknownFields)
+}
+
+// fromPlanOf returns the plan of top-level struct type t, compiling it the first time; nil if
+// the default converter converts it.
+func (c *Converter) fromPlanOf(t reflect.Type) *fromPlan {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.fromPlans[t]; ok {
+		return p
+	}
+	if c.fromPlans == nil {
+		c.fromPlans = map[reflect.Type]*fromPlan{}
+	}
+	b := fromBuilder{plans: map[reflect.Type]*fromPlan{}, ok: true}
+	p := b.planFor(t)
+	if !b.ok {
+		p = nil
+	}
+	c.fromPlans[t] = p
+	return p
+}
+
+// fromBuilder compiles the plans of one top-level type and the types under it.
+type fromBuilder struct {
+	plans map[reflect.Type]*fromPlan
+	// ok is false once a type is one the builder does not compile.
+	ok bool
+}
+
+// planFor returns the plan of type t, in the order of apimachinery's fromUnstructured: simple
+// kinds by assignment, then a type's own UnmarshalJSON, then maps, slices, pointers, structs.
+func (b *fromBuilder) planFor(t reflect.Type) *fromPlan {
+	if p, ok := b.plans[t]; ok {
+		return p
+	}
+	p := &fromPlan{}
+	b.plans[t] = p
+	switch t.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Pointer, reflect.Struct, reflect.Interface:
+	default:
+		p.from = scalarFrom(t.Kind())
+		return p
+	}
+	if entry := value.TypeReflectEntryOf(t); entry.CanConvertFromUnstructured() {
+		p.from = func(v any, dv reflect.Value) bool { return entry.FromUnstructured(reflect.ValueOf(v), dv) == nil }
+		return p
+	}
+	switch t.Kind() {
+	case reflect.Map:
+		b.mapPlan(p, t)
+	case reflect.Slice:
+		b.slicePlan(p, t)
+	case reflect.Pointer:
+		elem := b.planFor(t.Elem())
+		p.from = func(v any, dv reflect.Value) bool {
+			dv.Set(reflect.New(t.Elem()))
+			return elem.from(v, dv.Elem())
+		}
+	case reflect.Struct:
+		b.structPlan(p, t)
+	default: // interfaces
+		b.ok = false
+	}
+	return p
+}
+
+// scalarFrom sets a field of a simple kind from a value of the same JSON type, as assignment
+// and conversion would; anything else is the default converter's (its conversions between
+// numbers, and its errors).
+func scalarFrom(k reflect.Kind) func(any, reflect.Value) bool {
+	switch k {
+	case reflect.String:
+		return func(v any, dv reflect.Value) bool {
+			s, ok := v.(string)
+			if ok {
+				dv.SetString(s)
+			}
+			return ok
+		}
+	case reflect.Bool:
+		return func(v any, dv reflect.Value) bool {
+			x, ok := v.(bool)
+			if ok {
+				dv.SetBool(x)
+			}
+			return ok
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(v any, dv reflect.Value) bool {
+			n, ok := v.(int64)
+			if ok {
+				dv.SetInt(n) // truncates as the default converter's Convert does
+			}
+			return ok
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return func(v any, dv reflect.Value) bool {
+			n, ok := v.(int64)
+			if ok {
+				dv.SetUint(uint64(n))
+			}
+			return ok
+		}
+	case reflect.Float64:
+		return func(v any, dv reflect.Value) bool {
+			f, ok := v.(float64)
+			if ok {
+				dv.SetFloat(f)
+			}
+			return ok
+		}
+	}
+	return func(any, reflect.Value) bool { return false }
+}
+
+// mapPlan compiles a map with string keys.
+func (b *fromBuilder) mapPlan(p *fromPlan, t reflect.Type) {
+	if t.Key().Kind() != reflect.String {
+		b.ok = false
+		return
+	}
+	elem := b.planFor(t.Elem())
+	p.from = func(v any, dv reflect.Value) bool {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		if m == nil {
+			return true // already the zero value
+		}
+		out := reflect.MakeMapWithSize(t, len(m))
+		for k, e := range m {
+			ev := reflect.New(t.Elem()).Elem()
+			if e != nil && !elem.from(e, ev) {
+				return false
+			}
+			out.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
+		}
+		dv.Set(out)
+		return true
+	}
+}
+
+// slicePlan compiles a slice: of bytes from base64 text, of anything else from a list.
+func (b *fromBuilder) slicePlan(p *fromPlan, t reflect.Type) {
+	if t.Elem().Kind() == reflect.Uint8 {
+		p.from = func(v any, dv reflect.Value) bool {
+			s, ok := v.(string)
+			if !ok || !utf8.ValidString(s) {
+				return false
+			}
+			data, err := base64.StdEncoding.DecodeString(s) // as encoding/json decodes []byte
+			if err != nil {
+				return false
+			}
+			if data == nil {
+				data = []byte{}
+			}
+			dv.SetBytes(data)
+			return true
+		}
+		return
+	}
+	elem := b.planFor(t.Elem())
+	p.from = func(v any, dv reflect.Value) bool {
+		l, ok := v.([]any)
+		if !ok {
+			return false
+		}
+		if l == nil {
+			return true
+		}
+		out := reflect.MakeSlice(t, len(l), len(l))
+		for i, e := range l {
+			if e != nil && !elem.from(e, out.Index(i)) {
+				return false
+			}
+		}
+		dv.Set(out)
+		return true
+	}
+}
+
+// structPlan compiles a struct's fields, named as apimachinery's fieldInfoFromField names
+// them; a key of the map that no field names is an unknown field, left to the default
+// converter to report.
+func (b *fromBuilder) structPlan(p *fromPlan, t reflect.Type) {
+	p.names = map[string]bool{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, ok := fieldName(sf)
+		if !ok || !sf.IsExported() {
+			b.ok = false
+			return
+		}
+		f := fromField{index: i, name: name}
+		if name == "" {
+			if sf.Type.Kind() != reflect.Struct || value.TypeReflectEntryOf(sf.Type).CanConvertFromUnstructured() {
+				b.ok = false // inlined pointers and custom types: the default converter's
+				return
+			}
+			f.inline = b.planFor(sf.Type)
+			for n := range f.inline.names {
+				p.names[n] = true
+			}
+		} else {
+			f.plan = b.planFor(sf.Type)
+			p.names[name] = true
+		}
+		p.fields = append(p.fields, f)
+	}
+	p.from = func(v any, dv reflect.Value) bool {
+		m, ok := v.(map[string]any)
+		if !ok || m == nil {
+			return false
+		}
+		for k := range m {
+			if !p.names[k] {
+				return false
+			}
+		}
+		return p.fill(m, dv)
+	}
+}
+
+// fill sets the fields of dv from m, whose keys are known.
+func (p *fromPlan) fill(m map[string]any, dv reflect.Value) bool {
+	for i := range p.fields {
+		f := &p.fields[i]
+		if f.inline != nil {
+			if !f.inline.fill(m, dv.Field(f.index)) {
+				return false
+			}
+			continue
+		}
+		if e := m[f.name]; e != nil && !f.plan.from(e, dv.Field(f.index)) {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldName returns the key of a struct field as apimachinery's fieldInfoFromField reads its
+// json tag ("" for an inlined struct), and false for tags whose reading depends on the Go
+// version (",embed", ",inline" on a named field).
+func fieldName(sf reflect.StructField) (string, bool) {
+	tag, ok := sf.Tag.Lookup("json")
+	if !ok || tag == "" {
+		if sf.Anonymous {
+			return "", true
+		}
+		return sf.Name, true
+	}
+	name, opts, _ := cutComma(tag)
+	for opts != "" {
+		var o string
+		o, opts, _ = cutComma(opts)
+		if o == "embed" {
+			return "", false
+		}
+	}
+	if name == "" && !sf.Anonymous {
+		return sf.Name, true
+	}
+	return name, true
+}
+
+// cutComma cuts s at its first comma.
+func cutComma(s string) (before, after string, found bool) {
+	for i := range len(s) {
+		if s[i] == ',' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
