@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"fmt"
+	"unsafe"
 	"reflect"
 	"slices"
 
@@ -137,24 +138,77 @@ const (
 // decodeFor parses the raw JSON of the request's object called name, as far as comparing it
 // with the target t needs: pruned to what Compare reads (decodeObject), or, when its
 // managedFields name a hand-edit manager, whose fields Git does not set are compared too
-// (check.Target.CompareRequest), to what the hand-edit search reads as well
-// (decodeForHandEdits); edits says which. The review gave the managers when m holds it (see
-// review.objectManagers); otherwise the pruned decode finds them, and the object is decoded
-// again when they name a hand-edit manager.
+// (check.Target.CompareRequest), to what the hand-edit search reads as well: those managers'
+// entries, and what they own (ownedTree); edits says which. The review gave the managers when
+// m holds it (see review.objectManagers); otherwise a scan of the object finds them when its
+// JSON names a hand-edit manager, and the pruned decode when it does so escaped (the object is
+// then decoded again).
 func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj map[string]any, edits bool, err error) {
 	if len(raw) == 0 {
 		return nil, false, fmt.Errorf("request has no %s", name)
 	}
 	d := &m.dec
 	found, scanned := m.managersOf(name)
+	if !scanned && t.HandEditManagers(raw) {
+		// On an error, the decode below gives its own.
+		found, scanned = m.scan(raw)
+	}
 	if !scanned || !handEdits(found, t) {
 		obj, err = d.decode(raw, rootOf(t))
 		if err != nil || scanned || !handEdits(d.found, t) {
 			return obj, false, wrapDecode(name, err)
 		}
+		found = append(m.found[:0], d.found...)
 	}
-	obj, err = d.decode(raw, at{want: compared(t), lv: levelEditsRoot}) // decodeForHandEdits
+	obj, err = m.decodeOwned(raw, found, t)
 	return obj, true, wrapDecode(name, err)
+}
+
+// scan reads the managers of the object raw, and where their entries are, into m.found, and
+// reports whether raw is valid JSON.
+func (m *requestMemory) scan(raw []byte) ([]fieldManager, bool) {
+	d := &m.dec
+	d.reset(raw)
+	var obj []byte
+	m.found = m.found[:0]
+	if d.rawObject(&obj, &m.found) != nil || d.end() != nil {
+		return nil, false
+	}
+	// rawObject counts the entries' offsets from the object's start: make them raw's.
+	open := 0
+	if len(obj) > 0 {
+		open = int(uintptr(unsafe.Pointer(unsafe.SliceData(obj))) - uintptr(unsafe.Pointer(unsafe.SliceData(raw))))
+	}
+	for i := range m.found {
+		e := &m.found[i]
+		e.entry.start, e.entry.end = e.entry.start+open, e.entry.end+open
+		if e.fields.end > 0 {
+			e.fields.start, e.fields.end = e.fields.start+open, e.fields.end+open
+		}
+	}
+	return m.found, true
+}
+
+// decodeOwned decodes the object raw, whose managedFields entries are found, for the
+// hand-edit search of t: pruned to what Git sets and what t's hand-edit managers own.
+func (m *requestMemory) decodeOwned(raw []byte, found []fieldManager, t *check.Target) (map[string]any, error) {
+	own, err := m.owned.build(raw, found, t, &m.arena)
+	if err != nil {
+		return nil, err
+	}
+	edits := m.edits[:0]
+	for _, e := range found {
+		if t.HandEditManager(e.manager) {
+			edits = append(edits, e)
+		}
+	}
+	m.edits = edits
+	d := &m.dec
+	d.edits = edits
+	defer func() { d.edits = nil }()
+	a := rootOf(t)
+	a.own = own
+	return d.decode(raw, a)
 }
 
 // managersOf returns the managers the review read of the object called name, and whether it
