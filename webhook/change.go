@@ -2,9 +2,9 @@ package webhook
 
 import (
 	"fmt"
-	"unsafe"
 	"reflect"
 	"slices"
+	"unsafe"
 
 	admissionv1 "k8s.io/api/admission/v1"
 
