@@ -1,10 +1,10 @@
 package webhook
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
-	"unsafe"
 
 	admissionv1 "k8s.io/api/admission/v1"
 
@@ -140,53 +140,42 @@ const (
 // managedFields name a hand-edit manager, whose fields Git does not set are compared too
 // (check.Target.CompareRequest), to what the hand-edit search reads as well: those managers'
 // entries, and what they own (ownedTree); edits says which. The review gave the managers when
-// m holds it (see review.objectManagers); otherwise a scan of the object finds them when its
-// JSON names a hand-edit manager, and the pruned decode when it does so escaped (the object is
-// then decoded again).
+// m holds it (see review.objectManagers); otherwise the decode looks for them as it goes (see
+// search). An object with several managedFields lists or metadata objects (duplicate keys,
+// which the API server never writes) is decoded for the hand-edit search as it used to be,
+// whole but for what neither search reads (decodeForHandEdits).
 func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj map[string]any, edits bool, err error) {
 	if len(raw) == 0 {
 		return nil, false, fmt.Errorf("request has no %s", name)
 	}
 	d := &m.dec
 	found, scanned := m.managersOf(name)
-	if !scanned && t.HandEditManagers(raw) {
-		// On an error, the decode below gives its own.
-		found, scanned = m.scan(raw)
-	}
-	if !scanned || !handEdits(found, t) {
+	switch {
+	case !scanned:
+		d.search.target = t
 		obj, err = d.decode(raw, rootOf(t))
-		if err != nil || scanned || !handEdits(d.found, t) {
-			return obj, false, wrapDecode(name, err)
+		d.search.target = nil
+		switch {
+		case err != nil:
+			return nil, false, wrapDecode(name, err)
+		case !d.search.ambiguous():
+			return obj, d.search.found, nil
 		}
-		found = append(m.found[:0], d.found...)
+		found = nil
+	case !handEdits(found, t):
+		obj, err = d.decode(raw, rootOf(t))
+		return obj, false, wrapDecode(name, err)
+	default:
+		obj, err = m.decodeOwned(raw, found, t)
+		if !errors.Is(err, errEntriesElsewhere) {
+			return obj, true, wrapDecode(name, err)
+		}
 	}
-	obj, err = m.decodeOwned(raw, found, t)
+	if !handEdits(d.found, t) && !handEdits(found, t) {
+		return obj, false, nil // several lists, none with hand edits: the pruned decode
+	}
+	obj, err = d.decode(raw, at{want: compared(t), lv: levelEditsRoot}) // decodeForHandEdits
 	return obj, true, wrapDecode(name, err)
-}
-
-// scan reads the managers of the object raw, and where their entries are, into m.found, and
-// reports whether raw is valid JSON.
-func (m *requestMemory) scan(raw []byte) ([]fieldManager, bool) {
-	d := &m.dec
-	d.reset(raw)
-	var obj []byte
-	m.found = m.found[:0]
-	if d.rawObject(&obj, &m.found) != nil || d.end() != nil {
-		return nil, false
-	}
-	// rawObject counts the entries' offsets from the object's start: make them raw's.
-	open := 0
-	if len(obj) > 0 {
-		open = int(uintptr(unsafe.Pointer(unsafe.SliceData(obj))) - uintptr(unsafe.Pointer(unsafe.SliceData(raw))))
-	}
-	for i := range m.found {
-		e := &m.found[i]
-		e.entry.start, e.entry.end = e.entry.start+open, e.entry.end+open
-		if e.fields.end > 0 {
-			e.fields.start, e.fields.end = e.fields.start+open, e.fields.end+open
-		}
-	}
-	return m.found, true
 }
 
 // decodeOwned decodes the object raw, whose managedFields entries are found, for the

@@ -61,6 +61,7 @@ func rootOf(t *check.Target) at {
 func (d *decoder) decode(raw []byte, a at) (map[string]any, error) {
 	d.reset(raw)
 	d.found = d.found[:0]
+	d.search.start()
 	var obj map[string]any
 	switch d.dec.PeekKind() {
 	case 'n':
@@ -110,6 +111,8 @@ type decoder struct {
 	// edits are, on the hand-edit path, the managedFields entries of the object of the
 	// hand-edit managers: the decoder keeps these alone. Nil otherwise.
 	edits []fieldManager
+	// search is the state of a decode that looks for hand edits as it goes (see late.go).
+	search search
 }
 
 // reset makes d read raw. It accepts what encoding/json accepts: duplicate keys (the last
@@ -202,6 +205,9 @@ func (d *decoder) object(a at) (map[string]any, error) {
 		return nil, err
 	}
 	m := d.mem.newMap()
+	if d.watching(a) {
+		return m, d.watchedObject(m, a)
+	}
 	for d.dec.PeekKind() != '}' {
 		k, err := d.str()
 		if err != nil {
@@ -224,10 +230,14 @@ func (d *decoder) field(m map[string]any, a at, k string) error {
 	switch {
 	case !ok:
 		if a.lv == levelMetadata && k == "managedFields" {
+			d.search.lists++
 			if d.edits != nil {
 				return d.editEntries(m, k)
 			}
-			d.found, err = d.managers(d.found, 0)
+			first := len(d.found)
+			if d.found, err = d.managers(d.found, 0); err == nil && d.search.target != nil {
+				err = d.lateEntries(m, k, d.found[first:])
+			}
 			return err
 		}
 		err = d.skip()
@@ -439,9 +449,26 @@ const keyFieldsV1 = "fieldsV1"
 // editEntries skips a managedFields list, and sets m[k] to the list of the entries d.edits
 // (the hand-edit managers'), each read as levelManagedEntry says.
 func (d *decoder) editEntries(m map[string]any, k string) error {
-	if err := d.skip(); err != nil {
+	list, err := d.span()
+	if err != nil {
 		return err
 	}
+	end := int(d.dec.InputOffset())
+	for _, e := range d.edits {
+		if e.entry.start < end-len(list) || e.entry.end > end {
+			return errEntriesElsewhere
+		}
+	}
+	return d.keepEntries(m, k)
+}
+
+// errEntriesElsewhere is the error of a decode whose entries to keep (decoder.edits) are not
+// those of the managedFields list it read: the object has several (duplicate keys).
+var errEntriesElsewhere = errors.New("managedFields entries elsewhere")
+
+// keepEntries sets m[k] to the list of the entries d.edits, each read as levelManagedEntry
+// says.
+func (d *decoder) keepEntries(m map[string]any, k string) error {
 	start := len(d.items)
 	defer func() {
 		clear(d.items[start:])

@@ -174,47 +174,136 @@ func TestDecodeOwnedCompares(t *testing.T) {
 		cases = append(cases, ownedCase{name: "bench/" + c.name, target: bench, obj: c.obj, old: benchObj})
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			checkDecodeOwned(t, c.target, c.obj)
-			checkUpdateOwned(t, c.target, c.obj, c.old)
-			checkUpdateOwned(t, c.target, c.old, c.obj)
-		})
+		for _, enc := range encodings {
+			t.Run(c.name+"/"+enc.name, func(t *testing.T) {
+				checkDecodeOwned(t, c.target, enc.encode(t, c.obj))
+				checkUpdateOwned(t, c.target, enc, c.obj, c.old)
+				checkUpdateOwned(t, c.target, enc, c.old, c.obj)
+			})
+		}
 	}
 }
 
-// checkDecodeOwned checks that tg.CompareRequest gives the same fields on obj decoded by
-// decodeFor as on obj decoded whole, and that decodeFor took the hand-edit path when obj
-// has hand edits to look for.
-func checkDecodeOwned(t *testing.T, tg *check.Target, obj map[string]any) {
+// encoding is a way to write an object's JSON.
+type encoding struct {
+	name   string
+	encode func(t testing.TB, obj map[string]any) []byte
+}
+
+// encodings write an object's keys in ascending order (the metadata's labels and annotations
+// before its managedFields), in descending order (the spec before the metadata, the labels
+// after the managedFields), and indented.
+var encodings = []encoding{
+	{"ascending", func(t testing.TB, obj map[string]any) []byte { return orderedJSON(t, obj, false) }},
+	{"descending", func(t testing.TB, obj map[string]any) []byte { return orderedJSON(t, obj, true) }},
+	{"indented", func(t testing.TB, obj map[string]any) []byte {
+		b, err := json.MarshalIndent(obj, " ", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}},
+}
+
+// checkDecodeOwned checks that tg.CompareRequest gives the same fields on the object raw
+// decoded by decodeFor, with its managers found as it goes (Handle) and given by the review
+// (ServeHTTP), as on raw decoded whole, and that decodeFor took the hand-edit path when the
+// object has hand edits to look for.
+func checkDecodeOwned(t *testing.T, tg *check.Target, raw []byte) {
 	t.Helper()
-	raw, err := json.Marshal(obj)
-	if err != nil {
-		t.Fatal(err)
+	whole, got := checkDecodes(t, tg, raw)
+	wantEdits := handEdits(managersOf(whole), tg)
+	for i, g := range got {
+		if g.edits != wantEdits {
+			t.Errorf("decode %d: decoded for hand edits: %v, want %v", i, g.edits, wantEdits)
+		}
 	}
+	for i, g := range got {
+		if _, ok := lookupPath(g.obj, "status"); ok {
+			t.Errorf("decode %d kept the status", i)
+		}
+		// Neither Git nor a hand-edit manager sets a Deployment's dnsPolicy: a default the
+		// applier owns, left out.
+		if _, ok := lookupPath(g.obj, "spec.template.spec.dnsPolicy"); ok && tg.Key.Kind == "Deployment" {
+			t.Errorf("decode %d kept spec.template.spec.dnsPolicy, which no hand-edit manager owns", i)
+		}
+	}
+}
+
+// decoded is an object as decodeFor decoded it.
+type decoded struct {
+	obj   map[string]any
+	edits bool
+}
+
+// checkDecodes decodes the object raw whole, and with decodeFor as Handle and as ServeHTTP
+// do, and checks that tg.CompareRequest gives the same fields on each.
+func checkDecodes(t *testing.T, tg *check.Target, raw []byte) (map[string]any, []decoded) {
+	t.Helper()
 	whole, err := decodeObject(raw, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := tg.CompareRequest(whole)
-	m := newRequestMemory()
-	got, edits, err := m.decodeFor(raw, objectName, tg)
+	var out []decoded
+	for _, scanned := range []bool{false, true} {
+		m := newRequestMemory()
+		obj := raw
+		if scanned { // as the review reads it
+			m.dec.reset(raw)
+			if err := m.dec.rawObject(&obj, &m.review.objectManagers); err != nil {
+				t.Fatal(err)
+			}
+			m.scanned = true
+		}
+		got, edits, err := m.decodeFor(obj, objectName, tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, tg.CompareRequest(got)); diff != "" {
+			t.Errorf("CompareRequest differs (-whole decode +hand-edit decode, from the review: %v):\n%s", scanned, diff)
+		}
+		out = append(out, decoded{got, edits})
+	}
+	return whole, out
+}
+
+// TestDecodeOwnedDuplicateKeys checks decodeFor on objects the API server never sends, with
+// two managedFields lists, of which the decode keeps the last: CompareRequest finds what it
+// finds on the whole decode, hand edits or none.
+func TestDecodeOwnedDuplicateKeys(t *testing.T) {
+	tg := manualTarget(t)
+	data, err := os.ReadFile(benchAppliedFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, tg.CompareRequest(got)); diff != "" {
-		t.Errorf("CompareRequest differs (-whole decode +hand-edit decode):\n%s", diff)
+	var obj map[string]any
+	if err := json.Unmarshal(data, &obj); err != nil {
+		t.Fatal(err)
 	}
-	wantEdits := handEdits(managersOf(obj), tg)
-	if edits != wantEdits {
-		t.Errorf("decoded for hand edits: %v, want %v", edits, wantEdits)
+	raw := string(orderedJSON(t, obj, false)) // metadata: ..., managedFields, name, ...
+	tests := []struct {
+		name      string
+		raw       string
+		wantEdits int
+	}{
+		{"an empty list, then the entries", strings.Replace(raw, `"metadata":{`, `"metadata":{"managedFields":[],`, 1), 1},
+		{"the entries, then an empty list", strings.Replace(raw, `"name":"frontend"`, `"managedFields":[],"name":"frontend"`, 1), 0},
+		{"the metadata twice", strings.Replace(raw, `"spec":{`, `"metadata":{"name":"frontend"},"spec":{`, 1), 0},
 	}
-	if _, ok := lookupPath(got, "status"); ok {
-		t.Error("the decode kept the status")
-	}
-	// Neither Git nor a hand-edit manager sets a Deployment's dnsPolicy: a default the
-	// applier owns, left out.
-	if _, ok := lookupPath(got, "spec.template.spec.dnsPolicy"); ok && tg.Key.Kind == "Deployment" {
-		t.Error("the decode kept spec.template.spec.dnsPolicy, which no hand-edit manager owns")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			whole, _ := checkDecodes(t, tg, []byte(tt.raw))
+			edits := 0
+			for _, f := range tg.CompareRequest(whole) {
+				if f.Added || f.Default {
+					edits++
+				}
+			}
+			if edits != tt.wantEdits {
+				t.Errorf("whole decode: %d hand edits, want %d", edits, tt.wantEdits)
+			}
+		})
 	}
 }
 
@@ -231,10 +320,12 @@ func managersOf(obj map[string]any) []fieldManager {
 }
 
 // checkUpdateOwned checks that an UPDATE from old to obj introduces the drift that the whole
-// decodes of both objects give, judged from the decoded request and from its review.
-func checkUpdateOwned(t *testing.T, tg *check.Target, obj, old map[string]any) {
+// decodes of both objects give, judged from the decoded request and from its review, with the
+// objects written as enc writes them.
+func checkUpdateOwned(t *testing.T, tg *check.Target, enc encoding, obj, old map[string]any) {
 	t.Helper()
 	req := newRequest(t, admissionv1.Update, obj, old)
+	req.Object.Raw, req.OldObject.Raw = enc.encode(t, obj), enc.encode(t, old)
 	wholeObj, err := decodeObject(req.Object.Raw, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -23,10 +23,10 @@ type requestMemory struct {
 	arena       arena
 	// resolver looks the drifted fields up in the objects (introducedAt).
 	resolver resolver
-	// owned is what the hand-edit managers of the object being decoded own; found and
-	// edits are its managedFields entries, and those of the hand-edit managers (decodeFor).
-	owned        ownedTree
-	found, edits []fieldManager
+	// owned is what the hand-edit managers of the object being decoded own; edits are its
+	// managedFields entries of those managers (decodeOwned).
+	owned ownedTree
+	edits []fieldManager
 	// scanned says that review holds the request, read from body with its objects'
 	// managers (ServeHTTP); otherwise the request came decoded (Handle).
 	scanned bool
@@ -47,6 +47,7 @@ const (
 func newRequestMemory() *requestMemory {
 	m := &requestMemory{contentType: []string{"application/json"}}
 	m.dec.mem = &m.arena
+	m.dec.search.tree = &m.owned
 	return m
 }
 
@@ -67,8 +68,6 @@ func (h *Handler) release(m *requestMemory) {
 	m.arena.reset()
 	m.dec.forget()
 	m.owned.reset()
-	clear(m.found)
-	m.found = m.found[:0]
 	clear(m.edits)
 	m.edits = m.edits[:0]
 	m.scanned = false
