@@ -98,12 +98,21 @@ func Parse(entries []metav1.ManagedFieldsEntry) (*Owners, error) {
 func (o *Owners) add(ow Owner, raw []byte) error {
 	i := len(o.owners)
 	o.owners = append(o.owners, ow)
-	if len(raw) == 0 {
+	if len(raw) == 0 || o.readSorted(raw, i) {
 		return nil
 	}
+	if err := o.readSet(raw, i); err != nil {
+		return fmt.Errorf("fields of manager %s: %w", ow.Manager, err)
+	}
+	return nil
+}
+
+// readSet appends the fields of the fieldsV1 JSON raw to o, owned by the entry owner, parsed
+// as a fieldpath.Set: any form structured-merge-diff reads.
+func (o *Owners) readSet(raw []byte, owner int) error {
 	var set fieldpath.Set
 	if err := set.FromJSON(bytes.NewReader(raw)); err != nil {
-		return fmt.Errorf("fields of manager %s: %w", ow.Manager, err)
+		return err
 	}
 	leaves := set.Leaves()
 	set.Iterate(func(fp fieldpath.Path) {
@@ -111,7 +120,7 @@ func (o *Owners) add(ow Owner, raw []byte) error {
 		if err != nil {
 			return // a path element this version does not know: not ours to judge
 		}
-		o.fields = append(o.fields, field{path: p, item: item, isItem: isItem, leaf: leaves.Has(fp), owner: i})
+		o.fields = append(o.fields, field{path: p, item: item, isItem: isItem, leaf: leaves.Has(fp), owner: owner})
 	})
 	return nil
 }
