@@ -86,8 +86,10 @@ func (a at) child(k string) (at, bool) {
 	want, _ := a.want.(map[string]any)
 	dv := want[k]
 	switch a.lv {
-	case levelFull, levelManagedFields, levelManagedEntry:
+	case levelFull, levelManagedFields:
 		return at{want: dv, lv: levelFull}, true
+	case levelManagedEntry:
+		return managedEntryChild(k)
 	case levelEditsRoot:
 		if k == "metadata" {
 			return at{want: dv, lv: levelEditsMetadata}, true
@@ -138,6 +140,23 @@ func (a at) ownedChild(k string) (at, bool) {
 	}
 	return at{lv: levelFull}, true
 }
+
+// managedEntryChild returns the place of the key k of a managedFields entry, and whether the
+// decoder keeps it: what pkg/ownership reads of an entry (manager, operation, subresource,
+// time, fieldsV1), not its apiVersion nor fieldsType. An operation is most often Update: the
+// value the decoder then shares rather than boxes anew.
+func managedEntryChild(k string) (at, bool) {
+	switch k {
+	case "apiVersion", "fieldsType":
+		return at{}, false
+	case "operation":
+		return at{want: operationUpdate, lv: levelFull}, true
+	}
+	return at{lv: levelFull}, true
+}
+
+// operationUpdate is a managedFields entry's operation Update.
+const operationUpdate = "Update"
 
 // How Compare matches the items of a list (diff's walker.list), as far as the decoder can
 // tell before it reads the list.

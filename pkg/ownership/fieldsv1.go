@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -47,23 +48,27 @@ type keyField struct {
 
 // sortedReader reads a fieldsV1 object into elements.
 type sortedReader struct {
+	src   string // the input
 	dec   *jsontext.Decoder
 	keys  *jsontext.Decoder // reads the JSON of key and value elements; made on first use
 	elems []element         // elems[0] is the root
 }
 
 // readSorted appends the fields of the fieldsV1 JSON raw to o, owned by the entry owner, as
-// add would, and reports whether it could; when it could not, o is as it was.
-func (o *Owners) readSorted(raw []byte, owner int) bool {
-	r := sortedReader{dec: jsontext.NewDecoder(bytes.NewBuffer(raw)), elems: make([]element, 1, 16)}
+// readSet would, and reports whether it could; when it could not, o is as it was. The
+// fields' names share raw's memory.
+func (o *Owners) readSorted(raw string, owner int) bool {
+	r := sortedReader{src: raw, elems: make([]element, 1, 8)}
+	// jsontext reads a bytes.Buffer's bytes in place, and never writes them.
+	r.dec = jsontext.NewDecoder(bytes.NewBuffer(unsafe.Slice(unsafe.StringData(raw), len(raw))), jsontext.AllowDuplicateNames(true))
 	if !r.object(0) {
 		return false
 	}
-	if _, err := r.dec.ReadToken(); err == nil {
+	if _, err := r.dec.ReadToken(); !errors.Is(err, io.EOF) {
 		return false // more after the object
 	}
 	start := len(o.fields)
-	buf := make(diff.Path, 0, 4*len(r.elems))
+	buf := make(diff.Path, 0, 8)
 	if !r.emit(o, 0, buf, owner) {
 		clear(o.fields[start:])
 		o.fields = o.fields[:start]
@@ -81,11 +86,10 @@ func (r *sortedReader) object(n int32) bool {
 	}
 	var prev int32
 	for r.dec.PeekKind() != '}' {
-		tok, err := r.dec.ReadToken()
-		if err != nil || tok.Kind() != '"' {
+		k, ok := r.name()
+		if !ok {
 			return false
 		}
-		k := tok.String()
 		if k == "." {
 			if r.dec.SkipValue() != nil {
 				return false
@@ -124,6 +128,23 @@ func (r *sortedReader) object(n int32) bool {
 	}
 	_, err := r.dec.ReadToken()
 	return err == nil
+}
+
+// name reads a key: a substring of the input unless it has escapes.
+func (r *sortedReader) name() (string, bool) {
+	if r.dec.PeekKind() != '"' {
+		return "", false
+	}
+	v, err := r.dec.ReadValue()
+	if err != nil {
+		return "", false
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		end := int(r.dec.InputOffset())
+		return r.src[end-len(v)+1 : end-1], true
+	}
+	b, err := jsontext.AppendUnquote(nil, v)
+	return string(b), err == nil
 }
 
 // parseElement reads a serialised path element. known is false for a type fieldpath does not
@@ -191,10 +212,10 @@ func (r *sortedReader) keyFields(s string) ([]keyField, bool) {
 // reset makes r's second decoder read s, the JSON of a key or value element.
 func (r *sortedReader) reset(s string) {
 	if r.keys == nil {
-		r.keys = jsontext.NewDecoder(strings.NewReader(s))
+		r.keys = jsontext.NewDecoder(strings.NewReader(s), jsontext.AllowDuplicateNames(true))
 		return
 	}
-	r.keys.Reset(strings.NewReader(s))
+	r.keys.Reset(strings.NewReader(s), jsontext.AllowDuplicateNames(true))
 }
 
 // atEnd reports whether r's second decoder read all its input.

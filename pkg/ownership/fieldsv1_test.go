@@ -78,7 +78,7 @@ func fieldsOf(t testing.TB, raw []byte) (sorted []ownedField, ok bool, set []own
 		return out
 	}
 	a, b := &Owners{}, &Owners{}
-	ok = a.readSorted(raw, 0)
+	ok = a.readSorted(string(raw), 0)
 	setErr = b.readSet(raw, 0)
 	return text(a), ok, text(b), setErr
 }

@@ -87,21 +87,22 @@ func Parse(entries []metav1.ManagedFieldsEntry) (*Owners, error) {
 		if e.Time != nil {
 			ow.Time = e.Time.Time
 		}
-		if err := o.add(ow, e.FieldsV1.GetRawBytes()); err != nil {
+		if err := o.add(ow, string(e.FieldsV1.GetRawBytes())); err != nil {
 			return nil, err
 		}
 	}
 	return o, nil
 }
 
-// add appends the entry of ow whose FieldsV1 JSON is raw (nil: no fields).
-func (o *Owners) add(ow Owner, raw []byte) error {
+// add appends the entry of ow whose FieldsV1 JSON is raw ("": no fields). The fields' names
+// may share raw's memory.
+func (o *Owners) add(ow Owner, raw string) error {
 	i := len(o.owners)
 	o.owners = append(o.owners, ow)
 	if len(raw) == 0 || o.readSorted(raw, i) {
 		return nil
 	}
-	if err := o.readSet(raw, i); err != nil {
+	if err := o.readSet([]byte(raw), i); err != nil {
 		return fmt.Errorf("fields of manager %s: %w", ow.Manager, err)
 	}
 	return nil
@@ -163,14 +164,15 @@ func FromObjectOf(obj map[string]any, keep func(manager string) bool) (*Owners, 
 
 // rawFields returns the JSON of a fieldsV1 value: an object as the server sends it, or the
 // string Compact makes of it.
-func rawFields(v any) ([]byte, error) {
+func rawFields(v any) (string, error) {
 	switch f := v.(type) {
 	case nil:
-		return nil, nil
+		return "", nil
 	case string:
-		return []byte(f), nil
+		return f, nil
 	default:
-		return json.Marshal(f)
+		b, err := json.Marshal(f)
+		return string(b), err
 	}
 }
 
