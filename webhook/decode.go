@@ -201,12 +201,13 @@ func (d *decoder) open() (int, error) {
 
 // object reads an object, keeping the keys a.child allows.
 func (d *decoder) object(a at) (map[string]any, error) {
-	if _, err := d.open(); err != nil {
+	open, err := d.open()
+	if err != nil {
 		return nil, err
 	}
 	m := d.mem.newMap()
 	if d.watching(a) {
-		return m, d.watchedObject(m, a)
+		return m, d.watchedObject(m, a, open)
 	}
 	for d.dec.PeekKind() != '}' {
 		k, err := d.str()

@@ -24,9 +24,9 @@ type search struct {
 	// found says that the entries turned up; own is what they own (nil: nothing).
 	found bool
 	own   *ownedNode
-	// seen are the keys of the root and of its metadata read before the entries turned up,
-	// innermost last.
-	seen []seenKey
+	// scan reads again the keys of the root and of its metadata read before the entries
+	// turned up; made on first use.
+	scan *decoder
 	// edits holds the hand-edit managers' entries (decoder.edits).
 	edits []fieldManager
 	// lists and metas count the managedFields and metadata keys met: more than one, and
@@ -34,17 +34,9 @@ type search struct {
 	lists, metas int
 }
 
-// seenKey is a key of an object and where its value is in the input.
-type seenKey struct {
-	key  string
-	span span
-}
-
 // start readies s for another decode.
 func (s *search) start() {
 	s.found, s.own, s.lists, s.metas = false, nil, 0, 0
-	clear(s.seen)
-	s.seen = s.seen[:0]
 }
 
 // ambiguous reports whether the object had several managedFields lists or metadata objects,
@@ -57,16 +49,12 @@ func (d *decoder) watching(a at) bool {
 	return d.search.target != nil && !d.search.found && (a.lv == levelRoot || a.lv == levelMetadata)
 }
 
-// watchedObject reads the keys of an object at a into m, as object does, noting where each
-// value is until the hand-edit entries turn up; then it decodes again those of the values
-// before that their managers own something of, and reads the rest pruned by that too.
-func (d *decoder) watchedObject(m map[string]any, a at) error {
+// watchedObject reads the keys of an object at a into m, as object does, until the hand-edit
+// entries turn up in one of them; then it decodes again those of the values before that their
+// managers own something of, and reads the rest pruned by that too. open is the offset of the
+// object's '{'.
+func (d *decoder) watchedObject(m map[string]any, a at, open int) error {
 	s := &d.search
-	first := len(s.seen)
-	defer func() {
-		clear(s.seen[first:])
-		s.seen = s.seen[:first]
-	}()
 	for d.dec.PeekKind() != '}' {
 		k, err := d.str()
 		if err != nil {
@@ -78,7 +66,10 @@ func (d *decoder) watchedObject(m map[string]any, a at) error {
 		if s.found {
 			err = d.field(m, a, k)
 		} else {
-			err = d.watchedField(m, &a, k, first)
+			at := int(d.dec.InputOffset())
+			if err = d.field(m, a, k); err == nil && s.found {
+				err = d.owned(m, &a, open, at)
+			}
 		}
 		if err != nil {
 			return err
@@ -90,36 +81,50 @@ func (d *decoder) watchedObject(m map[string]any, a at) error {
 	return nil
 }
 
-// watchedField reads the key k of an object at a into m, noting where its value is. When the
-// hand-edit entries turned up in it, it adds what their managers own to a, and decodes again
-// the values noted from first on that they own something of.
-func (d *decoder) watchedField(m map[string]any, a *at, k string, first int) error {
+// owned adds to a, the place of an object m whose '{' is at the offset open, what the
+// hand-edit managers own there, and decodes again the values of the keys before the offset
+// end that they own something of.
+func (d *decoder) owned(m map[string]any, a *at, open, end int) error {
 	s := &d.search
-	start := d.valueStart()
-	if err := d.field(m, *a, k); err != nil {
-		return err
-	}
-	if !s.found {
-		s.seen = append(s.seen, seenKey{key: k, span: span{start, int(d.dec.InputOffset())}})
-		return nil
-	}
 	a.own = s.own
 	if a.lv == levelMetadata {
 		a.own = s.own.field("metadata")
 	}
-	for _, seen := range s.seen[first:] {
-		if a.own.field(seen.key) == nil {
-			continue // decoded as it would be now
-		}
-		next, ok := a.child(seen.key)
-		if !ok {
-			continue
-		}
-		v, err := d.redoSpan(seen.span.start, seen.span.end, next)
+	if a.own == nil {
+		return nil
+	}
+	if s.scan == nil {
+		s.scan = &decoder{}
+	}
+	r := s.scan
+	r.reset(unsafe.Slice(unsafe.StringData(d.src), len(d.src))[open:end:end])
+	if _, err := r.open(); err != nil {
+		return err
+	}
+	for int(r.dec.InputOffset()) < end-open && r.dec.PeekKind() == '"' {
+		k, err := r.str()
 		if err != nil {
 			return err
 		}
-		m[seen.key] = v
+		if int(r.dec.InputOffset()) >= end-open {
+			break // the key whose value the entries turned up in
+		}
+		start := open + r.valueStart()
+		if err := r.skip(); err != nil {
+			return err
+		}
+		if a.own.field(k) == nil {
+			continue // decoded as it would be now
+		}
+		next, ok := a.child(k)
+		if !ok {
+			continue
+		}
+		v, err := d.redoSpan(start, open+int(r.dec.InputOffset()), next)
+		if err != nil {
+			return err
+		}
+		m[k] = v
 	}
 	return nil
 }

@@ -95,4 +95,7 @@ func (d *decoder) forget() {
 	if d.again != nil {
 		d.again.forget()
 	}
+	if d.search.scan != nil {
+		d.search.scan.forget()
+	}
 }

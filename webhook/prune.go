@@ -46,8 +46,10 @@ type at struct {
 	want   any          // the desired value at this place, or nil
 	s      *diff.Schema // its schema, or nil: nothing known
 	lv     level
-	atomic bool     // inside a value the schema marks atomic, as Compare tracks it
-	keys   []string // the key fields of a keyed list's item, kept whatever the desired item has
+	atomic bool // inside a value the schema marks atomic, as Compare tracks it
+	// list is the schema of the keyed list of an item, whose key fields the decoder keeps
+	// whatever the desired item has; nil elsewhere.
+	list *diff.Schema
 	// own is what hand-edit managers own at this place, which the decoder keeps as well
 	// (see ownedTree); nil: nothing.
 	own *ownedNode
@@ -109,7 +111,7 @@ func (a at) child(k string) (at, bool) {
 	switch {
 	case neverCompared(a.lv, k):
 		return at{}, false
-	case slices.Contains(a.keys, k):
+	case a.list != nil && slices.Contains(a.list.Keys, k):
 		return at{want: dv, lv: levelFull}, true
 	case a.lv == levelRoot && (k == "data" || k == "stringData"):
 		return at{want: dv, lv: levelFull}, dv != nil || k == "data"
@@ -414,7 +416,7 @@ func hasKeys(m map[string]any, keys []string) bool {
 // itemAt is the place of an item of a list at a matched by keys with the desired item i of
 // desired; with i -1, matched with none, its keys alone.
 func (a at) itemAt(desired []any, i int) at {
-	place := at{s: a.s.Item(), lv: levelFields, atomic: a.atomic, keys: a.s.Keys}
+	place := at{s: a.s.Item(), lv: levelFields, atomic: a.atomic, list: a.s}
 	if i < 0 {
 		return place // no desired value: only the keys are kept
 	}
