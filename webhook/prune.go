@@ -56,9 +56,7 @@ type at struct {
 }
 
 // pruned reports whether the decoder keeps only what Compare reads at a.
-func (a at) pruned() bool {
-	return a.lv == levelRoot || a.lv == levelMetadata || a.lv == levelFields || a.lv == levelAnnotations
-}
+func (a at) pruned() bool { return a.lv-levelRoot <= levelAnnotations-levelRoot } // levelRoot to levelAnnotations
 
 // object returns the place of an object found at a: Compare walks it by the desired keys when
 // the desired value is an object too, and the schema does not make it one value (an atomic
@@ -115,9 +113,10 @@ func (a at) child(k string) (at, bool) {
 		return at{want: dv, lv: levelFull}, true
 	case a.lv == levelRoot && (k == "data" || k == "stringData"):
 		return at{want: dv, lv: levelFull}, dv != nil || k == "data"
+	case dv == nil && a.own == nil:
+		return at{}, false // not set in Git, or null: Compare reads nothing
 	case dv == nil:
-		// Not set in Git, or null: Compare reads nothing, the hand-edit search what is owned.
-		return a.ownedChild(k)
+		return a.ownedChild(k) // what the hand-edit search reads
 	case a.lv == levelRoot && k == "metadata":
 		return at{want: dv, s: a.s.Field(k), lv: levelMetadata, own: a.own.field(k)}, true
 	case a.lv == levelMetadata && k == "annotations":
