@@ -142,8 +142,9 @@ const (
 // entries, and what they own (ownedTree); edits says which. The review gave the managers when
 // m holds it (see review.objectManagers); otherwise the decode looks for them as it goes (see
 // search). An object with several managedFields lists or metadata objects (duplicate keys,
-// which the API server never writes) is decoded for the hand-edit search as it used to be,
-// whole but for what neither search reads (decodeForHandEdits).
+// which the API server never writes), or whose hand-edit entries own paths the tree cannot
+// read, is decoded for the hand-edit search as it used to be, whole but for what neither
+// search reads (decodeForHandEdits).
 func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj map[string]any, edits bool, err error) {
 	if len(raw) == 0 {
 		return nil, false, fmt.Errorf("request has no %s", name)
@@ -183,7 +184,7 @@ func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj
 func (m *requestMemory) decodeOwned(raw []byte, found []fieldManager, t *check.Target) (map[string]any, error) {
 	own, err := m.owned.build(raw, found, t, &m.arena)
 	if err != nil {
-		return nil, err
+		return nil, errEntriesElsewhere // decodeFor decodes the object as it used to
 	}
 	edits := m.edits[:0]
 	for _, e := range found {

@@ -268,10 +268,11 @@ func checkDecodes(t *testing.T, tg *check.Target, raw []byte) (map[string]any, [
 	return whole, out
 }
 
-// TestDecodeOwnedDuplicateKeys checks decodeFor on objects the API server never sends, with
-// two managedFields lists, of which the decode keeps the last: CompareRequest finds what it
-// finds on the whole decode, hand edits or none.
-func TestDecodeOwnedDuplicateKeys(t *testing.T) {
+// TestDecodeOwnedFallback checks decodeFor on objects the API server never sends: with two
+// managedFields lists, of which the decode keeps the last, or metadata objects, or a hand-edit
+// entry whose fields cannot be read. CompareRequest finds what it finds on the whole decode,
+// hand edits or none.
+func TestDecodeOwnedFallback(t *testing.T) {
 	tg := manualTarget(t)
 	data, err := os.ReadFile(benchAppliedFile)
 	if err != nil {
@@ -290,6 +291,8 @@ func TestDecodeOwnedDuplicateKeys(t *testing.T) {
 		{"an empty list, then the entries", strings.Replace(raw, `"metadata":{`, `"metadata":{"managedFields":[],`, 1), 1},
 		{"the entries, then an empty list", strings.Replace(raw, `"name":"frontend"`, `"managedFields":[],"name":"frontend"`, 1), 0},
 		{"the metadata twice", strings.Replace(raw, `"spec":{`, `"metadata":{"name":"frontend"},"spec":{`, 1), 0},
+		// pkg/ownership cannot read the entry, so the search finds no hand edit at all.
+		{"a malformed key", strings.Replace(raw, `"fieldsV1":{"f:spec":{"f:template"`, `"fieldsV1":{"f:spec":{"f:x":{"k:{bad":{}},"f:template"`, 1), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

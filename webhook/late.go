@@ -32,16 +32,19 @@ type search struct {
 	// lists and metas count the managedFields and metadata keys met: more than one, and
 	// which the decoder kept is not known.
 	lists, metas int
+	// unread says that the owned paths could not be read (a malformed "k:" element).
+	unread bool
 }
 
 // start readies s for another decode.
 func (s *search) start() {
-	s.found, s.own, s.lists, s.metas = false, nil, 0, 0
+	s.found, s.own, s.lists, s.metas, s.unread = false, nil, 0, 0, false
 }
 
 // ambiguous reports whether the object had several managedFields lists or metadata objects,
-// of which the search may have used another than the one the decoder kept.
-func (s *search) ambiguous() bool { return s.lists > 1 || s.metas > 1 }
+// of which the search may have used another than the one the decoder kept, or entries whose
+// owned paths could not be read.
+func (s *search) ambiguous() bool { return s.lists > 1 || s.metas > 1 || s.unread }
 
 // watching reports whether d reads the object at a for the search: its root or metadata,
 // before the hand-edit entries turned up.
@@ -157,7 +160,8 @@ func (d *decoder) lateEntries(m map[string]any, k string, found []fieldManager) 
 	}
 	own, err := s.tree.build(unsafe.Slice(unsafe.StringData(d.src), len(d.src)), found, s.target, d.mem)
 	if err != nil {
-		return err
+		s.unread = true // decodeFor decodes the object as it used to
+		return nil
 	}
 	s.edits = s.edits[:0]
 	for _, e := range found {
