@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -137,24 +138,67 @@ const (
 // decodeFor parses the raw JSON of the request's object called name, as far as comparing it
 // with the target t needs: pruned to what Compare reads (decodeObject), or, when its
 // managedFields name a hand-edit manager, whose fields Git does not set are compared too
-// (check.Target.CompareRequest), to what the hand-edit search reads as well
-// (decodeForHandEdits); edits says which. The review gave the managers when m holds it (see
-// review.objectManagers); otherwise the pruned decode finds them, and the object is decoded
-// again when they name a hand-edit manager.
+// (check.Target.CompareRequest), to what the hand-edit search reads as well: those managers'
+// entries, and what they own (ownedTree); edits says which. The review gave the managers when
+// m holds it (see review.objectManagers); otherwise the decode looks for them as it goes (see
+// search). An object with several managedFields lists or metadata objects (duplicate keys,
+// which the API server never writes), or whose hand-edit entries own paths the tree cannot
+// read, is decoded for the hand-edit search as it used to be, whole but for what neither
+// search reads (decodeForHandEdits).
 func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj map[string]any, edits bool, err error) {
 	if len(raw) == 0 {
 		return nil, false, fmt.Errorf("request has no %s", name)
 	}
 	d := &m.dec
 	found, scanned := m.managersOf(name)
-	if !scanned || !handEdits(found, t) {
+	switch {
+	case !scanned:
+		d.search.target = t
 		obj, err = d.decode(raw, rootOf(t))
-		if err != nil || scanned || !handEdits(d.found, t) {
-			return obj, false, wrapDecode(name, err)
+		d.search.target = nil
+		switch {
+		case err != nil:
+			return nil, false, wrapDecode(name, err)
+		case !d.search.ambiguous():
+			return obj, d.search.found, nil
 		}
+		found = nil
+	case !handEdits(found, t):
+		obj, err = d.decode(raw, rootOf(t))
+		return obj, false, wrapDecode(name, err)
+	default:
+		obj, err = m.decodeOwned(raw, found, t)
+		if !errors.Is(err, errEntriesElsewhere) {
+			return obj, true, wrapDecode(name, err)
+		}
+	}
+	if !handEdits(d.found, t) && !handEdits(found, t) {
+		return obj, false, nil // several lists, none with hand edits: the pruned decode
 	}
 	obj, err = d.decode(raw, at{want: compared(t), lv: levelEditsRoot}) // decodeForHandEdits
 	return obj, true, wrapDecode(name, err)
+}
+
+// decodeOwned decodes the object raw, whose managedFields entries are found, for the
+// hand-edit search of t: pruned to what Git sets and what t's hand-edit managers own.
+func (m *requestMemory) decodeOwned(raw []byte, found []fieldManager, t *check.Target) (map[string]any, error) {
+	own, err := m.owned.build(raw, found, t, &m.arena)
+	if err != nil {
+		return nil, errEntriesElsewhere // decodeFor decodes the object as it used to
+	}
+	edits := m.edits[:0]
+	for _, e := range found {
+		if t.HandEditManager(e.manager) {
+			edits = append(edits, e)
+		}
+	}
+	m.edits = edits
+	d := &m.dec
+	d.edits = edits
+	defer func() { d.edits = nil }()
+	a := rootOf(t)
+	a.own = own
+	return d.decode(raw, a)
 }
 
 // managersOf returns the managers the review read of the object called name, and whether it

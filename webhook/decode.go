@@ -61,6 +61,7 @@ func rootOf(t *check.Target) at {
 func (d *decoder) decode(raw []byte, a at) (map[string]any, error) {
 	d.reset(raw)
 	d.found = d.found[:0]
+	d.search.start()
 	var obj map[string]any
 	switch d.dec.PeekKind() {
 	case 'n':
@@ -107,6 +108,11 @@ type decoder struct {
 	pending []pendingField
 	// again decodes a part of src a second time (see redo); made on first use.
 	again *decoder
+	// edits are, on the hand-edit path, the managedFields entries of the object of the
+	// hand-edit managers: the decoder keeps these alone. Nil otherwise.
+	edits []fieldManager
+	// search is the state of a decode that looks for hand edits as it goes (see late.go).
+	search search
 }
 
 // reset makes d read raw. It accepts what encoding/json accepts: duplicate keys (the last
@@ -195,10 +201,14 @@ func (d *decoder) open() (int, error) {
 
 // object reads an object, keeping the keys a.child allows.
 func (d *decoder) object(a at) (map[string]any, error) {
-	if _, err := d.open(); err != nil {
+	open, err := d.open()
+	if err != nil {
 		return nil, err
 	}
 	m := d.mem.newMap()
+	if d.watching(a) {
+		return m, d.watchedObject(m, a, open)
+	}
 	for d.dec.PeekKind() != '}' {
 		k, err := d.str()
 		if err != nil {
@@ -221,7 +231,14 @@ func (d *decoder) field(m map[string]any, a at, k string) error {
 	switch {
 	case !ok:
 		if a.lv == levelMetadata && k == "managedFields" {
-			d.found, err = d.managers(d.found)
+			d.search.lists++
+			if d.edits != nil {
+				return d.editEntries(m, k)
+			}
+			first := len(d.found)
+			if d.found, err = d.managers(d.found, 0); err == nil && d.search.target != nil {
+				err = d.lateEntries(m, k, d.found[first:])
+			}
 			return err
 		}
 		err = d.skip()
@@ -349,15 +366,22 @@ func (d *decoder) number(want any) (any, error) {
 	return f, nil
 }
 
-// fieldManager is a managedFields entry's manager and subresource, as decode saw them.
+// fieldManager is a managedFields entry's manager and subresource, as decode saw them, and
+// where the entry and its fieldsV1 are in the object's JSON (offsets from its start; fields
+// is empty when the entry has none).
 type fieldManager struct {
 	manager, subresource string
+	entry, fields        span
 }
 
+// span is the part [start, end) of an input.
+type span struct{ start, end int }
+
 // managers reads a managedFields list, appending to found the manager and subresource of each
-// entry: enough to tell whether the object has entries of hand-edit managers (handEdits),
+// entry, and where it and its fieldsV1 are, as offsets from base: enough to tell whether the
+// object has entries of hand-edit managers (handEdits), and to read theirs alone (ownedTree),
 // without building the list.
-func (d *decoder) managers(found []fieldManager) ([]fieldManager, error) {
+func (d *decoder) managers(found []fieldManager, base int) ([]fieldManager, error) {
 	if d.dec.PeekKind() != '[' {
 		return found, d.skip()
 	}
@@ -371,16 +395,7 @@ func (d *decoder) managers(found []fieldManager) ([]fieldManager, error) {
 			}
 			continue
 		}
-		var e fieldManager
-		err := d.fields(func(k string) error {
-			switch {
-			case k == "manager" && d.dec.PeekKind() == '"':
-				return d.text(&e.manager)
-			case k == "subresource" && d.dec.PeekKind() == '"':
-				return d.text(&e.subresource)
-			}
-			return d.skip()
-		})
+		e, err := d.manager(base)
 		if err != nil {
 			return found, err
 		}
@@ -390,6 +405,85 @@ func (d *decoder) managers(found []fieldManager) ([]fieldManager, error) {
 		return found, d.syntax(err)
 	}
 	return found, nil
+}
+
+// manager reads a managedFields entry (see managers).
+func (d *decoder) manager(base int) (fieldManager, error) {
+	var e fieldManager
+	start, err := d.open()
+	if err != nil {
+		return e, err
+	}
+	for d.dec.PeekKind() != '}' {
+		k, err := d.str()
+		if err != nil {
+			return e, err
+		}
+		switch {
+		case k == "manager" && d.dec.PeekKind() == '"':
+			err = d.text(&e.manager)
+		case k == "subresource" && d.dec.PeekKind() == '"':
+			err = d.text(&e.subresource)
+		case k == keyFieldsV1 && d.dec.PeekKind() == '{':
+			var v []byte
+			if v, err = d.span(); err == nil {
+				end := int(d.dec.InputOffset()) - base
+				e.fields = span{end - len(v), end}
+			}
+		default:
+			err = d.skip()
+		}
+		if err != nil {
+			return e, err
+		}
+	}
+	if _, err := d.dec.ReadToken(); err != nil {
+		return e, d.syntax(err)
+	}
+	e.entry = span{start - base, int(d.dec.InputOffset()) - base}
+	return e, nil
+}
+
+// keyFieldsV1 is the key of a managedFields entry's field set.
+const keyFieldsV1 = "fieldsV1"
+
+// editEntries skips a managedFields list, and sets m[k] to the list of the entries d.edits
+// (the hand-edit managers'), each read as levelManagedEntry says.
+func (d *decoder) editEntries(m map[string]any, k string) error {
+	list, err := d.span()
+	if err != nil {
+		return err
+	}
+	end := int(d.dec.InputOffset())
+	for _, e := range d.edits {
+		if e.entry.start < end-len(list) || e.entry.end > end {
+			return errEntriesElsewhere
+		}
+	}
+	return d.keepEntries(m, k)
+}
+
+// errEntriesElsewhere is the error of a decode whose entries to keep (decoder.edits) are not
+// those of the managedFields list it read: the object has several (duplicate keys).
+var errEntriesElsewhere = errors.New("managedFields entries elsewhere")
+
+// keepEntries sets m[k] to the list of the entries d.edits, each read as levelManagedEntry
+// says.
+func (d *decoder) keepEntries(m map[string]any, k string) error {
+	start := len(d.items)
+	defer func() {
+		clear(d.items[start:])
+		d.items = d.items[:start]
+	}()
+	for _, e := range d.edits {
+		v, err := d.redoSpan(e.entry.start, e.entry.end, at{lv: levelManagedEntry})
+		if err != nil {
+			return err
+		}
+		d.items = append(d.items, v)
+	}
+	m[k] = d.mem.list(d.items[start:])
+	return nil
 }
 
 // handEdits reports whether the entries of found name a hand-edit manager of t outside the

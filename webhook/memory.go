@@ -23,6 +23,10 @@ type requestMemory struct {
 	arena       arena
 	// resolver looks the drifted fields up in the objects (introducedAt).
 	resolver resolver
+	// owned is what the hand-edit managers of the object being decoded own; edits are its
+	// managedFields entries of those managers (decodeOwned).
+	owned ownedTree
+	edits []fieldManager
 	// scanned says that review holds the request, read from body with its objects'
 	// managers (ServeHTTP); otherwise the request came decoded (Handle).
 	scanned bool
@@ -43,6 +47,7 @@ const (
 func newRequestMemory() *requestMemory {
 	m := &requestMemory{contentType: []string{"application/json"}}
 	m.dec.mem = &m.arena
+	m.dec.search.tree = &m.owned
 	return m
 }
 
@@ -62,6 +67,9 @@ func (h *Handler) release(m *requestMemory) {
 	}
 	m.arena.reset()
 	m.dec.forget()
+	m.owned.reset()
+	clear(m.edits)
+	m.edits = m.edits[:0]
 	m.scanned = false
 	m.review.reset()
 	if cap(m.body) > maxPooledBody {
@@ -86,5 +94,8 @@ func (d *decoder) forget() {
 	d.found = d.found[:0]
 	if d.again != nil {
 		d.again.forget()
+	}
+	if d.search.scan != nil {
+		d.search.scan.forget()
 	}
 }

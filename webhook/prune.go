@@ -24,6 +24,9 @@ const (
 	levelMetadata
 	// levelFields: any other object Compare walks field by field: the desired keys.
 	levelFields
+	// levelAnnotations: the metadata's annotations, which are levelFields but that the
+	// hand-edit search never reads kubectl's last-applied annotation.
+	levelAnnotations
 	// levelEditsRoot: the object itself, pruned to what Compare and the hand-edit search read.
 	levelEditsRoot
 	// levelEditsMetadata: its metadata.
@@ -43,12 +46,17 @@ type at struct {
 	want   any          // the desired value at this place, or nil
 	s      *diff.Schema // its schema, or nil: nothing known
 	lv     level
-	atomic bool     // inside a value the schema marks atomic, as Compare tracks it
-	keys   []string // the key fields of a keyed list's item, kept whatever the desired item has
+	atomic bool // inside a value the schema marks atomic, as Compare tracks it
+	// list is the schema of the keyed list of an item, whose key fields the decoder keeps
+	// whatever the desired item has; nil elsewhere.
+	list *diff.Schema
+	// own is what hand-edit managers own at this place, which the decoder keeps as well
+	// (see ownedTree); nil: nothing.
+	own *ownedNode
 }
 
 // pruned reports whether the decoder keeps only what Compare reads at a.
-func (a at) pruned() bool { return a.lv == levelRoot || a.lv == levelMetadata || a.lv == levelFields }
+func (a at) pruned() bool { return a.lv-levelRoot <= levelAnnotations-levelRoot } // levelRoot to levelAnnotations
 
 // object returns the place of an object found at a: Compare walks it by the desired keys when
 // the desired value is an object too, and the schema does not make it one value (an atomic
@@ -71,13 +79,17 @@ func (a at) object() at {
 // Compare reads a key the desired object sets, except what diff.NeverCompared names (the
 // status, the metadata the server owns); at the root it reads a Secret's data and stringData
 // whole, by their plaintext, and data even where Git sets only stringData. The hand-edit search
-// reads any field but those and kubectl's last-applied annotation, and the managedFields.
+// reads any field but those and kubectl's last-applied annotation, and the managedFields; with
+// an ownedTree (a.own), only those its managers own: where Git stops on the way to one, the
+// value whole.
 func (a at) child(k string) (at, bool) {
 	want, _ := a.want.(map[string]any)
 	dv := want[k]
 	switch a.lv {
-	case levelFull, levelManagedFields, levelManagedEntry:
+	case levelFull, levelManagedFields:
 		return at{want: dv, lv: levelFull}, true
+	case levelManagedEntry:
+		return managedEntryChild(k)
 	case levelEditsRoot:
 		if k == "metadata" {
 			return at{want: dv, lv: levelEditsMetadata}, true
@@ -97,17 +109,55 @@ func (a at) child(k string) (at, bool) {
 	switch {
 	case neverCompared(a.lv, k):
 		return at{}, false
-	case slices.Contains(a.keys, k):
+	case a.list != nil && slices.Contains(a.list.Keys, k):
 		return at{want: dv, lv: levelFull}, true
 	case a.lv == levelRoot && (k == "data" || k == "stringData"):
 		return at{want: dv, lv: levelFull}, dv != nil || k == "data"
-	case dv == nil:
+	case dv == nil && a.own == nil:
 		return at{}, false // not set in Git, or null: Compare reads nothing
+	case dv == nil:
+		return a.ownedChild(k) // what the hand-edit search reads
 	case a.lv == levelRoot && k == "metadata":
-		return at{want: dv, s: a.s.Field(k), lv: levelMetadata}, true
+		return at{want: dv, s: a.s.Field(k), lv: levelMetadata, own: a.own.field(k)}, true
+	case a.lv == levelMetadata && k == "annotations":
+		return at{want: dv, s: a.s.Field(k), lv: levelAnnotations, atomic: a.atomic, own: a.own.field(k)}, true
 	}
-	return at{want: dv, s: a.s.Field(k), lv: levelFields, atomic: a.atomic}, true
+	return at{want: dv, s: a.s.Field(k), lv: levelFields, atomic: a.atomic, own: a.own.field(k)}, true
 }
+
+// ownedChild returns the place of the key k, which Git does not set, of an object at a, and
+// whether the hand-edit search reads it: when a hand-edit manager owns it or something under
+// it, whole, but kubectl's last-applied annotation (which kubectl edit rewrites) and, in the
+// annotations, that annotation.
+func (a at) ownedChild(k string) (at, bool) {
+	own := a.own.field(k)
+	switch {
+	case own == nil:
+		return at{}, false
+	case a.lv == levelAnnotations:
+		return at{lv: levelFull}, !diff.IsLastApplied(diff.Path{field("metadata"), field("annotations"), field(k)})
+	case a.lv == levelMetadata && k == "annotations":
+		return at{lv: levelEditsAnnotations}, true
+	}
+	return at{lv: levelFull}, true
+}
+
+// managedEntryChild returns the place of the key k of a managedFields entry, and whether the
+// decoder keeps it: what pkg/ownership reads of an entry (manager, operation, subresource,
+// time, fieldsV1), not its apiVersion nor fieldsType. An operation is most often Update: the
+// value the decoder then shares rather than boxes anew.
+func managedEntryChild(k string) (at, bool) {
+	switch k {
+	case "apiVersion", "fieldsType":
+		return at{}, false
+	case "operation":
+		return at{want: operationUpdate, lv: levelFull}, true
+	}
+	return at{lv: levelFull}, true
+}
+
+// operationUpdate is a managedFields entry's operation Update.
+const operationUpdate = "Update"
 
 // How Compare matches the items of a list (diff's walker.list), as far as the decoder can
 // tell before it reads the list.
@@ -164,10 +214,12 @@ func (lv level) whole() level {
 // listItems reads the items of a list whose '[' was read onto d.items, each at its place (see
 // mode). It reports whether the list must be read again, whole (see keyedItems).
 func (d *decoder) listItems(a at) (whole bool, err error) {
-	if a.mode() == listKeyed {
+	mode := a.mode()
+	if mode == listKeyed && (!a.own.listItems() || a.own.keyedBy(a.s.Keys)) {
 		return d.keyedItems(a)
 	}
-	flat := a.mode() == listWhole && a.pruned()
+	// Items a hand-edit manager owns in a list matched otherwise: all of them, whole.
+	flat := (mode == listWhole || a.own.listItems()) && a.pruned()
 	for i := 0; d.dec.PeekKind() != ']'; i++ {
 		place := a.item(i)
 		if flat {
@@ -280,15 +332,29 @@ func (d *decoder) keyedItem(a at, desired []any, counts []int) (any, error) {
 // matched returns the place of the item m of a list at a matched by keys, whose keys are read,
 // and counts its matches with the desired items in counts: pruned by the desired item it
 // matches; its keys alone if it matches none; whole if it matches several.
+//
+// An item a hand-edit manager owns something of is pruned by what it owns too; whole if it
+// matches no desired item, or several of the owned items.
 func (a at) matched(m map[string]any, desired []any, counts []int) at {
+	var place at
 	switch n, i := matches(m, a.s, desired, counts); n {
 	case 0:
-		return a.itemAt(desired, -1)
+		place = a.itemAt(desired, -1)
 	case 1:
-		return a.itemAt(desired, i)
+		place = a.itemAt(desired, i)
 	default:
 		return at{want: desired[i], lv: levelFull}
 	}
+	if !a.own.listItems() {
+		return place
+	}
+	switch own, n := a.own.item(m, a.s.KeyDefaults); {
+	case n > 1 || n == 1 && place.want == nil:
+		return at{want: place.want, lv: levelFull}
+	case n == 1 && place.pruned():
+		place.own = own
+	}
+	return place
 }
 
 // pendingFields decodes into m the fields set aside from d.pending[first:], at the item's place.
@@ -349,7 +415,7 @@ func hasKeys(m map[string]any, keys []string) bool {
 // itemAt is the place of an item of a list at a matched by keys with the desired item i of
 // desired; with i -1, matched with none, its keys alone.
 func (a at) itemAt(desired []any, i int) at {
-	place := at{s: a.s.Item(), lv: levelFields, atomic: a.atomic, keys: a.s.Keys}
+	place := at{s: a.s.Item(), lv: levelFields, atomic: a.atomic, list: a.s}
 	if i < 0 {
 		return place // no desired value: only the keys are kept
 	}

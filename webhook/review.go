@@ -273,7 +273,7 @@ func (d *decoder) rawObject(raw *[]byte, found *[]fieldManager) error {
 			err = d.fields(func(k string) error {
 				if k == "managedFields" {
 					var err error
-					*found, err = d.managers(*found)
+					*found, err = d.managers(*found, open)
 					return err
 				}
 				return d.skip()

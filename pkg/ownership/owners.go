@@ -87,23 +87,33 @@ func Parse(entries []metav1.ManagedFieldsEntry) (*Owners, error) {
 		if e.Time != nil {
 			ow.Time = e.Time.Time
 		}
-		if err := o.add(ow, e.FieldsV1.GetRawBytes()); err != nil {
+		if err := o.add(ow, string(e.FieldsV1.GetRawBytes())); err != nil {
 			return nil, err
 		}
 	}
 	return o, nil
 }
 
-// add appends the entry of ow whose FieldsV1 JSON is raw (nil: no fields).
-func (o *Owners) add(ow Owner, raw []byte) error {
+// add appends the entry of ow whose FieldsV1 JSON is raw ("": no fields). The fields' names
+// may share raw's memory.
+func (o *Owners) add(ow Owner, raw string) error {
 	i := len(o.owners)
 	o.owners = append(o.owners, ow)
-	if len(raw) == 0 {
+	if len(raw) == 0 || o.readSorted(raw, i) {
 		return nil
 	}
+	if err := o.readSet([]byte(raw), i); err != nil {
+		return fmt.Errorf("fields of manager %s: %w", ow.Manager, err)
+	}
+	return nil
+}
+
+// readSet appends the fields of the fieldsV1 JSON raw to o, owned by the entry owner, parsed
+// as a fieldpath.Set: any form structured-merge-diff reads.
+func (o *Owners) readSet(raw []byte, owner int) error {
 	var set fieldpath.Set
 	if err := set.FromJSON(bytes.NewReader(raw)); err != nil {
-		return fmt.Errorf("fields of manager %s: %w", ow.Manager, err)
+		return err
 	}
 	leaves := set.Leaves()
 	set.Iterate(func(fp fieldpath.Path) {
@@ -111,7 +121,7 @@ func (o *Owners) add(ow Owner, raw []byte) error {
 		if err != nil {
 			return // a path element this version does not know: not ours to judge
 		}
-		o.fields = append(o.fields, field{path: p, item: item, isItem: isItem, leaf: leaves.Has(fp), owner: i})
+		o.fields = append(o.fields, field{path: p, item: item, isItem: isItem, leaf: leaves.Has(fp), owner: owner})
 	})
 	return nil
 }
@@ -154,14 +164,15 @@ func FromObjectOf(obj map[string]any, keep func(manager string) bool) (*Owners, 
 
 // rawFields returns the JSON of a fieldsV1 value: an object as the server sends it, or the
 // string Compact makes of it.
-func rawFields(v any) ([]byte, error) {
+func rawFields(v any) (string, error) {
 	switch f := v.(type) {
 	case nil:
-		return nil, nil
+		return "", nil
 	case string:
-		return []byte(f), nil
+		return f, nil
 	default:
-		return json.Marshal(f)
+		b, err := json.Marshal(f)
+		return string(b), err
 	}
 }
 

@@ -1,0 +1,168 @@
+package ownership
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
+)
+
+// fieldsCorpus are the files whose objects' managedFields the API server wrote.
+var fieldsCorpus = []string{
+	"../check/testdata/handedits/*.yaml",
+	"../../webhook/testdata/bench/*.json",
+	"../diff/testdata/*.live.json",
+}
+
+// corpusFields returns the fieldsV1 JSON of every managedFields entry of fieldsCorpus.
+func corpusFields(t testing.TB) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, pattern := range fieldsCorpus {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, doc := range strings.Split(string(data), "\n---\n") {
+				var obj map[string]any
+				if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+					t.Fatal(err)
+				}
+				md, _ := obj["metadata"].(map[string]any)
+				list, _ := md["managedFields"].([]any)
+				for j, e := range list {
+					if e.(map[string]any)["fieldsV1"] == nil {
+						continue
+					}
+					raw, err := json.Marshal(e.(map[string]any)["fieldsV1"])
+					if err != nil {
+						t.Fatal(err)
+					}
+					out[filepath.Base(file)+"/"+strings.Repeat("+", i)+e.(map[string]any)["manager"].(string)+"/"+string(rune('0'+j))] = raw
+				}
+			}
+		}
+	}
+	if len(out) < 20 {
+		t.Fatalf("found %d fieldsV1 in the corpus, want more", len(out))
+	}
+	return out
+}
+
+// ownedField is a Field as text, to compare.
+type ownedField struct {
+	Path   string
+	Item   any
+	IsItem bool
+	Leaf   bool
+}
+
+// fieldsOf returns the fields of raw read by readSorted, whether it could, and as readSet
+// reads them.
+func fieldsOf(t testing.TB, raw []byte) (sorted []ownedField, ok bool, set []ownedField, setErr error) {
+	t.Helper()
+	text := func(o *Owners) []ownedField {
+		var out []ownedField
+		for _, f := range o.fields {
+			out = append(out, ownedField{Path: f.path.String(), Item: f.item, IsItem: f.isItem, Leaf: f.leaf})
+		}
+		return out
+	}
+	a, b := &Owners{}, &Owners{}
+	ok = a.readSorted(string(raw), 0)
+	setErr = b.readSet(raw, 0)
+	return text(a), ok, text(b), setErr
+}
+
+// TestReadSortedAsFieldpath checks that readSorted reads the fieldsV1 the API server wrote
+// (every entry of the corpus) as structured-merge-diff's fieldpath.Set does, field for field
+// and in the same order, and that it gives up, leaving the fields to fieldpath, on the forms
+// it does not read.
+func TestReadSortedAsFieldpath(t *testing.T) {
+	for name, raw := range corpusFields(t) {
+		t.Run(name, func(t *testing.T) {
+			got, ok, want, err := fieldsOf(t, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok {
+				t.Fatalf("readSorted gave up on fieldsV1 the API server wrote: %s", raw)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("fields (-fieldpath +readSorted):\n%s", diff)
+			}
+		})
+	}
+	tests := []struct {
+		name   string
+		raw    string
+		wantOK bool
+	}{
+		{"empty", `{}`, true},
+		{"owned and children", `{"f:a":{".":{},"f:b":{}},"f:c":{}}`, true},
+		{"children only", `{"f:a":{"f:b":{"f:c":{}}}}`, true},
+		{"keys of numbers and booleans", `{"f:ports":{"k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:port":{}},"k:{\"containerPort\":8080,\"protocol\":\"TCP\"}":{}}}`, true},
+		{"keys out of name order", `{"f:ports":{"k:{\"protocol\":\"TCP\",\"containerPort\":80}":{}}}`, true},
+		{"values", `{"f:finalizers":{".":{},"v:3":{},"v:\"a\"":{},"v:\"b\"":{},"v:true":{}}}`, true},
+		{"values out of order", `{"f:finalizers":{"v:\"a\"":{},"v:3":{}}}`, false},
+		{"a value with children", `{"f:l":{"v:\"a\"":{"f:x":{}}}}`, true},
+		{"indexes", `{"f:l":{"i:0":{},"i:2":{"f:x":{}}}}`, true},
+		{"every kind, in order", `{"f:l":{"f:z":{},"k:{\"a\":1}":{},"v:1":{},"i:0":{}}}`, true},
+		{"an unknown element", `{"f:a":{"x:y":{}},"z:q":{"f:b":{}}}`, true},
+		{"escaped names", `{"f:a\"b":{},"f:c\u00e9":{}}`, true},
+		{"out of order", `{"f:b":{},"f:a":{}}`, false},
+		{"repeated", `{"f:a":{"f:x":{}},"f:a":{"f:y":{}}}`, false},
+		{"a key of an object", `{"f:l":{"k:{\"a\":{\"b\":1}}":{}}}`, false},
+		{"a null key", `{"f:l":{"k:{\"a\":null}":{}}}`, false},
+		{"a bad index", `{"f:l":{"i:x":{}}}`, false},
+		{"no colon", `{"fa":{}}`, false},
+		{"not an object", `[]`, false},
+		{"trailing data", `{} {}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok, want, err := fieldsOf(t, []byte(tt.raw))
+			if ok != tt.wantOK {
+				t.Fatalf("readSorted read it: %v, want %v", ok, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if err != nil {
+				t.Fatalf("readSorted read what fieldpath rejects: %v", err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("fields (-fieldpath +readSorted):\n%s", diff)
+			}
+		})
+	}
+}
+
+// FuzzReadSorted checks that whatever readSorted reads, fieldpath reads alike.
+func FuzzReadSorted(f *testing.F) {
+	for _, raw := range corpusFields(f) {
+		f.Add(raw)
+	}
+	f.Add([]byte(`{"f:l":{"f:z":{},"k:{\"a\":1}":{},"v:1":{},"i:0":{}}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, ok, want, err := fieldsOf(t, raw)
+		if !ok {
+			return
+		}
+		if err != nil {
+			t.Fatalf("readSorted read what fieldpath rejects: %v", err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("fields (-fieldpath +readSorted):\n%s", diff)
+		}
+	})
+}
