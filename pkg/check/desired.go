@@ -3,10 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
@@ -217,16 +214,9 @@ type compiled struct {
 // compile's time), and returns the outcomes in the order of objs.
 func (c Compiler) targets(objs []manifest.Object) []compiled {
 	out := make([]compiled, len(objs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(objs)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(objs); i = int(next.Add(1)) - 1 {
-				out[i].t, out[i].warnings, out[i].err = c.target(objs[i])
-			}
-		})
-	}
-	wg.Wait()
+	forEach(len(objs), func(i int) {
+		out[i].t, out[i].warnings, out[i].err = c.target(objs[i])
+	})
 	return out
 }
 

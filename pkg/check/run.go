@@ -2,9 +2,6 @@ package check
 
 import (
 	"context"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -61,16 +58,9 @@ func Run(ctx context.Context, d *Desired, live LiveSource, opts Options) report.
 // entries in the targets' order.
 func evaluateAll(targets []*Target, lives []cluster.Live, opts Options) []report.Resource {
 	resources := make([]report.Resource, len(targets))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(targets)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(targets); i = int(next.Add(1)) - 1 {
-				resources[i] = Evaluate(targets[i], lives[i], opts)
-			}
-		})
-	}
-	wg.Wait()
+	forEach(len(targets), func(i int) {
+		resources[i] = Evaluate(targets[i], lives[i], opts)
+	})
 	return resources
 }
 
