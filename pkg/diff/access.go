@@ -205,14 +205,22 @@ func ItemSegment(l []any, j int, s *Schema) Segment {
 	f := frame{kind: KeyedSegment, index: j}
 	if m, ok := l[j].(map[string]any); ok {
 		f.item = m
-		switch {
-		case s != nil && s.ListType == ListMap:
-			f.keys, f.defaults = s.Keys, s.KeyDefaults
-		case s == nil && allNamed(l):
-			f.keys = []string{"name"}
-		}
+		f.keys, f.defaults = namingKeys(l, s)
 	}
 	return f.segment()
+}
+
+// namingKeys returns the fields that name the map items of l, whose schema is s, in paths,
+// and their defaults: a list-map's keys, "name" when nothing is known of the list and all its
+// items have a name; none (items named by position) otherwise.
+func namingKeys(l []any, s *Schema) ([]string, map[string]any) {
+	switch {
+	case s != nil && s.ListType == ListMap:
+		return s.Keys, s.KeyDefaults
+	case s == nil && allNamed(l):
+		return []string{"name"}, nil
+	}
+	return nil, nil
 }
 
 // Pointer returns the JSON pointer (RFC 6901) tokens, escaped, of the value at p in obj, list

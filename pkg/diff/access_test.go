@@ -183,7 +183,7 @@ func TestGetSetRemediation(t *testing.T) {
 	}
 	for _, f := range fields {
 		v := mustGet(t, desired, f.Path, schema)
-		mustSet(t, live, f.Path, schema, deepCopy(v))
+		mustSet(t, live, f.Path, schema, copyValue(v))
 	}
 	if got := Compare(desired, live, Options{Schema: schema}); got != nil {
 		t.Errorf("Compare() after remediation = %v, want no drift", got)

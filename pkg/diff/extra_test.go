@@ -29,7 +29,7 @@ func TestCompareExtra(t *testing.T) {
 		mustSet(t, l, "metadata.finalizers", schema, []any{"a", "b"})
 		mustSet(t, l, app+".securityContext", schema, map[string]any{"privileged": true})
 		mustSet(t, l, app+".image", schema, "nginx:1.26")
-		mustSet(t, l, container("proxy"), schema, deepCopy(proxy))
+		mustSet(t, l, container("proxy"), schema, copyValue(proxy))
 		return l
 	}
 	tests := []struct {

@@ -98,25 +98,6 @@ func convertNumbers(v any, ints bool) any {
 	return v
 }
 
-// deepCopy copies a JSON-like value, so a test can change a fixture.
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
-		}
-		return m
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = deepCopy(e)
-		}
-		return l
-	}
-	return v
-}
-
 func mustPath(tb testing.TB, s string) Path {
 	tb.Helper()
 	p, err := ParsePath(s)

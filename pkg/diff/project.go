@@ -248,13 +248,7 @@ func namedItem(v any, l []any, i int, s *Schema) any {
 	if !ok || !isMap {
 		return v
 	}
-	var keys []string
-	switch {
-	case s != nil && s.ListType == ListMap:
-		keys = s.Keys
-	case s == nil && allNamed(l):
-		keys = []string{"name"}
-	}
+	keys, _ := namingKeys(l, s)
 	for _, k := range keys {
 		if kv, ok := item[k]; ok && kv != nil {
 			if _, has := out[k]; !has {
