@@ -75,23 +75,31 @@ func (c *Converter) ToUnstructured(obj any) (map[string]any, error) {
 // planOf returns the plan of top-level struct type t, compiling it the first time; nil if
 // the default converter converts it.
 func (c *Converter) planOf(t reflect.Type) *plan {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.plans[t]; ok {
+	return cached(&c.mu, &c.plans, t, func() *plan {
+		if value.TypeReflectEntryOf(t).CanConvertToUnstructured() {
+			return nil
+		}
+		b := builder{plans: map[reflect.Type]*plan{}, ok: true}
+		if p := b.structPlan(t); b.ok {
+			return p
+		}
+		return nil
+	})
+}
+
+// cached returns plans[t], compiling it with compile and keeping it the first time; plans is
+// one of a Converter's caches, guarded by mu.
+func cached[P any](mu *sync.Mutex, plans *map[reflect.Type]*P, t reflect.Type, compile func() *P) *P {
+	mu.Lock()
+	defer mu.Unlock()
+	if p, ok := (*plans)[t]; ok {
 		return p
 	}
-	if c.plans == nil {
-		c.plans = map[reflect.Type]*plan{}
+	if *plans == nil {
+		*plans = map[reflect.Type]*P{}
 	}
-	var p *plan
-	if !value.TypeReflectEntryOf(t).CanConvertToUnstructured() {
-		b := builder{plans: map[reflect.Type]*plan{}, ok: true}
-		p = b.structPlan(t)
-		if !b.ok {
-			p = nil
-		}
-	}
-	c.plans[t] = p
+	p := compile()
+	(*plans)[t] = p
 	return p
 }
 

@@ -50,21 +50,13 @@ func (c *Converter) FromUnstructuredWithValidation(u map[string]any, obj any, re
 // fromPlanOf returns the plan of top-level struct type t, compiling it the first time; nil if
 // the default converter converts it.
 func (c *Converter) fromPlanOf(t reflect.Type) *fromPlan {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.fromPlans[t]; ok {
-		return p
-	}
-	if c.fromPlans == nil {
-		c.fromPlans = map[reflect.Type]*fromPlan{}
-	}
-	b := fromBuilder{plans: map[reflect.Type]*fromPlan{}, ok: true}
-	p := b.planFor(t)
-	if !b.ok {
-		p = nil
-	}
-	c.fromPlans[t] = p
-	return p
+	return cached(&c.mu, &c.fromPlans, t, func() *fromPlan {
+		b := fromBuilder{plans: map[reflect.Type]*fromPlan{}, ok: true}
+		if p := b.planFor(t); b.ok {
+			return p
+		}
+		return nil
+	})
 }
 
 // fromBuilder compiles the plans of one top-level type and the types under it.
