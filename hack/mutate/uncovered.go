@@ -97,6 +97,15 @@ func mutateTree(src []byte, m Mutant) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// source returns the mutant's file as it is with the mutant applied.
+func (m *Mutant) source() ([]byte, error) {
+	src, err := os.ReadFile(m.File)
+	if err != nil {
+		return nil, err
+	}
+	return mutateTree(src, *m)
+}
+
 // testUncovered runs the -short tests of dir against each mutant gremlins left NOT COVERED.
 // gremlins reads coverage from `go test -cover`, which misses some code the tests do run (an
 // if's condition after a function literal in the same header, a switch case's expression):
@@ -110,11 +119,7 @@ func testUncovered(ctx context.Context, dir string, ms []Mutant, lived bool, tim
 		if m.Status != statusNotCovered && (!lived || m.Status != statusLived) {
 			continue
 		}
-		src, err := os.ReadFile(m.File)
-		if err != nil {
-			return err
-		}
-		mutated, err := mutateTree(src, *m)
+		mutated, err := m.source()
 		if err != nil {
 			return err
 		}

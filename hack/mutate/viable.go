@@ -54,11 +54,7 @@ func markNotViable(ctx context.Context, dir string, ms []Mutant) error {
 		if m.Status != statusKilled && m.Status != statusTimedOut && m.Status != statusNotCovered || !mayNotCompile[m.Type] {
 			continue
 		}
-		src, err := os.ReadFile(m.File)
-		if err != nil {
-			return err
-		}
-		mutated, err := mutateTree(src, *m)
+		mutated, err := m.source()
 		if err != nil {
 			return err
 		}
