@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,6 +92,7 @@ func benchmarkAuditCycle(b *testing.B, ownership bool) {
 				unchanged[i] = time.Since(start)
 			}
 			slices.Sort(unchanged)
+			writeHeapProfile(b)
 			// After the loop, which resets the metrics.
 			b.ReportMetric(float64(unchanged[len(unchanged)/2].Nanoseconds()), "unchanged-ns")
 			b.ReportMetric(float64(mem.total)/1e6, "heap-MB")
@@ -101,6 +103,28 @@ func benchmarkAuditCycle(b *testing.B, ownership bool) {
 				b.ReportMetric(float64(peak)/1e6, "peak-RSS-MB")
 			}
 		})
+	}
+}
+
+// benchHeapProfileEnv names a file BenchmarkAuditCycle writes a heap profile to after its
+// audits, while the auditor still holds its state (`go test -memprofile` writes one when the
+// benchmark has ended and dropped it). With several sizes, the last one's stays.
+const benchHeapProfileEnv = "GITOPS_DRIFT_BENCH_HEAPPROFILE"
+
+// writeHeapProfile writes the live heap's profile to $benchHeapProfileEnv, if set.
+func writeHeapProfile(b *testing.B) {
+	name := os.Getenv(benchHeapProfileEnv)
+	if name == "" {
+		return
+	}
+	runtime.GC()
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
 	}
 }
 
