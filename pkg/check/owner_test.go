@@ -202,25 +202,11 @@ data: {a: "1", b: "x"}
 // defaults lacks, a key of a map rather than the leaf. (The field names under rollingUpdate are
 // made up: a Deployment has no map there, but hangingPoint walks whatever live holds.)
 func TestHandEditUnderDefaultedStruct(t *testing.T) {
-	const desired = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: app, namespace: demo}
-spec:
-  selector: {matchLabels: {app: app}}
-  template:
-    metadata: {labels: {app: app}}
-    spec:
-      containers: [{name: app, image: nginx}]
-`
-	d := compileOffline(t, desired, []string{"kubectl-edit"})
-	live := yamlObject(t, desired)
-	md := live["metadata"].(map[string]any)
-	md["managedFields"] = []any{map[string]any{
-		"manager": "kubectl-edit", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
-		"fieldsV1": map[string]any{"f:spec": map[string]any{"f:strategy": map[string]any{"f:rollingUpdate": map[string]any{
-			"f:extra": map[string]any{"f:key": map[string]any{"f:leaf": map[string]any{}}},
-		}}}},
-	}}
+	d := compileOffline(t, plainDeployment, []string{"kubectl-edit"})
+	live := yamlObject(t, plainDeployment)
+	editedBy(live, "kubectl-edit", map[string]any{"f:spec": map[string]any{"f:strategy": map[string]any{"f:rollingUpdate": map[string]any{
+		"f:extra": map[string]any{"f:key": map[string]any{"f:leaf": map[string]any{}}},
+	}}}})
 	live["spec"].(map[string]any)["strategy"] = map[string]any{"type": "RollingUpdate", "rollingUpdate": map[string]any{
 		"maxSurge": "25%", "maxUnavailable": "25%", "extra": map[string]any{"key": map[string]any{"leaf": "x"}},
 	}}
@@ -261,22 +247,9 @@ data: {a: "1", skip: "x"}
 // TestHandEditDefaultBesideReplicas checks that a defaulted field of spec other than replicas,
 // changed by hand, is drift: only spec.replicas is left to others.
 func TestHandEditDefaultBesideReplicas(t *testing.T) {
-	const desired = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: app, namespace: demo}
-spec:
-  selector: {matchLabels: {app: app}}
-  template:
-    metadata: {labels: {app: app}}
-    spec:
-      containers: [{name: app, image: nginx}]
-`
-	d := compileOffline(t, desired, []string{"kubectl-edit"})
-	live := yamlObject(t, desired)
-	live["metadata"].(map[string]any)["managedFields"] = []any{map[string]any{
-		"manager": "kubectl-edit", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
-		"fieldsV1": map[string]any{"f:spec": map[string]any{"f:revisionHistoryLimit": map[string]any{}}},
-	}}
+	d := compileOffline(t, plainDeployment, []string{"kubectl-edit"})
+	live := yamlObject(t, plainDeployment)
+	editedBy(live, "kubectl-edit", map[string]any{"f:spec": map[string]any{"f:revisionHistoryLimit": map[string]any{}}})
 	live["spec"].(map[string]any)["revisionHistoryLimit"] = int64(3)
 	var got []string
 	for _, f := range d.Targets[0].Compare(live) {
@@ -287,4 +260,25 @@ spec:
 	if diff := cmp.Diff([]string{"spec.revisionHistoryLimit"}, got); diff != "" {
 		t.Errorf("hand-edited defaults (-want +got):\n%s", diff)
 	}
+}
+
+// plainDeployment is a Deployment that sets only what the API requires.
+const plainDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: demo}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers: [{name: app, image: nginx}]
+`
+
+// editedBy sets the managedFields of live, an apps/v1 object, to one Update entry of manager
+// owning fields (a FieldsV1 tree).
+func editedBy(live map[string]any, manager string, fields map[string]any) {
+	live["metadata"].(map[string]any)["managedFields"] = []any{map[string]any{
+		"manager": manager, "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
+		"fieldsV1": fields,
+	}}
 }
