@@ -115,9 +115,6 @@ func TestDecodeForHandEditsCompares(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !tg.HandEditManagers(raw) {
-				t.Fatal("the object names no hand-edit manager")
-			}
 			whole, err := decodeObject(raw, nil)
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -106,17 +105,6 @@ func (t *Target) compare(live map[string]any, attribute bool) []diff.Field {
 }
 
 func (t *Target) isManual(manager string) bool { return t.manual[manager] }
-
-// HandEditManagers reports whether the raw JSON of an object names a hand-edit manager in its
-// managedFields, cheaply: a decoder that skips managedFields must keep them when it does.
-func (t *Target) HandEditManagers(raw []byte) bool {
-	for m := range t.manual {
-		if bytes.Contains(raw, []byte(`"`+m+`"`)) {
-			return true
-		}
-	}
-	return false
-}
 
 // mayHaveHandEdits reports whether live's managedFields have an entry of a hand-edit manager.
 func (t *Target) mayHaveHandEdits(live map[string]any) bool {
