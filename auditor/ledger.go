@@ -64,10 +64,12 @@ func (st *state) driftedByScope() map[metrics.Scope]metrics.ScopeCounts {
 
 // recordOf returns the record of a checked resource whose drift hashes to drift. A remediated
 // or created object counts as in sync, but its drift is remembered: the same drift coming back
-// is not new (it makes the object contested, see contests).
+// is not new (it makes the object contested, see contests). So does an object whose drift was
+// gone when it was read to be repaired: nothing was written, but it is in sync, and the same
+// drift seen again in a cache that had not caught up yet is not announced twice.
 func recordOf(res *report.Resource, drift uint64) record {
 	switch res.Action {
-	case report.ActionRemediated, report.ActionCreated:
+	case report.ActionRemediated, report.ActionCreated, report.ActionResolvedMeanwhile:
 		return record{status: report.StatusInSync, drift: drift, action: res.Action}
 	}
 	r := record{status: res.Status, drift: drift, action: res.Action}

@@ -198,6 +198,7 @@ func TestNoteCountsRemediations(t *testing.T) {
 		drifted("5", report.ActionBlocked), // the same drift: not counted again
 		drifted("3", report.ActionRemediationFailed),
 		drifted("3", report.ActionRemediationFailed),
+		drifted("4", report.ActionResolvedMeanwhile), // nothing written: no remediation
 	} {
 		res := resource("v1", "ConfigMap", s)
 		prev = a.note(run{trigger: triggerAudit}, &res, prev)
@@ -224,12 +225,13 @@ func TestLedgerCounts(t *testing.T) {
 	for i, s := range []step{
 		drifted("2", report.ActionDryRun), drifted("2", report.ActionRemediated), inSync(),
 		{status: report.StatusMissing, action: report.ActionBlocked}, {status: report.StatusError},
+		drifted("3", report.ActionResolvedMeanwhile), // gone when read to be repaired: in sync
 	} {
 		res := resource("v1", "ConfigMap", s)
 		res.Name = string(rune('a' + i))
 		st.entries = append(st.entries, entry{rec: recordOf(&res, driftHash(&res))})
 	}
-	want := metrics.Resources{InSync: 2, Drifted: 1, Missing: 1, Error: 1, DriftedFields: 1}
+	want := metrics.Resources{InSync: 3, Drifted: 1, Missing: 1, Error: 1, DriftedFields: 1}
 	if diff := cmp.Diff(want, st.counts()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

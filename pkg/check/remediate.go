@@ -53,8 +53,10 @@ func (e *ContestedError) Error() string {
 // Remediate repairs the drift of one target, found in live and recorded in r (a drifted or
 // missing resource from Evaluate), and records the outcome in r: Action "remediated" with the
 // restored Fields, "created", "remediation-failed" with the Error, "remediation-contested (by
-// <manager>)" when the Remediator backs off (ContestedError), or, for a target whose
-// remediation policy is "alert", "drift-detected (remediation-blocked)" without any write.
+// <manager>)" when the Remediator backs off (ContestedError), "drift-detected
+// (resolved-before-remediation)" with the Fields found when the Remediator wrote nothing
+// because a fresher copy no longer drifted, or, for a target whose remediation policy is
+// "alert", "drift-detected (remediation-blocked)" without any write.
 // r.Status stays as Evaluate set it: the drift was found, whatever became of it. For a
 // Secret, the Error names paths and reasons, never the server's message (see
 // SecretErrorText).
@@ -75,6 +77,11 @@ func Remediate(ctx context.Context, rem Remediator, t *Target, live *unstructure
 	case err != nil:
 		r.Action, r.Error = report.ActionRemediationFailed, errorText(t, err)
 		log.V(1).Info("remediation failed", "error", r.Error)
+		return
+	}
+	if !res.Created && len(res.Fields) == 0 {
+		r.Action = report.ActionResolvedMeanwhile
+		log.V(1).Info("nothing to remediate: the drift was gone when the object was read again")
 		return
 	}
 	r.Action, r.Fields = report.ActionRemediated, res.Fields

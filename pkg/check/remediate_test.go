@@ -180,6 +180,23 @@ func TestRemediateFields(t *testing.T) {
 	}
 }
 
+// TestRemediateResolvedMeanwhile checks that a Remediator that wrote nothing, because the
+// copy it read again no longer drifted, is not reported as a remediation: the resource keeps
+// the drift it was found with, and says it was gone before the write.
+func TestRemediateResolvedMeanwhile(t *testing.T) {
+	d := offlineDesired(t, runManifests)
+	tg, _ := d.Lookup(manifest.Key{Kind: "ConfigMap", Namespace: "app", Name: "drifted"})
+	found := []diff.Field{{Path: "data.a", Desired: "1", Live: "2"}}
+	r := report.Resource{Status: report.StatusDrifted, Fields: found}
+	check.Remediate(t.Context(), remediatorFunc(func() (check.Remediation, error) {
+		return check.Remediation{}, nil
+	}), tg, &unstructured.Unstructured{Object: cm("drifted", "2")}, &r)
+	want := report.Resource{Status: report.StatusDrifted, Action: report.ActionResolvedMeanwhile, Fields: found}
+	if diff := cmp.Diff(want, r); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 type remediatorFunc func() (check.Remediation, error)
 
 func (f remediatorFunc) Remediate(context.Context, *check.Target, *unstructured.Unstructured) (check.Remediation, error) {

@@ -147,11 +147,12 @@ func (b *Builder) Empty(ns string) *Report {
 }
 
 // resultOf returns the result of one checked resource, without its timestamp and UID, and
-// false for a resource in sync: one never checked wrong, or one just remediated or created.
+// false for a resource in sync: one never checked wrong, or one just remediated or created, or
+// whose drift was gone when it was read to be repaired.
 func resultOf(res *report.Resource, revision string) (Result, bool) {
 	var rule, outcome, message string
 	switch {
-	case res.Action == report.ActionRemediated || res.Action == report.ActionCreated:
+	case res.Action == report.ActionRemediated || res.Action == report.ActionCreated || res.Action == report.ActionResolvedMeanwhile:
 		return Result{}, false
 	case res.Status == report.StatusDrifted:
 		rule, outcome, message = RuleDrifted, ResultFail, driftedMessage(res, report.Who)

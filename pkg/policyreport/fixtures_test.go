@@ -42,6 +42,12 @@ func auditReport() report.Report {
 		},
 		{APIVersion: "v1", Kind: "ConfigMap", Namespace: "team-c", Name: "quiet", Status: report.StatusInSync},
 		{
+			// drift found in the cache, gone when read to be repaired: in sync, no result
+			APIVersion: "v1", Kind: "ConfigMap", Namespace: "team-c", Name: "settled",
+			Status: report.StatusDrifted, Action: report.ActionResolvedMeanwhile,
+			Fields: []diff.Field{{Path: "data.mode", Desired: "on", Live: "off"}},
+		},
+		{
 			APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole", Name: "reader",
 			Status: report.StatusDrifted, Action: report.ActionDryRun,
 			Fields: []diff.Field{{Path: "rules[0].verbs", Desired: []any{"get"}, Live: []any{"get", "delete"}}},

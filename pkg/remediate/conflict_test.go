@@ -74,7 +74,9 @@ func (rr *racingResource) Update(ctx context.Context, obj *unstructured.Unstruct
 // races the third write succeeds and keeps the replica count the autoscaler set last: the
 // retries re-read the object rather than write a stale copy over it. With races on every
 // attempt the Deployment is reported remediation-failed after 1+3 attempts, left as the
-// autoscaler made it, and the other resources of the run are still remediated.
+// autoscaler made it, and the other resources of the run are still remediated. When the racing
+// writer also restores the drifted image, the retry finds nothing to repair, writes nothing,
+// and says so rather than "remediated".
 func TestConflictRetry(t *testing.T) {
 	const manifests = drifttest.Deployment + `---
 apiVersion: v1
@@ -85,6 +87,7 @@ data: {a: "1"}
 	tests := []struct {
 		name       string
 		races      int
+		restore    bool // the racing write also sets the image back to Git's
 		wantWrites int
 		wantAction []string
 		wantImage  string
@@ -103,6 +106,14 @@ data: {a: "1"}
 			wantAction: []string{"ConfigMap/cfg remediated", "Deployment/web remediation-failed"},
 			wantImage:  "nginx:1.19",
 		},
+		{
+			name:       "the racing writer repairs the drift",
+			races:      1,
+			restore:    true,
+			wantWrites: 1,
+			wantAction: []string{"ConfigMap/cfg remediated", "Deployment/web drift-detected (resolved-before-remediation)"},
+			wantImage:  "nginx:1.25",
+		},
 	}
 	for _, s := range strategies {
 		for _, tc := range tests {
@@ -114,7 +125,10 @@ data: {a: "1"}
 				scaled := int64(0)
 				rc := &racer{Client: f.Client, races: tc.races, write: func(ctx context.Context, n int) error {
 					scaled = int64(10 + n)
-					_, _, err := f.Env.Run(ctx, "", "-n", f.NS, "scale", "deployment/web", fmt.Sprintf("--replicas=%d", scaled))
+					if _, _, err := f.Env.Run(ctx, "", "-n", f.NS, "scale", "deployment/web", fmt.Sprintf("--replicas=%d", scaled)); err != nil || !tc.restore {
+						return err
+					}
+					_, _, err := f.Env.Run(ctx, "", "-n", f.NS, "set", "image", "deployment/web", "web=nginx:1.25")
 					return err
 				}}
 

@@ -32,6 +32,9 @@ const (
 	ActionRemediated        Action = "remediated"
 	ActionCreated           Action = "created"
 	ActionRemediationFailed Action = "remediation-failed"
+	// ActionResolvedMeanwhile: the drift was gone when the object was read again to repair it
+	// (another writer restored it, or the copy it was found in was behind): nothing written.
+	ActionResolvedMeanwhile Action = "drift-detected (resolved-before-remediation)"
 	// ActionContested: the auditor backs off from an object whose repaired drift came back;
 	// with the other writer known it reads "remediation-contested (by <manager>)" (ContestedBy).
 	ActionContested Action = "remediation-contested"
