@@ -96,6 +96,25 @@ func TestObject(t *testing.T) {
 			t.Errorf("the maps and lists of the tree shared again (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("a shared tree shared again through its table", func(t *testing.T) {
+		// The table finds every node of a tree it returned, and gives back the same maps and
+		// lists, the tree's root included: no part of it is copied again.
+		out := tab.Object(sa)
+		var want, got []unsafe.Pointer
+		walk(sa, func(v any) { want = appendNode(want, v) })
+		walk(out, func(v any) { got = appendNode(got, v) })
+		if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
+			t.Errorf("the maps and lists of the tree shared again (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("a new map of the table's parts", func(t *testing.T) {
+		// A map the table has not seen, whose every value is already the table's, is kept as
+		// it is rather than copied.
+		in := map[string]any{"containers": containers, "name": "not seen before"}
+		if out := tab.Object(in); mapID(out) != mapID(in) {
+			t.Errorf("Object() copied %v, want it kept", in)
+		}
+	})
 	t.Run("values of other types", func(t *testing.T) {
 		in := map[string]any{"a": map[string]string{"k": "v"}, "b": []string{"x"}, "c": int32(1)}
 		if out := tab.Object(deepCopy(in).(map[string]any)); !reflect.DeepEqual(in, out) {
