@@ -75,10 +75,13 @@ data: {LOG_LEVEL: info, TTL: "300", ID: "%[1]d"}
 // BenchmarkLoadPeak reads and compiles 1,000 and 10,000 objects of test/macrobench's corpus
 // (macroManifests), as a reload of `serve` does, and reports, above the heap before the load:
 // peak-live-MB, the most heap a collection found live during the load (runtime/metrics
-// /gc/heap/live:bytes); peak-heap-MB, the most heap its objects took, live or not yet swept
+// /gc/heap/live:bytes, what GODEBUG=gctrace=1 prints third; it counts what was allocated
+// while the collection marked, garbage or not, so it is above what is reachable at any one
+// moment); peak-heap-MB, the most heap its objects took, live or not yet swept
 // (/memory/classes/heap/objects:bytes), which is what the process's memory must hold; and
 // retained-MB, what the compiled state keeps after the load. With more than one iteration, the
-// peaks are the highest of any iteration.
+// peaks are the highest of any iteration. The set is dropped as soon as it is compiled, as the
+// Loader drops it (pkg/desired).
 func BenchmarkLoadPeak(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
