@@ -151,7 +151,9 @@ func Compile(set *manifest.Set, revision string, schemas SchemaSource, ignore []
 
 // Compile builds the targets of set. Every problem (a bad annotation, an ignore path that does
 // not parse, a kind without schema, an object its kind's schema refuses) is returned, joined
-// and naming file and line; a set with any problem gives no Desired.
+// and naming file and line; a set with any problem gives no Desired. Compile never changes
+// set; a caller that keeps no other reference to it (as desired.Loader) lets each object's
+// tree go as soon as that object is compiled, which keeps a load's peak heap down.
 func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) {
 	if c.Normalizer == nil {
 		n, err := normalize.New(nil)
