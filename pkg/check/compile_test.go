@@ -129,3 +129,37 @@ func TestContestedErrorText(t *testing.T) {
 		})
 	}
 }
+
+// TestCompileLeavesSet checks that Compile, which lets go of each object's tree once it is
+// compiled, leaves the Set it was given as it was: a caller that keeps the Set (the check's
+// live reader, a second compilation) still reads every object whole.
+func TestCompileLeavesSet(t *testing.T) {
+	set, err := manifest.LoadFS(macroManifests(50), manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := make([]map[string]any, set.Len())
+	for i, o := range set.Objects() {
+		before[i] = o.Obj.DeepCopy().Object
+	}
+	first, err := check.Compile(set, "rev", schema.NewResolver(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := make([]map[string]any, set.Len())
+	for i, o := range set.Objects() {
+		if o.Obj != nil {
+			after[i] = o.Obj.Object
+		}
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("the Set's objects after Compile (-want +got):\n%s", diff)
+	}
+	second, err := check.Compile(set, "rev", schema.NewResolver(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wants(first), wants(second)); diff != "" {
+		t.Errorf("Wants of a second Compile of the Set (-want +got):\n%s", diff)
+	}
+}

@@ -138,7 +138,7 @@ type Compiler struct {
 	// owns that Git leaves out is drift (see Target.Compare). Defaults to none, which turns
 	// the search off; DefaultManualManagers lists kubectl's in-place verbs.
 	Manual []string
-	// unshared turns the sharing of equal parts off (shareWants, and the defaulted copies'):
+	// unshared turns the sharing of equal parts off (see targets, and the defaulted copies'):
 	// what the benchmarks compare sharing with.
 	unshared bool
 }
@@ -151,7 +151,9 @@ func Compile(set *manifest.Set, revision string, schemas SchemaSource, ignore []
 
 // Compile builds the targets of set. Every problem (a bad annotation, an ignore path that does
 // not parse, a kind without schema, an object its kind's schema refuses) is returned, joined
-// and naming file and line; a set with any problem gives no Desired.
+// and naming file and line; a set with any problem gives no Desired. Compile never changes
+// set; a caller that keeps no other reference to it (as desired.Loader) lets each object's
+// tree go as soon as that object is compiled, which keeps a load's peak heap down.
 func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) {
 	if c.Normalizer == nil {
 		n, err := normalize.New(nil)
@@ -187,20 +189,7 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if !c.unshared {
-		shareWants(d.Targets)
-	}
 	return d, nil
-}
-
-// shareWants holds the equal parts of the targets' Want once (package share): the same labels
-// in metadata, the selector and the template, the same probe, resources or env entry in many
-// objects. Want is never written (Target.Written copies), so they can be shared.
-func shareWants(targets []Target) {
-	tab := share.NewTable()
-	for i := range targets {
-		targets[i].Want = tab.Object(targets[i].Want)
-	}
 }
 
 // compiled is the outcome of target for one object.
@@ -212,10 +201,28 @@ type compiled struct {
 
 // targets compiles objs, each by target, on GOMAXPROCS goroutines (normalising is most of a
 // compile's time), and returns the outcomes in the order of objs.
+//
+// The equal parts of the targets' Want are held once (package share): the same labels in
+// metadata, the selector and the template, the same probe, resources or env entry in many
+// objects. Want is never written (Target.Written copies), so they can be shared. The calling
+// goroutine shares each Want through one share.Table, in the order of objs, as soon as it and
+// the ones before it are compiled, while the rest compile; and each object's tree is dropped
+// from objs once compiled (only File and Line are read after). So an unshared Want and the
+// tree it came from die young, rather than every one of them stay live, beside the table,
+// until the last object is compiled: that was most of a load's peak heap.
 func (c Compiler) targets(objs []manifest.Object) []compiled {
 	out := make([]compiled, len(objs))
-	forEach(len(objs), func(i int) {
+	var tab *share.Table
+	if !c.unshared {
+		tab = share.NewTable()
+	}
+	forEachInOrder(len(objs), func(i int) {
 		out[i].t, out[i].warnings, out[i].err = c.target(objs[i])
+		objs[i].Obj = nil
+	}, func(i int) {
+		if tab != nil {
+			out[i].t.Want = tab.Object(out[i].t.Want)
+		}
 	})
 	return out
 }

@@ -14,7 +14,7 @@ func (t *Target) LegacyCompareRequest(obj map[string]any) []diff.Field {
 // WithDefaults returns Want with the API server's defaults, as the hand-edit search sees it.
 func (t *Target) WithDefaults() map[string]any { return t.withDefaults() }
 
-// Unshared returns c without the sharing of the targets' Want (shareWants): what the
+// Unshared returns c without the sharing of the targets' Want (see Compiler.targets): what the
 // benchmarks compare it with.
 func Unshared(c Compiler) Compiler {
 	c.unshared = true

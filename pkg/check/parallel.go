@@ -21,3 +21,21 @@ func forEach(n int, f func(i int)) {
 	}
 	wg.Wait()
 }
+
+// forEachInOrder calls f as forEach does and, on the calling goroutine, then with every
+// index in order, each as soon as f returned for it and for every index before it, while the
+// other calls of f run. It returns when every call of both has.
+func forEachInOrder(n int, f, then func(i int)) {
+	finished := make(chan int, n) // never blocks f
+	go forEach(n, func(i int) {
+		f(i)
+		finished <- i
+	})
+	ready := make([]bool, n)
+	for next := 0; next < n; {
+		ready[<-finished] = true
+		for ; next < n && ready[next]; next++ {
+			then(next)
+		}
+	}
+}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	iofs "io/fs"
+	"maps"
+	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -20,6 +24,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
+	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // corpusProjects are the third-party manifests of test/corpus, by directory.
@@ -265,3 +270,100 @@ func mustParse(t *testing.T, s string) diff.Path {
 
 // mapID returns the identity of a map: two maps with the same identity are one.
 func mapID(v any) unsafe.Pointer { return reflect.ValueOf(v).UnsafePointer() }
+
+// TestWantSharedAsAfterwards checks that sharing each Want as soon as it is compiled gives
+// the targets what sharing every Want through one table after the compilation, in the
+// targets' order, gives them: equal Wants, in the same order, and the same parts held once
+// (sharing), part for part.
+func TestWantSharedAsAfterwards(t *testing.T) {
+	for _, project := range append(slices.Clone(corpusProjects), "macrobench") {
+		t.Run(project, func(t *testing.T) {
+			load := func() *manifest.Set {
+				var fs iofs.FS = macroManifests(1000)
+				if project != "macrobench" {
+					fs = os.DirFS(filepath.Join("..", "..", "test", "corpus", "testdata", project))
+				}
+				set, err := manifest.LoadFS(fs, manifest.Options{Namespace: "corpus"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return set
+			}
+			norm, err := normalize.New(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := check.Compiler{Schemas: anySchemas{schema.NewResolver(nil)}, Normalizer: norm, Manual: check.DefaultManualManagers()}
+			got, err := c.Compile(load(), "rev")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := check.Unshared(c).Compile(load(), "rev")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tab := share.NewTable()
+			for i := range want.Targets {
+				want.Targets[i].Want = tab.Object(want.Targets[i].Want)
+			}
+			if diff := cmp.Diff(wants(want), wants(got)); diff != "" {
+				t.Errorf("Wants (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(sharing(want), sharing(got)); diff != "" {
+				t.Errorf("the parts held once, numbered as first met (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// wants returns the keys and Wants of d's targets, in order.
+func wants(d *check.Desired) []any {
+	out := make([]any, 0, 2*len(d.Targets))
+	for i := range d.Targets {
+		out = append(out, d.Targets[i].Key, d.Targets[i].Want)
+	}
+	return out
+}
+
+// sharing numbers each map, list and string of d's targets' Wants by the first time a walk
+// of them, in order and keys sorted, meets it, and returns the numbers in the order met: two
+// Desired with equal Wants give the same numbers when the same parts are held once.
+func sharing(d *check.Desired) []int {
+	seen := map[unsafe.Pointer]int{}
+	var out []int
+	var walk func(v any)
+	note := func(p unsafe.Pointer) bool {
+		n, ok := seen[p]
+		if !ok {
+			n = len(seen)
+			seen[p] = n
+		}
+		out = append(out, n)
+		return !ok
+	}
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if x != "" {
+				note(unsafe.Pointer(unsafe.StringData(x)))
+			}
+		case map[string]any:
+			if note(mapID(x)) {
+				for _, k := range slices.Sorted(maps.Keys(x)) {
+					walk(k)
+					walk(x[k])
+				}
+			}
+		case []any:
+			if len(x) > 0 && note(unsafe.Pointer(unsafe.SliceData(x))) {
+				for _, e := range x {
+					walk(e)
+				}
+			}
+		}
+	}
+	for i := range d.Targets {
+		walk(d.Targets[i].Want)
+	}
+	return out
+}
