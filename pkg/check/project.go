@@ -94,10 +94,13 @@ func keep(m map[string]any, k string, v any, repeats bool) {
 }
 
 // shared returns v, a JSON value, as the copy that every equal string shares, if it is a
-// string; any other value as it is. The copies are unique.Make's, held weakly: one lives
-// while an object holds it. The string is interned first (unique.Make clones a new string, so
-// that the copy never holds on to a larger buffer it was cut from), then its boxed form
-// (which it does not clone). pkg/ownership shares the strings of managedFields alike.
+// string; any other value as it is. The copies are unique.Make's, held weakly: nothing keeps
+// their Handles, so a collection forgets a copy (which lives on while an object holds it),
+// and an object made after it gets a new one. Objects made between two collections share, as
+// those of an informer's list do; an object updated later may hold a copy of its own, as it
+// did before. The string is interned first (unique.Make clones a new string, so that the copy
+// never holds on to a larger buffer it was cut from), then its boxed form (which it does not
+// clone). pkg/ownership shares the strings of managedFields alike.
 func shared(v any) any {
 	if s, ok := v.(string); ok {
 		return unique.Make[any](unique.Make(s).Value()).Value()

@@ -2,8 +2,10 @@ package check_test
 
 import (
 	"maps"
+	goruntime "runtime"
 	"slices"
 	"testing"
+	"unique"
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
@@ -245,6 +247,10 @@ func TestIdentityShared(t *testing.T) {
 		}
 	})
 	t.Run("stub", func(t *testing.T) {
+		// The shared copies are unique.Make's, which a collection drops when no Handle holds
+		// them (the objects hold copies of their values, not Handles): hold them meanwhile.
+		held := []unique.Handle[any]{unique.Make[any]("v1"), unique.Make[any]("Secret"), unique.Make[any]("demo")}
+		defer goruntime.KeepAlive(held)
 		a := identity(check.Stub(liveObjects(t, appliedCase.name)["creds"]))
 		b := identity(check.Stub(liveObjects(t, appliedCase.name)["creds"]))
 		for _, k := range []string{"apiVersion", "kind", "namespace"} {

@@ -89,9 +89,12 @@ func compactFields(m map[string]any) {
 // shared returns v, a JSON value, as the copy that every equal string shares, if it is a
 // string; any other value as it is. The strings of compacted managedFields repeat across
 // objects: managers, operations, times of bulk writes, and the fields' JSON of objects made
-// alike. The copies are unique.Make's, held weakly: one lives while an object holds it.
-// The string is interned first (unique.Make clones a new string, so that the copy never
-// holds on to a larger buffer it was cut from), then its boxed form (which it does not clone).
+// alike. The copies are unique.Make's, held weakly: nothing keeps their Handles, so a
+// collection forgets a copy (which lives on while an object holds it), and an object made
+// after it gets a new one. Objects made between two collections share, as those of an
+// informer's list do; an object updated later may hold a copy of its own, as it did before.
+// The string is interned first (unique.Make clones a new string, so that the copy never holds
+// on to a larger buffer it was cut from), then its boxed form (which it does not clone).
 func shared(v any) any {
 	if s, ok := v.(string); ok {
 		return unique.Make[any](unique.Make(s).Value()).Value()

@@ -2,7 +2,9 @@ package ownership
 
 import (
 	"encoding/json"
+	"runtime"
 	"testing"
+	"unique"
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
@@ -182,6 +184,13 @@ func TestCompactShares(t *testing.T) {
 		}},
 		{"Compacted", func(obj map[string]any) map[string]any { return Compacted(obj)[0].(map[string]any) }},
 	}
+	// The shared copies are unique.Make's, which a collection drops when no Handle holds them
+	// (the objects hold copies of their values, not Handles): hold them meanwhile.
+	var held []unique.Handle[any]
+	for _, s := range []string{`{"f:data":{"f:a":{}}}`, "kubectl-client-side-apply", "Update", "2026-11-24T10:00:00Z"} {
+		held = append(held, unique.Make[any](s))
+	}
+	defer runtime.KeepAlive(held)
 	for _, c := range compactors {
 		t.Run(c.name, func(t *testing.T) {
 			a, b, other := c.compact(object("f:a")), c.compact(object("f:a")), c.compact(object("f:b"))
