@@ -1,6 +1,9 @@
 package auditor
 
 import (
+	"sync"
+	"unique"
+
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	toolscache "k8s.io/client-go/tools/cache"
@@ -19,6 +22,44 @@ type view struct {
 	// self is gitops-drift's field manager, whose managedFields entries are kept without
 	// their fields (ownership.Compact).
 	self string
+	// held keeps the copies of compacted managedFields' strings that the projections share.
+	held heldStrings
+}
+
+// heldStrings holds the copies of the strings of compacted managedFields (their fields' JSON,
+// managers, operations) that the projections of a view share. ownership shares them with
+// unique.Make, which forgets a copy at a collection when no Handle holds it: an object updated
+// after one would get a copy of its own, and, objects being updated one by one, sharing
+// would fade as the process runs. Holding their Handles for as long as the view lasts (one
+// desired state) keeps one copy of each, shared by the objects projected by the view; what
+// it holds is the distinct field sets of the tracked objects met meanwhile, which change when
+// a manager sets other fields. Times are not held: most writes have their own.
+type heldStrings struct {
+	mu      sync.Mutex
+	handles map[unique.Handle[any]]struct{}
+}
+
+// hold holds the shared copies of the strings of the compacted managedFields of obj.
+func (h *heldStrings) hold(obj map[string]any) {
+	md, _ := obj["metadata"].(map[string]any)
+	list, _ := md["managedFields"].([]any)
+	if len(list) == 0 {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.handles == nil {
+		h.handles = map[unique.Handle[any]]struct{}{}
+	}
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		for k, v := range m {
+			if _, ok := v.(string); ok && k != "time" {
+				// The copy m holds, or, if it is no longer unique's, m's becomes it.
+				h.handles[unique.Make(v)] = struct{}{}
+			}
+		}
+	}
 }
 
 // transform returns the informers' transform: each object is projected by the view that
@@ -50,6 +91,7 @@ func (v *view) keep(u *unstructured.Unstructured) *unstructured.Unstructured {
 	}
 	out := t.Project(u.Object)
 	ownership.Compact(out, v.self)
+	v.held.hold(out)
 	return &unstructured.Unstructured{Object: out}
 }
 

@@ -1,7 +1,10 @@
 package auditor
 
 import (
+	"fmt"
+	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -147,5 +150,42 @@ data: {k: v}
 		"data":     map[string]any{"k": "v"}}
 	if diff := cmp.Diff(want, v.keep(u).Object); diff != "" {
 		t.Errorf("kept (-want +got):\n%s", diff)
+	}
+}
+
+// TestViewKeepShares checks that the projections of a view share one copy of each string of
+// their compacted managedFields but the times, also across a collection (which forgets
+// unique's copies that nothing holds): an object updated later shares it too.
+func TestViewKeepShares(t *testing.T) {
+	const live = `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ns
+  uid: u-1
+  resourceVersion: "%d"
+  managedFields:
+    - {manager: kubectl-client-side-apply, operation: Update, apiVersion: apps/v1, time: "2026-11-24T10:00:0%[1]dZ", fieldsType: FieldsV1, fieldsV1: {"f:spec": {"f:replicas": {}}}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.25"}]
+`
+	entry := func(u *unstructured.Unstructured) map[string]any {
+		return u.Object["metadata"].(map[string]any)["managedFields"].([]any)[0].(map[string]any)
+	}
+	v := &view{d: compileOffline(t, projectDesired), self: "gitops-drift"}
+	first := entry(v.keep(liveObject(t, fmt.Sprintf(live, 1))))
+	runtime.GC()
+	later := entry(v.keep(liveObject(t, fmt.Sprintf(live, 2))))
+	for _, k := range []string{"fieldsV1", "manager", "operation"} {
+		a, b := first[k].(string), later[k].(string)
+		if a != b || unsafe.StringData(a) != unsafe.StringData(b) {
+			t.Errorf("%s: %q and %q are not one shared copy", k, a, b)
+		}
 	}
 }

@@ -57,7 +57,9 @@ type entry struct {
 // narrower than what d needs of them (see live.relist): targets that are new or whose mask
 // changed, and Secrets Git no longer tracks (their cached copies hold the data keys Git set).
 func newState(d *check.Desired, h hasher, prev *state) (*state, map[scope][]string) {
-	st := &state{d: d}
+	// At most one target and entry per target of d: grown by append, the entries' array
+	// had up to a quarter more room than entries (15% more at 10,000).
+	st := &state{d: d, targets: make([]*check.Target, 0, len(d.Targets)), entries: make([]entry, 0, len(d.Targets))}
 	relist := map[scope][]string{}
 	schemas := map[*diff.Schema]uint64{}
 	var kept []bool // prev's targets still in d

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"unique"
+
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 )
@@ -11,7 +13,8 @@ import (
 // keep the copy in place of the object (a transform): a tracked object then costs what its
 // diff reads. The copy holds:
 //
-//   - apiVersion and kind; metadata.name, namespace, uid, resourceVersion and generation;
+//   - apiVersion and kind; metadata.name, namespace, uid, resourceVersion and generation
+//     (Want's strings where they are equal, as they are but for the uid and versions);
 //   - the fields Git sets, as diff.Project keeps them (the labels, annotations and Secret data
 //     keys Git sets; every item of a list matched by key, those Git does not match as their
 //     keys; no status);
@@ -42,7 +45,8 @@ func (t *Target) Project(live map[string]any) map[string]any {
 // Stub returns the identity of obj, a live object Git does not track, alone: apiVersion, kind
 // and metadata.name, namespace, uid and resourceVersion. An informer cache can keep it in place
 // of the object: enough to know the object exists and when it changes, and nothing of its
-// content (an untracked Secret's data never stays in memory). Nil when obj is nil.
+// content (an untracked Secret's data never stays in memory). Its apiVersion, kind and
+// namespace are copies that every object's stub shares. Nil when obj is nil.
 func Stub(obj map[string]any) map[string]any {
 	if obj == nil {
 		return nil
@@ -54,11 +58,13 @@ func Stub(obj map[string]any) map[string]any {
 }
 
 // keepIdentity copies into out the apiVersion, kind, name, namespace, uid, resourceVersion and
-// generation of obj, those it has.
+// generation of obj, those it has. A value out holds already and obj's equals (desired's, which
+// diff.Project shares) stays; apiVersion, kind and namespace, which many objects repeat, are
+// otherwise shared copies (see shared).
 func keepIdentity(out, obj map[string]any) {
 	for _, k := range [...]string{"apiVersion", "kind"} {
 		if v, ok := obj[k]; ok {
-			out[k] = v
+			keep(out, k, v, true)
 		}
 	}
 	md, _ := obj["metadata"].(map[string]any)
@@ -68,9 +74,38 @@ func keepIdentity(out, obj map[string]any) {
 			if om == nil {
 				om = metadataOf(out)
 			}
-			om[k] = v
+			keep(om, k, v, k == "namespace")
 		}
 	}
+}
+
+// keep sets m[k] to v, unless m holds an equal string there already; a shared copy of v if
+// repeats.
+func keep(m map[string]any, k string, v any, repeats bool) {
+	if s, ok := v.(string); ok {
+		if cur, ok := m[k].(string); ok && cur == s {
+			return
+		}
+	}
+	if repeats {
+		v = shared(v)
+	}
+	m[k] = v
+}
+
+// shared returns v, a JSON value, as the copy that every equal string shares, if it is a
+// string; any other value as it is. The copies are unique.Make's, held weakly: nothing keeps
+// their Handles, so a collection forgets a copy (which lives on while an object holds it),
+// and an object made after it gets a new one. Objects made between two collections share, as
+// those of an informer's list do; an object updated later may hold a copy of its own, as it
+// did before. The string is interned first (unique.Make clones a new string, so that the copy
+// never holds on to a larger buffer it was cut from), then its boxed form (which it does not
+// clone). pkg/ownership shares the strings of managedFields alike.
+func shared(v any) any {
+	if s, ok := v.(string); ok {
+		return unique.Make[any](unique.Make(s).Value()).Value()
+	}
+	return v
 }
 
 // metadataOf returns the metadata map of out, adding an empty one if it has none.

@@ -2,8 +2,11 @@ package check_test
 
 import (
 	"maps"
+	goruntime "runtime"
 	"slices"
 	"testing"
+	"unique"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -214,4 +217,46 @@ func TestProjectKinds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIdentityShared checks that the identity a projection or a stub holds repeats no copy of
+// what other objects hold: a projection's apiVersion, kind, name and namespace are Want's
+// (equal values), and the apiVersion, kind and namespace of the stubs of two objects of a
+// kind, decoded apart, are one shared copy.
+func TestIdentityShared(t *testing.T) {
+	same := func(a, b any) bool {
+		x, okx := a.(string)
+		y, oky := b.(string)
+		return okx && oky && x == y && unsafe.StringData(x) == unsafe.StringData(y)
+	}
+	identity := func(obj map[string]any) map[string]any {
+		md, _ := obj["metadata"].(map[string]any)
+		return map[string]any{"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": md["name"], "namespace": md["namespace"]}
+	}
+	d := compileOffline(t, handEditApp, nil)
+	t.Run("projection", func(t *testing.T) {
+		live := liveObjects(t, appliedCase.name)
+		for i := range d.Targets {
+			tg := &d.Targets[i]
+			want, got := identity(tg.Want), identity(tg.Project(live[tg.Key.Name]))
+			for k := range want {
+				if !same(want[k], got[k]) {
+					t.Errorf("%s: %s is %v, not Want's %v", tg.Key, k, got[k], want[k])
+				}
+			}
+		}
+	})
+	t.Run("stub", func(t *testing.T) {
+		// The shared copies are unique.Make's, which a collection drops when no Handle holds
+		// them (the objects hold copies of their values, not Handles): hold them meanwhile.
+		held := []unique.Handle[any]{unique.Make[any]("v1"), unique.Make[any]("Secret"), unique.Make[any]("demo")}
+		defer goruntime.KeepAlive(held)
+		a := identity(check.Stub(liveObjects(t, appliedCase.name)["creds"]))
+		b := identity(check.Stub(liveObjects(t, appliedCase.name)["creds"]))
+		for _, k := range []string{"apiVersion", "kind", "namespace"} {
+			if !same(a[k], b[k]) {
+				t.Errorf("%s: %v and %v are not one shared copy", k, a[k], b[k])
+			}
+		}
+	})
 }

@@ -2,6 +2,7 @@ package ownership
 
 import (
 	"encoding/json"
+	"unique"
 )
 
 // keyFields is the key of an entry's field set in managedFields.
@@ -13,7 +14,9 @@ const keyFields = "fieldsV1"
 //   - the entries of the manager self keep their manager, operation and time, not their
 //     fields (the writer knows what it wrote; the time tells when it last wrote);
 //   - the other entries keep their fields as one JSON string rather than a tree of maps,
-//     which is several times smaller; FromObject reads both forms.
+//     which is several times smaller; FromObject reads both forms. Equal strings share one
+//     copy (see shared): objects written by the same tool usually have the same fields, as
+//     managedFields record keys, not values.
 //
 // Entries lose their apiVersion and fieldsType. An entry whose fields cannot be encoded keeps
 // them as they are. The result is still JSON-compatible (DeepCopy works), but it is not the
@@ -34,9 +37,8 @@ func Compact(obj map[string]any, self string) {
 		delete(m, "fieldsType")
 		if m["manager"] == self {
 			delete(m, keyFields)
-		} else {
-			compactFields(m)
 		}
+		compactFields(m)
 		out = append(out, m)
 	}
 	clear(list[len(out):])
@@ -71,11 +73,31 @@ func Compacted(obj map[string]any) []any {
 	return out
 }
 
-// compactFields replaces the field set of the entry m by its JSON, as a string.
+// compactFields replaces the field set of the entry m by its JSON, as a string, and its
+// strings by shared copies.
 func compactFields(m map[string]any) {
 	if f, ok := m[keyFields].(map[string]any); ok {
 		if b, err := json.Marshal(f); err == nil {
 			m[keyFields] = string(b)
 		}
 	}
+	for k, v := range m {
+		m[k] = shared(v)
+	}
+}
+
+// shared returns v, a JSON value, as the copy that every equal string shares, if it is a
+// string; any other value as it is. The strings of compacted managedFields repeat across
+// objects: managers, operations, times of bulk writes, and the fields' JSON of objects made
+// alike. The copies are unique.Make's, held weakly: nothing keeps their Handles, so a
+// collection forgets a copy (which lives on while an object holds it), and an object made
+// after it gets a new one. Objects made between two collections share, as those of an
+// informer's list do; an object updated later may hold a copy of its own, as it did before.
+// The string is interned first (unique.Make clones a new string, so that the copy never holds
+// on to a larger buffer it was cut from), then its boxed form (which it does not clone).
+func shared(v any) any {
+	if s, ok := v.(string); ok {
+		return unique.Make[any](unique.Make(s).Value()).Value()
+	}
+	return v
 }

@@ -2,7 +2,10 @@ package ownership
 
 import (
 	"encoding/json"
+	"runtime"
 	"testing"
+	"unique"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -157,6 +160,48 @@ func TestCompactEntries(t *testing.T) {
 			Compact(obj, "gitops-drift")
 			if diff := cmp.Diff(tt.want, obj["metadata"].(map[string]any)["managedFields"]); diff != "" {
 				t.Errorf("managedFields after Compact (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCompactShares checks that the strings of compacted entries are shared between objects
+// whose entries are equal (the fields' JSON, the manager, the time), so that a cache of
+// objects made alike holds one copy of each, and that distinct fields keep their own.
+func TestCompactShares(t *testing.T) {
+	object := func(key string) map[string]any {
+		return map[string]any{"metadata": map[string]any{"managedFields": []any{map[string]any{
+			"manager": "kubectl-client-side-apply", "operation": "Update", "time": "2026-11-24T10:00:00Z",
+			"apiVersion": "v1", "fieldsType": "FieldsV1", "fieldsV1": map[string]any{"f:data": map[string]any{key: map[string]any{}}}}}}}
+	}
+	compactors := []struct {
+		name    string
+		compact func(obj map[string]any) map[string]any
+	}{
+		{"Compact", func(obj map[string]any) map[string]any {
+			Compact(obj, "gitops-drift")
+			return obj["metadata"].(map[string]any)["managedFields"].([]any)[0].(map[string]any)
+		}},
+		{"Compacted", func(obj map[string]any) map[string]any { return Compacted(obj)[0].(map[string]any) }},
+	}
+	// The shared copies are unique.Make's, which a collection drops when no Handle holds them
+	// (the objects hold copies of their values, not Handles): hold them meanwhile.
+	var held []unique.Handle[any]
+	for _, s := range []string{`{"f:data":{"f:a":{}}}`, "kubectl-client-side-apply", "Update", "2026-11-24T10:00:00Z"} {
+		held = append(held, unique.Make[any](s))
+	}
+	defer runtime.KeepAlive(held)
+	for _, c := range compactors {
+		t.Run(c.name, func(t *testing.T) {
+			a, b, other := c.compact(object("f:a")), c.compact(object("f:a")), c.compact(object("f:b"))
+			for _, k := range []string{"fieldsV1", "manager", "operation", "time"} {
+				x, y := a[k].(string), b[k].(string)
+				if x != y || unsafe.StringData(x) != unsafe.StringData(y) {
+					t.Errorf("%s: %q and %q are not one shared copy", k, x, y)
+				}
+			}
+			if x, y := a["fieldsV1"].(string), other["fieldsV1"].(string); x == y {
+				t.Errorf("fieldsV1 of different fields: both %q", x)
 			}
 		})
 	}
