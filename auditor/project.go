@@ -28,7 +28,7 @@ type view struct {
 
 // heldStrings holds the copies of the strings of compacted managedFields (their fields' JSON,
 // managers, operations) that the projections of a view share. ownership shares them with
-// unique.Make, which forgets a copy at a collection when no Handle holds it: an object updated
+// share.Interned, which forgets a copy at a collection when no Handle holds it: an object updated
 // after one would get a copy of its own, and, objects being updated one by one, sharing
 // would fade as the process runs. Holding their Handles for as long as the view lasts (one
 // desired state) keeps one copy of each, shared by the objects projected by the view; what

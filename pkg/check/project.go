@@ -1,10 +1,9 @@
 package check
 
 import (
-	"unique"
-
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
+	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // Project returns a new, minimal copy of live, the live object of the target, that holds what
@@ -60,7 +59,7 @@ func Stub(obj map[string]any) map[string]any {
 // keepIdentity copies into out the apiVersion, kind, name, namespace, uid, resourceVersion and
 // generation of obj, those it has. A value out holds already and obj's equals (desired's, which
 // diff.Project shares) stays; apiVersion, kind and namespace, which many objects repeat, are
-// otherwise shared copies (see shared).
+// otherwise shared copies (share.Interned).
 func keepIdentity(out, obj map[string]any) {
 	for _, k := range [...]string{"apiVersion", "kind"} {
 		if v, ok := obj[k]; ok {
@@ -88,24 +87,9 @@ func keep(m map[string]any, k string, v any, repeats bool) {
 		}
 	}
 	if repeats {
-		v = shared(v)
+		v = share.Interned(v)
 	}
 	m[k] = v
-}
-
-// shared returns v, a JSON value, as the copy that every equal string shares, if it is a
-// string; any other value as it is. The copies are unique.Make's, held weakly: nothing keeps
-// their Handles, so a collection forgets a copy (which lives on while an object holds it),
-// and an object made after it gets a new one. Objects made between two collections share, as
-// those of an informer's list do; an object updated later may hold a copy of its own, as it
-// did before. The string is interned first (unique.Make clones a new string, so that the copy
-// never holds on to a larger buffer it was cut from), then its boxed form (which it does not
-// clone). pkg/ownership shares the strings of managedFields alike.
-func shared(v any) any {
-	if s, ok := v.(string); ok {
-		return unique.Make[any](unique.Make(s).Value()).Value()
-	}
-	return v
 }
 
 // metadataOf returns the metadata map of out, adding an empty one if it has none.

@@ -2,7 +2,8 @@ package ownership
 
 import (
 	"encoding/json"
-	"unique"
+
+	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // keyFields is the key of an entry's field set in managedFields.
@@ -15,7 +16,7 @@ const keyFields = "fieldsV1"
 //     fields (the writer knows what it wrote; the time tells when it last wrote);
 //   - the other entries keep their fields as one JSON string rather than a tree of maps,
 //     which is several times smaller; FromObject reads both forms. Equal strings share one
-//     copy (see shared): objects written by the same tool usually have the same fields, as
+//     copy (share.Interned): objects written by the same tool usually have the same fields, as
 //     managedFields record keys, not values.
 //
 // Entries lose their apiVersion and fieldsType. An entry whose fields cannot be encoded keeps
@@ -82,22 +83,6 @@ func compactFields(m map[string]any) {
 		}
 	}
 	for k, v := range m {
-		m[k] = shared(v)
+		m[k] = share.Interned(v)
 	}
-}
-
-// shared returns v, a JSON value, as the copy that every equal string shares, if it is a
-// string; any other value as it is. The strings of compacted managedFields repeat across
-// objects: managers, operations, times of bulk writes, and the fields' JSON of objects made
-// alike. The copies are unique.Make's, held weakly: nothing keeps their Handles, so a
-// collection forgets a copy (which lives on while an object holds it), and an object made
-// after it gets a new one. Objects made between two collections share, as those of an
-// informer's list do; an object updated later may hold a copy of its own, as it did before.
-// The string is interned first (unique.Make clones a new string, so that the copy never holds
-// on to a larger buffer it was cut from), then its boxed form (which it does not clone).
-func shared(v any) any {
-	if s, ok := v.(string); ok {
-		return unique.Make[any](unique.Make(s).Value()).Value()
-	}
-	return v
 }
