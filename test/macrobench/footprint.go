@@ -96,7 +96,8 @@ func writeFootprints(b *strings.Builder, o *options, fs []footprintResult) {
 		return
 	}
 	b.WriteString("## A webhook-only replica's memory\n\n")
-	b.WriteString("`gitops-drift serve --no-audit` over the corpus above, and over an empty directory (the floor: the\n")
+	b.WriteString("`gitops-drift serve --no-audit` over the corpus above (at an N not compared with kubectl diff, written\n")
+	b.WriteString("but not created in the API server: the replica reads no live object), and over an empty directory (the floor: the\n")
 	b.WriteString("process before it holds any desired object). Peak RSS is VmHWM when it turned ready (the load's peak);\n")
 	fmt.Fprintf(b, "RSS is VmRSS %s later, its Reloader polling the directory meanwhile, split into the binary's pages\n", o.footprintSettle)
 	b.WriteString("(RssFile: code and read-only data that package initialisation touched) and anonymous memory (RssAnon:\n")

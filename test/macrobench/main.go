@@ -91,7 +91,7 @@ func parse(args []string) (*options, error) {
 	fs.StringVar(&o.baseline, "baseline-binary", "", "another gitops-drift binary (one built from main, say) timed in the same rounds, right after --binary; its last column is then the speed-up")
 	fs.BoolVar(&o.hold, "hold", false, "after the rounds at the first of --sizes, print the API server's kubeconfig and the corpus' directory and keep them until interrupted; nothing else runs")
 	fs.IntVar(&o.driftEvery, "drift-every", 50, "one object in this many drifts (a multiple of 5, so every kind drifts)")
-	fs.IntSliceVar(&o.footprintSizes, "footprint-sizes", []int{10000}, "sizes (among --sizes) at which a webhook-only replica's memory is measured; 0 for none")
+	fs.IntSliceVar(&o.footprintSizes, "footprint-sizes", []int{10000}, "sizes at which a webhook-only replica's memory is measured (at a size not among --sizes, over a corpus written but not created: the replica reads no live object); 0 for none")
 	fs.StringVar(&o.footprintLimit, "footprint-gomemlimit", "400MiB", "GOMEMLIMIT of a second webhook-only replica, as the install sets it (manifests/deployment.yaml); empty for none")
 	fs.DurationVar(&o.footprintSettle, "footprint-settle", 30*time.Second, "how long a webhook-only replica runs after it is ready before its RSS is read")
 	fs.IntSliceVar(&o.auditSizes, "audit-sizes", []int{10000}, "sizes (among --sizes) at which serve audits the real API server; 0 for none")

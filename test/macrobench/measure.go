@@ -34,6 +34,23 @@ func measure(ctx context.Context, o *options, progress io.Writer) (*results, err
 			return res, nil
 		}
 	}
+	for _, n := range o.footprintSizes {
+		if slices.Contains(o.sizes, n) {
+			continue // measured with its size's comparison
+		}
+		fmt.Fprintf(progress, "N = %d: a webhook-only replica's memory (corpus written, not created)\n", n)
+		if err := withServer(func(env *kubeenv.Env) error {
+			dir := filepath.Join(work, fmt.Sprint(n))
+			if err := newCorpus(n, o.driftEvery, fmt.Sprintf("bench-%d", n)).write(dir); err != nil {
+				return err
+			}
+			fs, err := footprints(ctx, o, work, dir, env.Kubeconfig, n)
+			res.footprints = append(res.footprints, fs...)
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("footprint at N = %d: %w", n, err)
+		}
+	}
 	for _, run := range memoryRuns(o) {
 		fmt.Fprintf(progress, "auditor from memory, N = %d %s\n", run.n, run.limit)
 		a, err := auditMemory(ctx, o, run.n, run.limit)
