@@ -84,29 +84,23 @@ func TestObject(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a shared tree shared again", func(t *testing.T) {
-		// A new table given a tree a table returned keeps every node of it: what lets a
-		// target's defaulted copy be shared with its Want.
-		again := share.NewTable()
-		out := again.Object(sa)
-		var want, got []unsafe.Pointer
-		walk(sa, func(v any) { want = appendNode(want, v) })
-		walk(out, func(v any) { got = appendNode(got, v) })
-		if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
-			t.Errorf("the maps and lists of the tree shared again (-want +got):\n%s", diff)
-		}
-	})
-	t.Run("a shared tree shared again through its table", func(t *testing.T) {
-		// The table finds every node of a tree it returned, and gives back the same maps and
-		// lists, the tree's root included: no part of it is copied again.
-		out := tab.Object(sa)
-		var want, got []unsafe.Pointer
-		walk(sa, func(v any) { want = appendNode(want, v) })
-		walk(out, func(v any) { got = appendNode(got, v) })
-		if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
-			t.Errorf("the maps and lists of the tree shared again (-want +got):\n%s", diff)
-		}
-	})
+	// A tree a table returned, shared again, keeps every node of it, the root included: by a
+	// new table (what lets a target's defaulted copy be shared with its Want) and by its own,
+	// which finds every node and copies no part again.
+	for _, again := range []struct {
+		name string
+		tab  *share.Table
+	}{{"a shared tree shared again by a new table", share.NewTable()}, {"a shared tree shared again by its table", tab}} {
+		t.Run(again.name, func(t *testing.T) {
+			out := again.tab.Object(sa)
+			var want, got []unsafe.Pointer
+			walk(sa, func(v any) { want = appendNode(want, v) })
+			walk(out, func(v any) { got = appendNode(got, v) })
+			if diff := cmp.Diff(want, got); diff != "" || len(want) == 0 {
+				t.Errorf("the maps and lists of the tree shared again (-want +got):\n%s", diff)
+			}
+		})
+	}
 	t.Run("a new map of the table's parts", func(t *testing.T) {
 		// A map the table has not seen, whose every value is already the table's, is kept as
 		// it is rather than copied.
