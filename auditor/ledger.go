@@ -41,12 +41,16 @@ func (r record) addTo(c *metrics.Resources) {
 // walks every target, too slow to repeat at every watch event of a large cluster.
 func (st *state) driftedByScope() map[metrics.Scope]metrics.ScopeCounts {
 	by := map[metrics.Scope]*metrics.ScopeCounts{}
+	var s metrics.Scope
+	var c *metrics.ScopeCounts
 	for i, t := range st.targets {
-		s := metrics.Scope{Namespace: t.Key.Namespace, Kind: t.Key.Kind}
-		c := by[s]
-		if c == nil {
-			c = &metrics.ScopeCounts{}
-			by[s] = c
+		// Targets come in runs of one scope (Compile's order): look the counts up once a run.
+		if c == nil || t.Key.Namespace != s.Namespace || t.Key.Kind != s.Kind {
+			s = metrics.Scope{Namespace: t.Key.Namespace, Kind: t.Key.Kind}
+			if c = by[s]; c == nil {
+				c = &metrics.ScopeCounts{}
+				by[s] = c
+			}
 		}
 		switch st.entries[i].rec.status {
 		case report.StatusDrifted:

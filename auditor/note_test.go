@@ -249,12 +249,13 @@ func TestStateDriftedByScope(t *testing.T) {
 		{"app", "Deployment", "d", report.StatusInSync},
 		{"", "ClusterRole", "e", report.StatusError},
 		{"web", "ConfigMap", "a", report.StatusMissing},
+		{"app", "ConfigMap", "z", report.StatusDrifted}, // a scope again after others
 	} {
 		st.targets = append(st.targets, &check.Target{Key: manifest.Key{Kind: r.kind, Namespace: r.namespace, Name: r.name}})
 		st.entries = append(st.entries, entry{rec: record{status: r.status}})
 	}
 	want := map[metrics.Scope]metrics.ScopeCounts{
-		{Namespace: "app", Kind: "ConfigMap"}:  {Drifted: 2, Missing: 1},
+		{Namespace: "app", Kind: "ConfigMap"}:  {Drifted: 3, Missing: 1},
 		{Namespace: "app", Kind: "Deployment"}: {},
 		{Kind: "ClusterRole"}:                  {},
 		{Namespace: "web", Kind: "ConfigMap"}:  {Missing: 1},

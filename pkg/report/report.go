@@ -92,14 +92,19 @@ type Report struct {
 // slices with empty ones so that the JSON never holds null lists, and fills the Summary.
 func New(revision string, resources []Resource) Report {
 	sorted := normalize(resources)
-	slices.SortStableFunc(sorted, func(a, b Resource) int {
-		return cmp.Or(
-			cmp.Compare(a.Kind, b.Kind),
-			cmp.Compare(a.Namespace, b.Namespace),
-			cmp.Compare(a.Name, b.Name),
-		)
-	})
+	if !slices.IsSortedFunc(sorted, byResource) { // as a check's are: one pass, not a sort
+		slices.SortStableFunc(sorted, byResource)
+	}
 	return Report{Revision: revision, Summary: Summarize(sorted), Resources: sorted}
+}
+
+// byResource orders resources by kind, namespace and name.
+func byResource(a, b Resource) int {
+	return cmp.Or(
+		cmp.Compare(a.Kind, b.Kind),
+		cmp.Compare(a.Namespace, b.Namespace),
+		cmp.Compare(a.Name, b.Name),
+	)
 }
 
 // Summarize counts resources: all of them, those drifted, the fields of drifted resources,
