@@ -156,7 +156,9 @@ func (w *webhook) writeFile(name, content string) {
 	}
 }
 
-// waitReady polls /readyz until it answers 200.
+// waitReady polls /readyz until it answers 200, then the metrics server until it accepts
+// connections: controller-runtime starts it beside the probes, sometimes a little after
+// /readyz first answers, and a test's first scrape must not race it.
 func (w *webhook) waitReady() {
 	w.t.Helper()
 	url := fmt.Sprintf("http://127.0.0.1:%d/readyz", w.health)
@@ -167,6 +169,14 @@ func (w *webhook) waitReady() {
 		}
 		_ = resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
+	})
+	w.poll("the metrics server to listen", 10*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", w.metrics), time.Second)
+		if err != nil {
+			return false
+		}
+		_ = c.Close()
+		return true
 	})
 }
 
