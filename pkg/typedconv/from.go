@@ -109,47 +109,29 @@ func (b *fromBuilder) planFor(t reflect.Type) *fromPlan {
 func scalarFrom(k reflect.Kind) func(any, reflect.Value) bool {
 	switch k {
 	case reflect.String:
-		return func(v any, dv reflect.Value) bool {
-			s, ok := v.(string)
-			if ok {
-				dv.SetString(s)
-			}
-			return ok
-		}
+		return assign(reflect.Value.SetString)
 	case reflect.Bool:
-		return func(v any, dv reflect.Value) bool {
-			x, ok := v.(bool)
-			if ok {
-				dv.SetBool(x)
-			}
-			return ok
-		}
+		return assign(reflect.Value.SetBool)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return func(v any, dv reflect.Value) bool {
-			n, ok := v.(int64)
-			if ok {
-				dv.SetInt(n) // truncates as the default converter's Convert does
-			}
-			return ok
-		}
+		return assign(reflect.Value.SetInt) // truncates as the default converter's Convert does
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return func(v any, dv reflect.Value) bool {
-			n, ok := v.(int64)
-			if ok {
-				dv.SetUint(uint64(n))
-			}
-			return ok
-		}
+		return assign(func(dv reflect.Value, n int64) { dv.SetUint(uint64(n)) })
 	case reflect.Float64:
-		return func(v any, dv reflect.Value) bool {
-			f, ok := v.(float64)
-			if ok {
-				dv.SetFloat(f)
-			}
-			return ok
-		}
+		return assign(reflect.Value.SetFloat)
 	}
 	return func(any, reflect.Value) bool { return false }
+}
+
+// assign returns a setter that sets a field with set from a value of JSON type T, and refuses
+// any other.
+func assign[T any](set func(dv reflect.Value, x T)) func(any, reflect.Value) bool {
+	return func(v any, dv reflect.Value) bool {
+		x, ok := v.(T)
+		if ok {
+			set(dv, x)
+		}
+		return ok
+	}
 }
 
 // mapPlan compiles a map with string keys.
