@@ -166,10 +166,13 @@ func TestToUnstructured(t *testing.T) {
 // intOrStrings holds IntOrStrings where objects have them (a field, a pointer) and where
 // their values cannot be addressed (a map).
 type intOrStrings struct {
-	Field   intstr.IntOrString            `json:"field"`
-	Pointer *intstr.IntOrString           `json:"pointer,omitempty"`
-	List    []intstr.IntOrString          `json:"list"`
-	Map     map[string]intstr.IntOrString `json:"map"`
+	Field      intstr.IntOrString             `json:"field"`
+	Pointer    *intstr.IntOrString            `json:"pointer,omitempty"`
+	NilPointer *intstr.IntOrString            `json:"nilPointer"`
+	List       []intstr.IntOrString           `json:"list"`
+	Pointers   []*intstr.IntOrString          `json:"pointers"`
+	Map        map[string]intstr.IntOrString  `json:"map"`
+	PointerMap map[string]*intstr.IntOrString `json:"pointerMap"`
 }
 
 // TestIntOrString checks the conversion of IntOrStrings, which does not go through JSON,
@@ -188,7 +191,10 @@ func TestIntOrString(t *testing.T) {
 	var c typedconv.Converter
 	for name, v := range values {
 		t.Run(name, func(t *testing.T) {
-			obj := &intOrStrings{Field: v, Pointer: &v, List: []intstr.IntOrString{v}, Map: map[string]intstr.IntOrString{"k": v}}
+			obj := &intOrStrings{
+				Field: v, Pointer: &v, List: []intstr.IntOrString{v}, Pointers: []*intstr.IntOrString{&v, nil},
+				Map: map[string]intstr.IntOrString{"k": v}, PointerMap: map[string]*intstr.IntOrString{"k": &v, "nil": nil},
+			}
 			want, wantErr := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 			got, err := c.ToUnstructured(obj)
 			if (err != nil) != (wantErr != nil) {
