@@ -43,6 +43,7 @@ type Normalizer struct {
 	crds   CRDSource
 	cache  *structuralCache
 	conv   typedconv.Converter // converts each object to its Go type and back, for the round trip
+	protos protoChecks         // tell whether the round trip through protobuf changes an object
 }
 
 // New returns a Normalizer for the built-in kinds of client-go (and CustomResourceDefinitions
@@ -90,7 +91,7 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 	} else if err != nil {
 		return Result{}, fmt.Errorf("does not fit the %s schema: %w", gvk.Kind, err)
 	}
-	if typed, err = throughProtobuf(n.scheme, gvk, typed); err != nil {
+	if typed, err = n.protos.throughProtobuf(n.scheme, gvk, typed); err != nil {
 		return Result{}, err
 	}
 	out, err := n.conv.ToUnstructured(typed)

@@ -76,7 +76,7 @@ func TestProtoChanges(t *testing.T) {
 						t.Fatal(err)
 					}
 					f.Fill(obj)
-					if protoChanges(reflect.ValueOf(obj).Elem(), true) {
+					if n.protos.protoChanges(reflect.ValueOf(obj).Elem()) {
 						tripped++
 						continue
 					}
@@ -132,9 +132,10 @@ func TestProtoChangesCases(t *testing.T) {
 		{"raw JSON", &appsv1.ControllerRevision{Data: runtime.RawExtension{Raw: []byte(`{"a":1}`)}}, false},
 		{"empty raw JSON", &appsv1.ControllerRevision{Data: runtime.RawExtension{Raw: []byte{}}}, true},
 	}
+	var c protoChecks
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := protoChanges(reflect.ValueOf(tc.obj).Elem(), true); got != tc.want {
+			if got := c.protoChanges(reflect.ValueOf(tc.obj).Elem()); got != tc.want {
 				t.Errorf("protoChanges = %v, want %v", got, tc.want)
 			}
 		})
