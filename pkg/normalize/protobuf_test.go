@@ -98,9 +98,10 @@ func TestProtoChanges(t *testing.T) {
 			}
 		})
 	}
-	// Both answers must have been given often enough for the test to say something.
-	if skipped < len(kinds) || tripped < len(kinds) {
-		t.Errorf("objects without changes %d, with changes %d: want at least %d of each", skipped, tripped, len(kinds))
+	// Both answers must have been given often enough for the test to say something: at least
+	// one object in twenty each.
+	if total := skipped + tripped; skipped < total/20 || tripped < total/20 {
+		t.Errorf("objects without changes %d, with changes %d: want at least %d of each", skipped, tripped, total/20)
 	}
 }
 
