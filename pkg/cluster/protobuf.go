@@ -122,7 +122,7 @@ func (p *protobufReader) get(ctx context.Context, m *meta.RESTMapping, req reque
 	if err != nil {
 		return nil, false, nil
 	}
-	if err := p.request(m, req.namespace).Name(req.name).Do(ctx).Into(obj); err != nil {
+	if err := into(p.request(m, req.namespace).Name(req.name).Do(ctx), obj, req.gvk); err != nil {
 		return nil, true, err
 	}
 	u, err := p.toUnstructured(obj, req.gvk)
@@ -134,11 +134,12 @@ func (p *protobufReader) list(ctx context.Context, m *meta.RESTMapping, req requ
 	if !p.reads(req.gvk) {
 		return nil, false, nil
 	}
-	list, err := scheme.Scheme.New(req.gvk.GroupVersion().WithKind(req.gvk.Kind + "List"))
+	listKind := req.gvk.GroupVersion().WithKind(req.gvk.Kind + "List")
+	list, err := scheme.Scheme.New(listKind)
 	if err != nil {
 		return nil, false, nil
 	}
-	if err := p.request(m, req.namespace).Do(ctx).Into(list); err != nil {
+	if err := into(p.request(m, req.namespace).Do(ctx), list, listKind); err != nil {
 		return nil, true, err
 	}
 	items, err := meta.ExtractList(list)

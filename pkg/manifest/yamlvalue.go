@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -22,12 +23,45 @@ const maxDirectDepth = 1000
 // integers and finite floats, nulls, maps and sequences. For anything else (a key that is not
 // a string, a string that is not UTF-8, an infinity, a timestamp, a YAML error) ok is false,
 // and the caller takes the round trip, which decides what it means.
+//
+// A document that is a mapping, as manifests are, is decoded into yaml.MapSlice values,
+// whose mappings are slices rather than map[interface{}]interface{}: the decoder neither hashes
+// nor grows a map for each, and jsonValue sizes each map it builds. A MapSlice keeps
+// duplicate keys, which jsonValue leaves to the round trip as UnmarshalStrict would have
+// refused them. It is used only for a document that starts with a plain or quoted key (see
+// startsPlain): a MapSlice also decodes some sequences ("[]", a list of {key, value}). Nor is
+// it used for one that may hold a merge key ("<<"), which a MapSlice does not merge as a map
+// does.
 func yamlValue(text []byte) (v any, ok bool) {
+	if startsPlain(text) && !bytes.Contains(text, []byte("<<")) {
+		var doc yamlv2.MapSlice
+		if err := yamlv2.UnmarshalStrict(text, &doc); err == nil && doc != nil {
+			return jsonValue(doc, 0)
+		}
+	}
 	var y any
 	if err := yamlv2.UnmarshalStrict(text, &y); err != nil {
 		return nil, false
 	}
 	return jsonValue(y, 0)
+}
+
+// startsPlain reports whether the first character of text that is not blank or in a comment
+// is a letter, a digit or a quote: whether the document is a block mapping (or a scalar),
+// not a sequence ("-", "["), a flow mapping, or a node with a tag, an anchor or an alias, nor
+// does it start with a directive or a marker ("%", "---").
+func startsPlain(text []byte) bool {
+	for len(text) > 0 {
+		line, rest, _ := bytes.Cut(text, []byte("\n"))
+		text = rest
+		line = bytes.TrimLeft(line, " \t\r")
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		c := line[0]
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '"' || c == '\''
+	}
+	return false
 }
 
 // jsonValue returns the value that y, as go.yaml.in/yaml/v2 decodes a document into an
@@ -62,6 +96,21 @@ func jsonValue(y any, depth int) (any, bool) {
 				return nil, false
 			}
 			if m[ks], ok = jsonValue(v, depth+1); !ok {
+				return nil, false
+			}
+		}
+		return m, true
+	case yamlv2.MapSlice: // a mapping as yamlValue decodes it
+		m := make(map[string]any, len(y))
+		for _, item := range y {
+			ks, ok := item.Key.(string)
+			if !ok || !utf8.ValidString(ks) {
+				return nil, false
+			}
+			if _, dup := m[ks]; dup {
+				return nil, false
+			}
+			if m[ks], ok = jsonValue(item.Value, depth+1); !ok {
 				return nil, false
 			}
 		}

@@ -43,6 +43,7 @@ type Normalizer struct {
 	crds   CRDSource
 	cache  *structuralCache
 	conv   typedconv.Converter // converts each object to its Go type and back, for the round trip
+	protos protoChecks         // tell whether the round trip through protobuf changes an object
 }
 
 // New returns a Normalizer for the built-in kinds of client-go (and CustomResourceDefinitions
@@ -73,12 +74,6 @@ func (n *Normalizer) Normalize(obj *unstructured.Unstructured) (Result, error) {
 	return n.custom(obj, gvk)
 }
 
-// protoRoundTripper is the protobuf encoding the generated API types have.
-type protoRoundTripper interface {
-	Marshal() ([]byte, error)
-	Unmarshal([]byte) error
-}
-
 // builtIn normalises an object of a kind of the scheme by a round trip through its Go type,
 // and through protobuf, as the API server stores it, when the type has that encoding: it is
 // what turns an empty list or map into an absent one.
@@ -96,10 +91,8 @@ func (n *Normalizer) builtIn(u map[string]any, gvk k8sschema.GroupVersionKind) (
 	} else if err != nil {
 		return Result{}, fmt.Errorf("does not fit the %s schema: %w", gvk.Kind, err)
 	}
-	if p, ok := typed.(protoRoundTripper); ok {
-		if typed, err = protoRoundTrip(n.scheme, gvk, p); err != nil {
-			return Result{}, err
-		}
+	if typed, err = n.protos.throughProtobuf(n.scheme, gvk, typed); err != nil {
+		return Result{}, err
 	}
 	out, err := n.conv.ToUnstructured(typed)
 	if err != nil {
@@ -141,24 +134,6 @@ func foldStringData(secret map[string]any) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// protoRoundTrip encodes p with protobuf and decodes it into a new object of kind gvk.
-func protoRoundTrip(s *runtime.Scheme, gvk k8sschema.GroupVersionKind, p protoRoundTripper) (runtime.Object, error) {
-	data, err := p.Marshal()
-	if err != nil {
-		return nil, fmt.Errorf("normalize %s: protobuf: %w", gvk.Kind, err)
-	}
-	fresh, err := s.New(gvk)
-	if err != nil {
-		return nil, fmt.Errorf("normalize %s: %w", gvk.Kind, err)
-	}
-	if err := fresh.(protoRoundTripper).Unmarshal(data); err != nil {
-		return nil, fmt.Errorf("normalize %s: protobuf: %w", gvk.Kind, err)
-	}
-	// TypeMeta is not part of the protobuf message.
-	fresh.GetObjectKind().SetGroupVersionKind(gvk)
-	return fresh, nil
 }
 
 // unknownField returns the path an unknown-field error of the converter names:

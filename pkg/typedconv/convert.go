@@ -7,8 +7,10 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/structured-merge-diff/v6/value"
 )
 
@@ -120,6 +122,9 @@ func (b *builder) planFor(t reflect.Type) *plan {
 	b.plans[t] = p
 	if entry := value.TypeReflectEntryOf(t); entry.CanConvertToUnstructured() {
 		p.convert = entry.ToUnstructured
+		if t == intOrStringType || t == reflect.PointerTo(intOrStringType) {
+			p.convert = intOrString(entry.ToUnstructured)
+		}
 		return p
 	}
 	switch t.Kind() {
@@ -160,6 +165,38 @@ func (b *builder) planFor(t reflect.Type) *plan {
 		p.convert = func(reflect.Value) (any, error) { return nil, fmt.Errorf("unsupported type %v", t) }
 	}
 	return p
+}
+
+// intOrStringType is the type intOrString converts.
+var intOrStringType = reflect.TypeFor[intstr.IntOrString]()
+
+// intOrString returns the conversion of an IntOrString, or of a pointer to one (which the
+// default converter also converts by itself): what its JSON decodes to, without the JSON.
+// The default converter writes the value's JSON and decodes it (a number, as an int64, or a
+// string), which took two thirds of the time of converting a Service. A nil pointer is nil;
+// a string that is not UTF-8, which JSON would change, and a value of neither type (an error)
+// are converted by def.
+func intOrString(def func(reflect.Value) (any, error)) func(reflect.Value) (any, error) {
+	return func(v reflect.Value) (any, error) {
+		var is intstr.IntOrString
+		switch {
+		case v.Kind() == reflect.Pointer && v.IsNil():
+			return nil, nil
+		case v.Kind() == reflect.Pointer:
+			is = *v.Interface().(*intstr.IntOrString)
+		case v.CanAddr():
+			is = *v.Addr().Interface().(*intstr.IntOrString)
+		default:
+			is = v.Interface().(intstr.IntOrString)
+		}
+		switch {
+		case is.Type == intstr.Int:
+			return int64(is.IntVal), nil
+		case is.Type == intstr.String && utf8.ValidString(is.StrVal):
+			return is.StrVal, nil
+		}
+		return def(v)
+	}
 }
 
 // mapPlan compiles a map: nil stays nil, keys are strings.

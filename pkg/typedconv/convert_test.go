@@ -162,3 +162,47 @@ func TestToUnstructured(t *testing.T) {
 		})
 	}
 }
+
+// intOrStrings holds IntOrStrings where objects have them (a field, a pointer) and where
+// their values cannot be addressed (a map).
+type intOrStrings struct {
+	Field      intstr.IntOrString             `json:"field"`
+	Pointer    *intstr.IntOrString            `json:"pointer,omitempty"`
+	NilPointer *intstr.IntOrString            `json:"nilPointer"`
+	List       []intstr.IntOrString           `json:"list"`
+	Pointers   []*intstr.IntOrString          `json:"pointers"`
+	Map        map[string]intstr.IntOrString  `json:"map"`
+	PointerMap map[string]*intstr.IntOrString `json:"pointerMap"`
+}
+
+// TestIntOrString checks the conversion of IntOrStrings, which does not go through JSON,
+// against the default converter's, which does.
+func TestIntOrString(t *testing.T) {
+	values := map[string]intstr.IntOrString{
+		"int":            intstr.FromInt32(-8080),
+		"string":         intstr.FromString("25%"),
+		"escaped":        intstr.FromString("<&>\"\\\u2028\t"),
+		"invalid UTF-8":  intstr.FromString("a\xffb"),
+		"empty":          intstr.FromString(""),
+		"neither":        {Type: 7, StrVal: "x"},
+		"int, StrVal":    {Type: intstr.Int, IntVal: 1, StrVal: "ignored"},
+		"string, IntVal": {Type: intstr.String, IntVal: 1, StrVal: "http"},
+	}
+	var c typedconv.Converter
+	for name, v := range values {
+		t.Run(name, func(t *testing.T) {
+			obj := &intOrStrings{
+				Field: v, Pointer: &v, List: []intstr.IntOrString{v}, Pointers: []*intstr.IntOrString{&v, nil},
+				Map: map[string]intstr.IntOrString{"k": v}, PointerMap: map[string]*intstr.IntOrString{"k": &v, "nil": nil},
+			}
+			want, wantErr := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+			got, err := c.ToUnstructured(obj)
+			if (err != nil) != (wantErr != nil) {
+				t.Fatalf("ToUnstructured error = %v, want %v", err, wantErr)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ToUnstructured (-default +got):\n%s", diff)
+			}
+		})
+	}
+}
