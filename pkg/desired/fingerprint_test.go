@@ -42,10 +42,18 @@ func TestFingerprint(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, true},
-		{"a file in a subdirectory", func(t *testing.T, dir string) { write(t, filepath.Join(dir, "sub", "b.yaml"), "kind: Service # longer\n") }, true},
-		{"the file a link names", func(t *testing.T, dir string) { write(t, filepath.Join(dir, ".data", "l.yaml"), "kind: Namespace # longer\n") }, true},
-		{"a hidden file", func(t *testing.T, dir string) { write(t, filepath.Join(dir, ".hidden.yaml"), "kind: Secret # longer\n") }, false},
-		{"a file in a hidden directory", func(t *testing.T, dir string) { write(t, filepath.Join(dir, ".git", "x.yaml"), "kind: Secret # longer\n") }, false},
+		{"a file in a subdirectory", func(t *testing.T, dir string) {
+			write(t, filepath.Join(dir, "sub", "b.yaml"), "kind: Service # longer\n")
+		}, true},
+		{"the file a link names", func(t *testing.T, dir string) {
+			write(t, filepath.Join(dir, ".data", "l.yaml"), "kind: Namespace # longer\n")
+		}, true},
+		{"a hidden file", func(t *testing.T, dir string) {
+			write(t, filepath.Join(dir, ".hidden.yaml"), "kind: Secret # longer\n")
+		}, false},
+		{"a file in a hidden directory", func(t *testing.T, dir string) {
+			write(t, filepath.Join(dir, ".git", "x.yaml"), "kind: Secret # longer\n")
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
