@@ -1,6 +1,0 @@
-package desired
-
-import "syscall"
-
-// sysFstatat is fstatat's system call number.
-const sysFstatat = syscall.SYS_NEWFSTATAT
