@@ -159,11 +159,10 @@ func (r *Reloader) Reload(ctx context.Context) error {
 // returnLoadMemory collects the load's garbage and the state no longer in force, and returns
 // the memory they took to the operating system (debug.FreeOSMemory), once the new state is in
 // force. A load's collections pace the heap by the load's own live heap (about twice what
-// stays, at 10,000 objects), and a replica at rest allocates almost nothing (fingerprint):
+// stays, at 10,000 objects), and a replica at rest allocates little (a poll, fingerprint):
 // without a collection here the heap would keep the load's garbage, and the runtime the
-// memory of the load's peak, until the next load or request. With one, a webhook-only
-// replica at 10,000 objects holds 0.67 of the anonymous memory 30 s after ready (see
-// DECISIONS.md). It costs a collection of the heap (tens of ms at 10,000 objects) per load.
+// memory of the load's peak, until requests and polls had allocated enough for the next
+// collection. It costs a collection of the heap (tens of ms at 10,000 objects) per load.
 func returnLoadMemory() { debug.FreeOSMemory() }
 
 func (r *Reloader) succeed(now time.Time, revision, version string) {
