@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -147,12 +148,22 @@ func (r *Reloader) Reload(ctx context.Context) error {
 		return r.fail(now, &ReloadError{Revision: v.Revision, InForce: st.Revision, Err: err}, v.ID)
 	}
 	r.store.Set(d)
+	returnLoadMemory()
 	r.opts.Metrics.Loaded(d.Revision)
 	r.opts.Metrics.FailedRevision("")
 	r.succeed(now, d.Revision, v.ID)
 	logr.FromContextOrDiscard(ctx).Info("desired state loaded", logRevision, d.Revision, logObjects, len(d.Targets))
 	return nil
 }
+
+// returnLoadMemory collects the load's garbage and the state no longer in force, and returns
+// the memory they took to the operating system (debug.FreeOSMemory), once the new state is in
+// force. A load's collections pace the heap by the load's own live heap (about twice what
+// stays, at 10,000 objects), and a replica at rest allocates little (a poll, fingerprint):
+// without a collection here the heap would keep the load's garbage, and the runtime the
+// memory of the load's peak, until requests and polls had allocated enough for the next
+// collection. It costs a collection of the heap (tens of ms at 10,000 objects) per load.
+func returnLoadMemory() { debug.FreeOSMemory() }
 
 func (r *Reloader) succeed(now time.Time, revision, version string) {
 	r.mu.Lock()

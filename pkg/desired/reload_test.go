@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	rtmetrics "runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,44 @@ func TestReload(t *testing.T) {
 	if err := f.reloader.Err(); err != nil {
 		t.Errorf("Err() = %v after a good reload, want nil", err)
 	}
+}
+
+// TestReloadReturnsMemory checks that a poll that puts a new state in force collects the heap
+// and returns it (debug.FreeOSMemory, a forced collection), and that one that finds nothing
+// new, or a version that fails to load, does not: polls are every 2s, loads rare.
+func TestReloadReturnsMemory(t *testing.T) {
+	f := newReloadFixture(t, time.Hour)
+	ctx := t.Context()
+	tests := []struct {
+		name    string
+		content string // written before the poll; empty: nothing changes
+		forced  bool
+	}{
+		{"first load", configMap("blue"), true},
+		{"unchanged", "", false},
+		{"new version", configMap("red"), true},
+		{"version that fails to load", "kind: [unclosed\n", false},
+		{"fixed", configMap("green"), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.content != "" {
+				f.write(t, tt.content)
+			}
+			before := forcedCollections()
+			_ = f.reloader.Reload(ctx) // what each poll does is TestReload's
+			if got := forcedCollections() > before; got != tt.forced {
+				t.Errorf("forced a collection: %v, want %v", got, tt.forced)
+			}
+		})
+	}
+}
+
+// forcedCollections returns how many collections the program has forced so far.
+func forcedCollections() uint64 {
+	s := []rtmetrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	rtmetrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 func TestReloaderStart(t *testing.T) {

@@ -4,12 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
@@ -122,32 +117,4 @@ func (g *GitSource) Load(ctx context.Context, v Version) (*check.Desired, error)
 	}
 	_ = g.Git.Prune(v.ID)
 	return d, nil
-}
-
-// fingerprint hashes the names, sizes, modes and modification times of the files under dir,
-// following symbolic links (a mounted ConfigMap's files are links) and skipping hidden names,
-// as manifest.Load does. It reads no file contents.
-func fingerprint(dir string) (uint64, error) {
-	h := fnv.New64a()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if p != dir && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil // a dangling link: the loader skips it too, or reports it
-			}
-			return err
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00", p, info.Size(), info.Mode(), info.ModTime().UnixNano())
-		return nil
-	})
-	return h.Sum64(), err
 }
