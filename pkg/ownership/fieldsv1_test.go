@@ -126,6 +126,11 @@ func TestReadSortedAsFieldpath(t *testing.T) {
 		{"a bad index", `{"f:l":{"i:x":{}}}`, false},
 		{"no colon", `{"fa":{}}`, false},
 		{"not an object", `[]`, false},
+		{"whitespace", " {\n \"f:a\" : { \".\" : { } , \"f:b\":{}\t} }\r\n", true},
+		{"a member that is not an object", `{"f:a":{".":null}}`, false},
+		{"invalid UTF-8", "{\"f:a\xff\":{}}", false},
+		{"a control character", "{\"f:a\x01\":{}}", false},
+		{"unterminated", `{"f:a":{}`, false},
 		{"trailing data", `{} {}`, false},
 	}
 	for _, tt := range tests {
