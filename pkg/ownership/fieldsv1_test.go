@@ -125,6 +125,7 @@ func TestReadSortedAsFieldpath(t *testing.T) {
 		{"a null key", `{"f:l":{"k:{\"a\":null}":{}}}`, false},
 		{"a bad index", `{"f:l":{"i:x":{}}}`, false},
 		{"no colon", `{"fa":{}}`, false},
+		{"an empty field name", `{"f:":{}}`, true},
 		{"not an object", `[]`, false},
 		{"whitespace", " {\n \"f:a\" : { \".\" : { } , \"f:b\":{}\t} }\r\n", true},
 		{"a member that is not an object", `{"f:a":{".":null}}`, false},
@@ -135,6 +136,12 @@ func TestReadSortedAsFieldpath(t *testing.T) {
 		{"a bad escape", `{"f:a\q":{}}`, false},
 		{"a control character", "{\"f:a\x01\":{}}", false},
 		{"unterminated", `{"f:a":{}`, false},
+		{"nested as deep as jsontext and fieldpath read", nested(`{"f:a":`, maxDepth), true},
+		{"nested deeper", nested(`{"f:a":`, maxDepth+1), false},
+		{"an unknown element as deep", `{"x:y":` + nested(`{"a":`, maxDepth-1) + `}`, true},
+		{"an unknown element deeper", `{"x:y":` + nested(`{"a":`, maxDepth) + `}`, false},
+		{"a dot as deep", `{".":` + nested(`{"a":`, maxDepth-1) + `}`, true},
+		{"a dot deeper", `{".":` + nested(`{"a":`, maxDepth) + `}`, false},
 		{"trailing data", `{} {}`, false},
 	}
 	for _, tt := range tests {
@@ -154,6 +161,11 @@ func TestReadSortedAsFieldpath(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nested returns depth objects nested, each but the innermost opened with open.
+func nested(open string, depth int) string {
+	return strings.Repeat(open, depth-1) + "{}" + strings.Repeat("}", depth-1)
 }
 
 // FuzzReadSorted checks that whatever readSorted reads, fieldpath reads alike.

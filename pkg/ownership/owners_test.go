@@ -185,6 +185,8 @@ func TestLeavesOf(t *testing.T) {
 		{"every entry", deployment(), nil},
 		{"the entries kept", deployment(), func(m string) bool { return m == "kubectl-set" || m == "finalizer-bot" }},
 		{"an entry left to fieldpath", append(deployment(), unsorted), nil},
+		{"a leaf after an owned parent", []metav1.ManagedFieldsEntry{{Manager: "kubectl-label", Operation: "Update", FieldsType: "FieldsV1",
+			FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:labels":{".":{},"f:app":{}},"f:name":{}}}`)}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
