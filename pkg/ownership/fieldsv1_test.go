@@ -136,6 +136,8 @@ func TestReadSortedAsFieldpath(t *testing.T) {
 		{"a bad escape", `{"f:a\q":{}}`, false},
 		{"a control character", "{\"f:a\x01\":{}}", false},
 		{"unterminated", `{"f:a":{}`, false},
+		{"an unterminated name", `{"f:a`, false},
+		{"a NUL after the object", "{}\x00", false},
 		{"nested as deep as jsontext and fieldpath read", nested(`{"f:a":`, maxDepth), true},
 		{"nested deeper", nested(`{"f:a":`, maxDepth+1), false},
 		{"an unknown element as deep", `{"x:y":` + nested(`{"a":`, maxDepth-1) + `}`, true},

@@ -52,7 +52,10 @@ func (s *scanner) consume(c byte) bool {
 }
 
 // atEnd reports whether nothing but whitespace is left.
-func (s *scanner) atEnd() bool { return s.peek() == 0 && s.pos == len(s.src) }
+func (s *scanner) atEnd() bool {
+	s.space()
+	return s.pos == len(s.src)
+}
 
 // str reads a string: a substring of the input unless it has escapes, then unquoted.
 func (s *scanner) str() (string, bool) {
