@@ -63,14 +63,14 @@ func (s *scanner) str() (string, bool) {
 		return "", false
 	}
 	start := s.pos
-	escaped, ascii := false, true
+	escaped := false
 	for s.pos < len(s.src) {
 		c := s.src[s.pos]
 		switch {
 		case c == '"':
 			v := s.src[start:s.pos]
 			s.pos++
-			if !ascii && !utf8.ValidString(v) {
+			if !utf8.ValidString(v) {
 				return "", false
 			}
 			if !escaped {
@@ -85,8 +85,6 @@ func (s *scanner) str() (string, bool) {
 			continue
 		case c < 0x20:
 			return "", false
-		case c >= utf8.RuneSelf:
-			ascii = false
 		}
 		s.pos++
 	}
