@@ -22,8 +22,8 @@ import (
 // elements, then the children's subtrees), and gives up on anything else (keys out of order,
 // repeated, a key or value that is not a string, number or boolean, an element it cannot
 // read, a member that is not an object, JSON its scanner does not read), which add then
-// parses with structured-merge-diff. TestReadSortedAsFieldpath holds the
-// two to the same fields.
+// parses with structured-merge-diff. TestReadSortedAsFieldpath holds the two to the same
+// fields.
 
 // element is one path element of a fieldsV1 object, as readSorted reads it.
 type element struct {
@@ -87,7 +87,7 @@ func (r *sortedReader) object(n int32, depth int) bool {
 		if !ok || !s.consume(':') {
 			return false
 		}
-		if ok := r.member(n, k, &prev, depth); !ok {
+		if !r.member(n, k, &prev, depth) {
 			return false
 		}
 		if !s.consume(',') {
