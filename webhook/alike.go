@@ -17,14 +17,52 @@ import (
 // both decoded for hand edits (decodeForHandEdits): their managedFields entries of hand-edit
 // managers are the same, in the same order, and they differ only in values Git sets whole (a
 // scalar, a list Git does not match by keys but a set), not in the keys of a list's items.
-func handEditsAlike(t *check.Target, obj, old map[string]any) bool {
-	return alikeObject(t, compared(t), t.Schema, obj, old, levelRoot)
+//
+// When e.owned, what those entries own is known (e.own): the search reads nothing but the
+// values along those paths (from the first one Git does not set, whole), so only they are
+// compared; a value Git sets that no entry owns anything under is left out, however it
+// differs (see alikeObject).
+func handEditsAlike(t *check.Target, obj, old map[string]any, e edits) bool {
+	r := restriction{on: e.owned, own: e.own}
+	return alikeObject(t, compared(t), t.Schema, obj, old, levelRoot, r)
+}
+
+// restriction says which keys of an object alikeObject compares: all of them (on false), or
+// those under which own, what the hand-edit managers own at the object's place, has
+// something (nil: nothing).
+type restriction struct {
+	on  bool
+	own *ownedNode
+}
+
+// field returns the restriction of the key k of an object, and whether it is compared: the
+// root's metadata and the metadata's managedFields always are, the entries being what the
+// hand-edit search starts from. Below an owned key that owns no fields by name (the value
+// itself, or items of a list), everything is compared.
+func (r restriction) field(k string, lv level) (restriction, bool) {
+	if !r.on {
+		return r, true
+	}
+	own := r.own.field(k)
+	switch {
+	case lv == levelRoot && k == "metadata", lv == levelMetadata && k == "managedFields":
+		return restriction{on: true, own: own}, true
+	case own == nil:
+		return r, false
+	case !own.fields():
+		return restriction{}, true
+	}
+	return restriction{on: true, own: own}, true
 }
 
 // alikeObject compares two objects that want, the desired value at their place, is an object
-// for, as handEditsAlike says; lv tells the root and metadata.
-func alikeObject(t *check.Target, want map[string]any, s *diff.Schema, a, b map[string]any, lv level) bool {
+// for, as handEditsAlike says; lv tells the root and metadata, r which keys are compared.
+func alikeObject(t *check.Target, want map[string]any, s *diff.Schema, a, b map[string]any, lv level, r restriction) bool {
 	for k, av := range a {
+		rk, compared := r.field(k, lv)
+		if !compared {
+			continue
+		}
 		if _, ok := b[k]; !ok && !gitSetsWhole(want[k], s.Field(k)) {
 			return false
 		}
@@ -38,11 +76,14 @@ func alikeObject(t *check.Target, want map[string]any, s *diff.Schema, a, b map[
 		if lv == levelRoot && k == "metadata" {
 			next = levelMetadata
 		}
-		if !alike(t, want[k], s.Field(k), av, b[k], next) {
+		if !alike(t, want[k], s.Field(k), av, b[k], next, rk) {
 			return false
 		}
 	}
 	for k := range b {
+		if _, compared := r.field(k, lv); !compared {
+			continue
+		}
 		if _, ok := a[k]; !ok && !gitSetsWhole(want[k], s.Field(k)) {
 			return false
 		}
@@ -50,8 +91,9 @@ func alikeObject(t *check.Target, want map[string]any, s *diff.Schema, a, b map[
 	return true
 }
 
-// alike compares two values at a place where the desired value is want, of schema s.
-func alike(t *check.Target, want any, s *diff.Schema, a, b any, lv level) bool {
+// alike compares two values at a place where the desired value is want, of schema s; r
+// restricts the keys of an object compared (see restriction).
+func alike(t *check.Target, want any, s *diff.Schema, a, b any, lv level, r restriction) bool {
 	if gitSetsWhole(want, s) {
 		return true
 	}
@@ -60,7 +102,7 @@ func alike(t *check.Target, want any, s *diff.Schema, a, b any, lv level) bool {
 		am, ok := a.(map[string]any)
 		bm, ok2 := b.(map[string]any)
 		if ok && ok2 {
-			return alikeObject(t, w, s, am, bm, lv)
+			return alikeObject(t, w, s, am, bm, lv, r)
 		}
 	case []any:
 		if s != nil && s.ListType == diff.ListMap && len(s.Keys) > 0 && allMaps(w) {
@@ -94,7 +136,7 @@ func alikeItems(t *check.Target, want []any, s *diff.Schema, a, b any) bool {
 		default:
 			return false // Git repeats the keys, or they are numbers of two types
 		}
-		if !alike(t, item, s.Item(), al[i], bl[i], levelFields) {
+		if !alike(t, item, s.Item(), al[i], bl[i], levelFields, restriction{}) {
 			return false
 		}
 	}

@@ -56,11 +56,12 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemo
 		if fields = t.CompareRequest(obj); len(fields) == 0 {
 			return nil, nil
 		}
+		objOwned := m.byOwn
 		old, oldEdits, err := m.decodeFor(req.OldObject.Raw, oldObjectName, t)
 		if err != nil {
 			return nil, err
 		}
-		if fields = introducedBy(t, fields, obj, old, edits{obj: objEdits, old: oldEdits}, &m.resolver); len(fields) == 0 {
+		if fields = introducedBy(t, fields, obj, old, m.editsOf(objEdits, objOwned, oldEdits), &m.resolver); len(fields) == 0 {
 			return nil, nil
 		}
 	default: // CONNECT: not about an object's content
@@ -77,7 +78,22 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemo
 
 // edits says which of an UPDATE's objects have hand edits: their drift depends on their
 // managedFields too, and they were decoded for the hand-edit search.
-type edits struct{ obj, old bool }
+type edits struct {
+	obj, old bool
+	// owned says that both were decoded by what their hand-edit managers own (ownedTree),
+	// and own is what those of the old object own (nil: nothing). It is what those of the
+	// new object own too when their entries are the same, which is all handEditsAlike
+	// uses it for.
+	owned bool
+	own   *ownedNode
+}
+
+// editsOf returns the edits of an UPDATE whose new object decodeFor decoded with hand edits
+// objEdits, by what their managers own when objOwned (requestMemory.byOwn after it), and
+// whose old object it decoded last, with hand edits oldEdits.
+func (m *requestMemory) editsOf(objEdits, objOwned, oldEdits bool) edits {
+	return edits{obj: objEdits, old: oldEdits, owned: objOwned && m.byOwn, own: m.own}
+}
 
 // introducedBy returns the fields of now, the drift of obj, that the change from old to obj
 // introduced (introduced): when it can tell them by looking each up in both objects
@@ -96,7 +112,7 @@ func lookUpIntroduced(t *check.Target, now []diff.Field, obj, old map[string]any
 	if !e.obj && !e.old {
 		return introducedAt(t, now, obj, old, r)
 	}
-	if !e.obj || !e.old || !handEditsAlike(t, obj, old) {
+	if !e.obj || !e.old || !handEditsAlike(t, obj, old, e) {
 		return nil, false
 	}
 	return introducedAt(t, gitFields(now), obj, old, r)
@@ -150,6 +166,7 @@ func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj
 		return nil, false, fmt.Errorf("request has no %s", name)
 	}
 	d := &m.dec
+	m.own, m.byOwn = nil, false
 	found, scanned := m.managersOf(name)
 	switch {
 	case !scanned:
@@ -160,6 +177,7 @@ func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj
 		case err != nil:
 			return nil, false, wrapDecode(name, err)
 		case !d.search.ambiguous():
+			m.own, m.byOwn = d.search.own, d.search.found
 			return obj, d.search.found, nil
 		}
 		found = nil
@@ -169,8 +187,10 @@ func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj
 	default:
 		obj, err = m.decodeOwned(raw, found, t)
 		if !errors.Is(err, errEntriesElsewhere) {
+			m.byOwn = err == nil
 			return obj, true, wrapDecode(name, err)
 		}
+		m.own = nil
 	}
 	if !handEdits(d.found, t) && !handEdits(found, t) {
 		return obj, false, nil // several lists, none with hand edits: the pruned decode
@@ -198,6 +218,7 @@ func (m *requestMemory) decodeOwned(raw []byte, found []fieldManager, t *check.T
 	defer func() { d.edits = nil }()
 	a := rootOf(t)
 	a.own = own
+	m.own = own
 	return d.decode(raw, a)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 	"sigs.k8s.io/yaml"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
@@ -217,6 +218,9 @@ func checkDecodeOwned(t *testing.T, tg *check.Target, raw []byte) {
 		if g.edits != wantEdits {
 			t.Errorf("decode %d: decoded for hand edits: %v, want %v", i, g.edits, wantEdits)
 		}
+		if g.byOwn != wantEdits {
+			t.Errorf("decode %d: decoded by what the hand-edit managers own: %v, want %v", i, g.byOwn, wantEdits)
+		}
 	}
 	for i, g := range got {
 		if _, ok := lookupPath(g.obj, "status"); ok {
@@ -234,6 +238,8 @@ func checkDecodeOwned(t *testing.T, tg *check.Target, raw []byte) {
 type decoded struct {
 	obj   map[string]any
 	edits bool
+	// byOwn: decoded by what the hand-edit managers own (requestMemory.byOwn).
+	byOwn bool
 }
 
 // checkDecodes decodes the object raw whole, and with decodeFor as Handle and as ServeHTTP
@@ -263,7 +269,7 @@ func checkDecodes(t *testing.T, tg *check.Target, raw []byte) (map[string]any, [
 		if diff := cmp.Diff(want, tg.CompareRequest(got)); diff != "" {
 			t.Errorf("CompareRequest differs (-whole decode +hand-edit decode, from the review: %v):\n%s", scanned, diff)
 		}
-		out = append(out, decoded{got, edits})
+		out = append(out, decoded{got, edits, m.byOwn})
 	}
 	return whole, out
 }
@@ -296,7 +302,10 @@ func TestDecodeOwnedFallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			whole, _ := checkDecodes(t, tg, []byte(tt.raw))
+			whole, got := checkDecodes(t, tg, []byte(tt.raw))
+			if got[0].byOwn {
+				t.Error("decoded as Handle does, by what the hand-edit managers own: the decode cannot tell which entries it kept")
+			}
 			edits := 0
 			for _, f := range tg.CompareRequest(whole) {
 				if f.Added || f.Default {
@@ -329,6 +338,49 @@ func checkUpdateOwned(t *testing.T, tg *check.Target, enc encoding, obj, old map
 	t.Helper()
 	req := newRequest(t, admissionv1.Update, obj, old)
 	req.Object.Raw, req.OldObject.Raw = enc.encode(t, obj), enc.encode(t, old)
+	checkUpdate(t, tg, req)
+}
+
+// TestUpdateOwnedFallback checks an UPDATE whose old object the decode cannot read by what its
+// hand-edit managers own (two managedFields lists, the entries in the last): the new object
+// restarts the pods again and sets an image, and both are introduced, as the whole decodes
+// tell, although the kept entries are the same.
+func TestUpdateOwnedFallback(t *testing.T) {
+	tg := manualTarget(t)
+	old := benchAppliedObject(t)
+	obj := gitCopy(old)
+	for path, v := range map[string]string{
+		`spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]`: "2026-12-03T00:00:00Z",
+		benchContainer + ".image": "shop/frontend:9.9.9",
+	} {
+		if err := setTo(path, v)(obj, tg.Schema); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req := newRequest(t, admissionv1.Update, obj, old)
+	req.Object.Raw = orderedJSON(t, obj, false)
+	req.OldObject.Raw = []byte(strings.Replace(string(orderedJSON(t, old, false)), `"metadata":{`, `"metadata":{"managedFields":[],`, 1))
+	checkUpdate(t, tg, req)
+}
+
+// benchAppliedObject returns the object of benchAppliedFile.
+func benchAppliedObject(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(benchAppliedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(data, &obj); err != nil {
+		t.Fatal(err)
+	}
+	return obj
+}
+
+// checkUpdate checks that the UPDATE req of the target tg introduces the drift that the whole
+// decodes of its objects give, judged from the decoded request and from its review.
+func checkUpdate(t *testing.T, tg *check.Target, req admission.Request) {
+	t.Helper()
 	wholeObj, err := decodeObject(req.Object.Raw, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -194,6 +194,14 @@ var leanEdits = []edit{
 // editedEdits are edits of testdata/bench/live-applied.json, which kubectl edit changed:
 // its managedFields name kubectl-client-side-apply, then kubectl-edit.
 var editedEdits = append([]edit{
+	{"pod security by kubectl edit", ownedBy(map[string]any{"f:securityContext": map[string]any{"f:runAsUser": map[string]any{}}},
+		setTo("spec.template.spec.securityContext.runAsUser", int64(1000)))},
+	{"pod security by a controller", setTo("spec.template.spec.securityContext.fsGroup", int64(2000))},
+	{"container security by kubectl edit", ownedBy(map[string]any{"f:containers": map[string]any{`k:{"name":"frontend"}`: map[string]any{
+		"f:securityContext": map[string]any{"f:runAsUser": map[string]any{}}}}},
+		setTo(benchContainer+".securityContext.runAsUser", int64(1000)))},
+	{"container security by a controller", setTo(benchContainer+".securityContext.privileged", false)},
+	{"template annotation by a controller", setTo("spec.template.metadata.annotations.other", "x")},
 	{"image by kubectl apply", func(obj map[string]any, s *diff.Schema) error {
 		if err := setTo(benchContainer+".image", "shop/frontend:9.9.9")(obj, s); err != nil {
 			return err
@@ -314,6 +322,7 @@ func sameIntroduced(t *testing.T, name string, tg *check.Target, old, obj map[st
 	if err != nil {
 		t.Fatal(err)
 	}
+	objOwned := m.byOwn
 	p, oldEdits, err := m.decodeFor(raw(t, old).Raw, oldObjectName, tg)
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +332,7 @@ func sameIntroduced(t *testing.T, name string, tg *check.Target, old, obj map[st
 		return false // evaluate stops here
 	}
 	want := introduced(now, tg.CompareRequest(p))
-	got, ok := lookUpIntroduced(tg, now, o, p, edits{obj: objEdits, old: oldEdits}, &m.resolver)
+	got, ok := lookUpIntroduced(tg, now, o, p, m.editsOf(objEdits, objOwned, oldEdits), &m.resolver)
 	if ok {
 		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s: the lookup differs from the comparison of the old object (-compared +looked up):\n%s", name, diff)
@@ -406,4 +415,20 @@ func benchApplied(t testing.TB) map[string]any {
 		t.Fatal(err)
 	}
 	return live
+}
+
+// ownedBy returns an edit that applies set and makes kubectl-edit's entry
+// (metadata.managedFields[1] of testdata/bench/live-applied.json) own podSpec, fieldsV1 under
+// the pod template's spec, besides the template's restartedAt annotation.
+func ownedBy(podSpec map[string]any, set func(map[string]any, *diff.Schema) error) func(map[string]any, *diff.Schema) error {
+	return func(obj map[string]any, s *diff.Schema) error {
+		if err := set(obj, s); err != nil {
+			return err
+		}
+		fields := map[string]any{"f:spec": map[string]any{"f:template": map[string]any{
+			"f:metadata": map[string]any{"f:annotations": map[string]any{".": map[string]any{}, "f:kubectl.kubernetes.io/restartedAt": map[string]any{}}},
+			"f:spec":     podSpec,
+		}}}
+		return setTo("metadata.managedFields[1].fieldsV1", fields)(obj, s)
+	}
 }

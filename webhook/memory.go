@@ -27,6 +27,11 @@ type requestMemory struct {
 	// managedFields entries of those managers (decodeOwned).
 	owned ownedTree
 	edits []fieldManager
+	// own is what the hand-edit managers own in the object decodeFor decoded last (nil:
+	// nothing), when byOwn: when it decoded it by that (a decode for the hand-edit search
+	// through owned, not as decodeForHandEdits).
+	own   *ownedNode
+	byOwn bool
 	// scanned says that review holds the request, read from body with its objects'
 	// managers (ServeHTTP); otherwise the request came decoded (Handle).
 	scanned bool
@@ -68,6 +73,7 @@ func (h *Handler) release(m *requestMemory) {
 	m.arena.reset()
 	m.dec.forget()
 	m.owned.reset()
+	m.own, m.byOwn = nil, false
 	clear(m.edits)
 	m.edits = m.edits[:0]
 	m.scanned = false

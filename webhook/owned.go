@@ -132,6 +132,16 @@ func (n *ownedNode) field(k string) *ownedNode {
 	return nil
 }
 
+// fields reports whether n has children that are fields (a map's keys, a struct's fields).
+func (n *ownedNode) fields() bool {
+	for c := n.first; c != 0; c = n.tree.nodes[c].next {
+		if n.tree.nodes[c].name[0] == 'f' {
+			return true
+		}
+	}
+	return false
+}
+
 // listItems reports whether n owns items of the list at its place: the decoder then keeps
 // them.
 func (n *ownedNode) listItems() bool { return n != nil && n.items }

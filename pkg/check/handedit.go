@@ -133,7 +133,7 @@ func (t *Target) handEditSearch(live map[string]any) *handEditSearch {
 	if len(t.manual) == 0 || !t.mayHaveHandEdits(live) {
 		return nil
 	}
-	owners, err := ownership.FromObjectOf(live, t.isManual)
+	owners, err := ownership.LeavesOf(live, t.isManual)
 	if err != nil {
 		return nil // managedFields the server wrote always parse; nothing to add if not
 	}

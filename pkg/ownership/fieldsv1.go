@@ -1,14 +1,12 @@
 package ownership
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -23,8 +21,9 @@ import (
 // that form straight into fields, in the set's order (Iterate: at each level the owned
 // elements, then the children's subtrees), and gives up on anything else (keys out of order,
 // repeated, a key or value that is not a string, number or boolean, an element it cannot
-// read), which add then parses with structured-merge-diff. TestReadSortedAsFieldpath holds the
-// two to the same fields.
+// read, a member that is not an object, JSON its scanner does not read), which add then
+// parses with structured-merge-diff. TestReadSortedAsFieldpath holds the two to the same
+// fields.
 
 // element is one path element of a fieldsV1 object, as readSorted reads it.
 type element struct {
@@ -48,8 +47,7 @@ type keyField struct {
 
 // sortedReader reads a fieldsV1 object into elements.
 type sortedReader struct {
-	src   string // the input
-	dec   *jsontext.Decoder
+	scan  scanner           // reads the input
 	keys  *jsontext.Decoder // reads the JSON of key and value elements; made on first use
 	elems []element         // elems[0] is the root
 }
@@ -58,14 +56,9 @@ type sortedReader struct {
 // readSet would, and reports whether it could; when it could not, o is as it was. The
 // fields' names share raw's memory.
 func (o *Owners) readSorted(raw string, owner int) bool {
-	r := sortedReader{src: raw, elems: make([]element, 1, 8)}
-	// jsontext reads a bytes.Buffer's bytes in place, and never writes them.
-	r.dec = jsontext.NewDecoder(bytes.NewBuffer(unsafe.Slice(unsafe.StringData(raw), len(raw))), jsontext.AllowDuplicateNames(true))
-	if !r.object(0) {
+	r := sortedReader{scan: scanner{src: raw}, elems: make([]element, 1, 8)}
+	if !r.object(0, 1) || !r.scan.atEnd() {
 		return false
-	}
-	if _, err := r.dec.ReadToken(); !errors.Is(err, io.EOF) {
-		return false // more after the object
 	}
 	start := len(o.fields)
 	buf := make(diff.Path, 0, 8)
@@ -77,74 +70,66 @@ func (o *Owners) readSorted(raw string, owner int) bool {
 	return true
 }
 
-// object reads a JSON object of path elements into the children of n, and reports whether it
-// is in the sorted form. An element of a type fieldpath does not know is skipped, as
-// fieldpath skips it.
-func (r *sortedReader) object(n int32) bool {
-	if tok, err := r.dec.ReadToken(); err != nil || tok.Kind() != '{' {
+// object reads a JSON object of path elements, at the nesting depth, into the children of n,
+// and reports whether it is in the sorted form. An element of a type fieldpath does not know
+// is skipped, as fieldpath skips it.
+func (r *sortedReader) object(n int32, depth int) bool {
+	s := &r.scan
+	if depth > maxDepth || !s.consume('{') {
 		return false
 	}
-	var prev int32
-	for r.dec.PeekKind() != '}' {
-		k, ok := r.name()
-		if !ok {
-			return false
-		}
-		if k == "." {
-			if r.dec.SkipValue() != nil {
-				return false
-			}
-			r.elems[n].member = true
-			continue
-		}
-		e, ok, known := r.parseElement(k)
-		if !known {
-			if r.dec.SkipValue() != nil {
-				return false
-			}
-			continue
-		}
-		if !ok || prev != 0 && compareElements(&r.elems[prev], &e) >= 0 {
-			return false
-		}
-		r.elems = append(r.elems, e)
-		c := int32(len(r.elems) - 1)
-		if r.dec.PeekKind() != '{' || !r.object(c) {
-			return false
-		}
-		child := &r.elems[c]
-		if !child.hasKnownDescendants {
-			child.member = true // fieldpath: an element with no children is owned
-		}
-		p := &r.elems[n]
-		p.hasKnownDescendants = true
-		if p.last == 0 {
-			p.first = c
-		} else {
-			r.elems[p.last].next = c
-		}
-		p.last = c
-		prev = c
+	if s.consume('}') {
+		return true
 	}
-	_, err := r.dec.ReadToken()
-	return err == nil
+	var prev int32
+	for {
+		k, ok := s.str()
+		if !ok || !s.consume(':') {
+			return false
+		}
+		if !r.member(n, k, &prev, depth) {
+			return false
+		}
+		if !s.consume(',') {
+			return s.consume('}')
+		}
+	}
 }
 
-// name reads a key: a substring of the input unless it has escapes.
-func (r *sortedReader) name() (string, bool) {
-	if r.dec.PeekKind() != '"' {
-		return "", false
+// member reads the value of the key k of an object at the nesting depth, whose elements go
+// under n, prev the last one read.
+func (r *sortedReader) member(n int32, k string, prev *int32, depth int) bool {
+	s := &r.scan
+	if k == "." {
+		r.elems[n].member = true
+		return s.skipObject(depth + 1)
 	}
-	v, err := r.dec.ReadValue()
-	if err != nil {
-		return "", false
+	e, ok, known := r.parseElement(k)
+	if !known {
+		return s.skipObject(depth + 1)
 	}
-	if bytes.IndexByte(v, '\\') < 0 {
-		end := int(r.dec.InputOffset())
-		return r.src[end-len(v)+1 : end-1], true
+	if !ok || *prev != 0 && compareElements(&r.elems[*prev], &e) >= 0 {
+		return false
 	}
-	b, err := jsontext.AppendUnquote(nil, v)
-	return string(b), err == nil
+	r.elems = append(r.elems, e)
+	c := int32(len(r.elems) - 1)
+	if s.peek() != '{' || !r.object(c, depth+1) {
+		return false
+	}
+	child := &r.elems[c]
+	if !child.hasKnownDescendants {
+		child.member = true // fieldpath: an element with no children is owned
+	}
+	p := &r.elems[n]
+	p.hasKnownDescendants = true
+	if p.last == 0 {
+		p.first = c
+	} else {
+		r.elems[p.last].next = c
+	}
+	p.last = c
+	*prev = c
+	return true
 }
 
 // parseElement reads a serialised path element. known is false for a type fieldpath does not
@@ -321,6 +306,9 @@ func (r *sortedReader) emit(o *Owners, n int32, prefix diff.Path, owner int) boo
 			continue
 		}
 		f := field{leaf: !e.hasKnownDescendants, owner: owner}
+		if o.leaves && !f.leaf {
+			continue
+		}
 		if e.kind == 'v' {
 			f.path, f.item, f.isItem = clonePath(prefix), e.value, true
 		} else {

@@ -124,8 +124,36 @@ func TestReadSortedAsFieldpath(t *testing.T) {
 		{"a key of an object", `{"f:l":{"k:{\"a\":{\"b\":1}}":{}}}`, false},
 		{"a null key", `{"f:l":{"k:{\"a\":null}":{}}}`, false},
 		{"a bad index", `{"f:l":{"i:x":{}}}`, false},
+		{"a value with more after it", `{"f:l":{"v:1 2":{}}}`, false},
+		{"keys not an object", `{"f:l":{"k:[1]":{}}}`, false},
+		{"keys with more after them", `{"f:l":{"k:{\"a\":1} 2":{}}}`, false},
+		{"keys, then more keys", `{"f:l":{"k:{\"a\":1}":{},"k:{\"a\":1,\"b\":1}":{}}}`, true},
+		{"more keys, then fewer", `{"f:l":{"k:{\"a\":1,\"b\":1}":{},"k:{\"a\":1}":{}}}`, false},
+		{"keys repeated", `{"f:l":{"k:{\"a\":1}":{},"k:{\"a\":1}":{}}}`, false},
+		{"booleans in order", `{"f:l":{"v:false":{},"v:true":{}}}`, true},
+		{"booleans out of order", `{"f:l":{"v:true":{},"v:false":{}}}`, false},
+		{"a boolean repeated", `{"f:l":{"v:true":{},"v:true":{}}}`, false},
+		{"keys alike but the last", `{"f:l":{"k:{\"a\":1,\"b\":1}":{},"k:{\"a\":1,\"b\":2}":{}}}`, true},
 		{"no colon", `{"fa":{}}`, false},
+		{"an empty field name", `{"f:":{}}`, true},
 		{"not an object", `[]`, false},
+		{"whitespace", " {\n \"f:a\" : { \".\" : { } , \"f:b\":{}\t} }\r\n", true},
+		{"a member that is not an object", `{"f:a":{".":null}}`, false},
+		{"a space and UTF-8 in names", `{"f:a b":{},"f:é":{},"f:😀":{}}`, true},
+		{"invalid UTF-8", "{\"f:a\xff\":{}}", false},
+		{"a lone continuation byte", "{\"f:a\x80\":{}}", false},
+		{"an escape at the end", `{"f:a\`, false},
+		{"a bad escape", `{"f:a\q":{}}`, false},
+		{"a control character", "{\"f:a\x01\":{}}", false},
+		{"unterminated", `{"f:a":{}`, false},
+		{"an unterminated name", `{"f:a`, false},
+		{"a NUL after the object", "{}\x00", false},
+		{"nested as deep as jsontext and fieldpath read", nested(`{"f:a":`, maxDepth), true},
+		{"nested deeper", nested(`{"f:a":`, maxDepth+1), false},
+		{"an unknown element as deep", `{"x:y":` + nested(`{"a":`, maxDepth-1) + `}`, true},
+		{"an unknown element deeper", `{"x:y":` + nested(`{"a":`, maxDepth) + `}`, false},
+		{"a dot as deep", `{".":` + nested(`{"a":`, maxDepth-1) + `}`, true},
+		{"a dot deeper", `{".":` + nested(`{"a":`, maxDepth) + `}`, false},
 		{"trailing data", `{} {}`, false},
 	}
 	for _, tt := range tests {
@@ -145,6 +173,11 @@ func TestReadSortedAsFieldpath(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nested returns depth objects nested, each but the innermost opened with open.
+func nested(open string, depth int) string {
+	return strings.Repeat(open, depth-1) + "{}" + strings.Repeat("}", depth-1)
 }
 
 // FuzzReadSorted checks that whatever readSorted reads, fieldpath reads alike.

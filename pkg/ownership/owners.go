@@ -67,6 +67,8 @@ type Field struct {
 type Owners struct {
 	owners []Owner
 	fields []field
+	// leaves says that fields holds the leaf fields alone (LeavesOf).
+	leaves bool
 }
 
 // field is an owned path and the index of its entry in Owners.owners.
@@ -121,7 +123,11 @@ func (o *Owners) readSet(raw []byte, owner int) error {
 		if err != nil {
 			return // a path element this version does not know: not ours to judge
 		}
-		o.fields = append(o.fields, field{path: p, item: item, isItem: isItem, leaf: leaves.Has(fp), owner: owner})
+		leaf := leaves.Has(fp)
+		if o.leaves && !leaf {
+			return
+		}
+		o.fields = append(o.fields, field{path: p, item: item, isItem: isItem, leaf: leaf, owner: owner})
 	})
 	return nil
 }
@@ -136,9 +142,21 @@ func FromObject(obj map[string]any) (*Owners, error) {
 // parsing a field set is most of the cost, and a question about a few managers (the hand-edit
 // ones) need not pay for the applier's entry, which owns every field.
 func FromObjectOf(obj map[string]any, keep func(manager string) bool) (*Owners, error) {
+	return fromObject(obj, keep, false)
+}
+
+// LeavesOf is FromObjectOf keeping the leaf fields alone (Field.Leaf): for a question about
+// the values the managers wrote (Leaves, the leaves among Fields), which need not pay for a
+// copy of every path above them. Of, on what it returns, knows only those fields.
+func LeavesOf(obj map[string]any, keep func(manager string) bool) (*Owners, error) {
+	return fromObject(obj, keep, true)
+}
+
+// fromObject is FromObjectOf, of the leaf fields alone when leaves.
+func fromObject(obj map[string]any, keep func(manager string) bool, leaves bool) (*Owners, error) {
 	md, _ := obj["metadata"].(map[string]any)
 	list, _ := md["managedFields"].([]any)
-	o := &Owners{owners: make([]Owner, 0, len(list))}
+	o := &Owners{owners: make([]Owner, 0, len(list)), leaves: leaves}
 	for _, e := range list {
 		m, ok := e.(map[string]any)
 		if !ok {

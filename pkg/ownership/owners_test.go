@@ -172,6 +172,54 @@ func TestFromObjectOf(t *testing.T) {
 	}
 }
 
+// TestLeavesOf: LeavesOf gives the leaf fields FromObjectOf gives, in the same order, of
+// entries readSorted reads and of entries it leaves to fieldpath (keys out of order).
+func TestLeavesOf(t *testing.T) {
+	unsorted := metav1.ManagedFieldsEntry{Manager: "kubectl-edit", Operation: "Update", FieldsType: "FieldsV1",
+		FieldsV1: metav1.NewFieldsV1(`{"f:spec":{"f:template":{"f:metadata":{"f:labels":{"f:b":{},"f:a":{}}}},"f:replicas":{}}}`)}
+	tests := []struct {
+		name    string
+		entries []metav1.ManagedFieldsEntry
+		keep    func(string) bool
+	}{
+		{"every entry", deployment(), nil},
+		{"the entries kept", deployment(), func(m string) bool { return m == "kubectl-set" || m == "finalizer-bot" }},
+		{"an entry left to fieldpath", append(deployment(), unsorted), nil},
+		{"a leaf after an owned parent", []metav1.ManagedFieldsEntry{{Manager: "kubectl-label", Operation: "Update", FieldsType: "FieldsV1",
+			FieldsV1: metav1.NewFieldsV1(`{"f:metadata":{"f:labels":{".":{},"f:app":{}},"f:name":{}}}`)}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := &unstructured.Unstructured{Object: map[string]any{}}
+			u.SetManagedFields(tt.entries)
+			all, err := FromObjectOf(u.Object, tt.keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []Field
+			for f := range all.Fields() {
+				if f.Leaf {
+					want = append(want, f)
+				}
+			}
+			leaves, err := LeavesOf(u.Object, tt.keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Field
+			for f := range leaves.Fields() {
+				got = append(got, f)
+			}
+			if len(want) == 0 {
+				t.Fatal("no leaves to compare")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("leaves (-FromObjectOf +LeavesOf):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestOfShapes asks Of about entries that the Deployment of TestOf does not have: a manager
 // that owns only an item of a set list (a second finalizer, or the only one read by
 // FromObjectOf), a list indexed by position, and owners of two values above the path.
