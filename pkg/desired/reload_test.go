@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	rtmetrics "runtime/metrics"
 	"strings"
 	"testing"
@@ -259,5 +260,56 @@ func TestReloadRetriesFailedLoad(t *testing.T) {
 			t.Fatalf("%s: loads = %d, err = %v, state = %v; want %d loads, error %v, state %v",
 				s.name, loads, err, store.Load() != nil, s.wantLoads, s.wantErr, s.wantState)
 		}
+	}
+}
+
+// gcSource is a Source whose Load records the collector's GOGC while it runs.
+type gcSource struct {
+	during int
+}
+
+func (s *gcSource) Latest(context.Context) (Version, error) {
+	return Version{ID: "v1", Revision: "r1"}, nil
+}
+
+func (s *gcSource) Load(context.Context, Version) (*check.Desired, error) {
+	s.during = gcPercent()
+	return &check.Desired{Revision: "r1"}, nil
+}
+
+// gcPercent returns the collector's GOGC setting (SetGCPercent returns it; it is set back).
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
+}
+
+func TestReloadPacesCollector(t *testing.T) {
+	tests := []struct {
+		name        string
+		process     int // the process's GOGC
+		loadPercent int // ReloaderOptions.LoadGCPercent
+		wantDuring  int
+	}{
+		{name: "lower than the process's", process: 100, loadPercent: 50, wantDuring: 50},
+		{name: "not set", process: 100, loadPercent: 0, wantDuring: 100},
+		{name: "the process's is lower", process: 30, loadPercent: 50, wantDuring: 30},
+		{name: "the collector off", process: -1, loadPercent: 50, wantDuring: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer debug.SetGCPercent(debug.SetGCPercent(tt.process))
+			src := &gcSource{}
+			r := NewReloader(src, &Store{}, ReloaderOptions{LoadGCPercent: tt.loadPercent})
+			if err := r.Reload(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if src.during != tt.wantDuring {
+				t.Errorf("GOGC while loading: %d, want %d", src.during, tt.wantDuring)
+			}
+			if after := gcPercent(); after != tt.process {
+				t.Errorf("GOGC after the load: %d, want the process's %d back", after, tt.process)
+			}
+		})
 	}
 }

@@ -141,7 +141,7 @@ func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *
 	if err != nil {
 		return nil, nil, err
 	}
-	ropts := desired.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m}
+	ropts := desired.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m, LoadGCPercent: loadGCPercent()}
 	if o.Git.URL != "" {
 		ropts.Interval, ropts.RetryFailed, ropts.MaxStaleness = o.Git.PollInterval, true, o.GitMaxStaleness
 	}
@@ -259,4 +259,20 @@ func leaderElectionNamespace(ns string) string {
 		}
 	}
 	return defaultLeaderElectionNamespace
+}
+
+// serveLoadGCPercent is serve's GOGC while a version of the manifests loads (see
+// desired.ReloaderOptions.LoadGCPercent). Measured at 10,000 objects (pkg/check
+// BenchmarkLoadPeak, alternating runs): peak heap 108 MB against 147-160 MB at the default
+// 100, the load 0.59-0.72 s against 0.47-0.53 s. A load happens at start and at each new
+// version; the requests the webhook answers meanwhile share the busier collector.
+const serveLoadGCPercent = 50
+
+// loadGCPercent returns serveLoadGCPercent, or 0 (the process's setting throughout) when
+// GOGC is set in the environment: the operator's setting wins, as it does for --once.
+func loadGCPercent() int {
+	if os.Getenv("GOGC") != "" {
+		return 0
+	}
+	return serveLoadGCPercent
 }
