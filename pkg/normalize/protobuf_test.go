@@ -4,7 +4,6 @@ import (
 	"math/rand"
 	"reflect"
 	"slices"
-	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,9 +11,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/apitesting/fuzzer"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metafuzzer "k8s.io/apimachinery/pkg/apis/meta/fuzzer"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -23,25 +20,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/randfill"
-)
 
-// fillFuncs fill the types whose unexported fields randfill cannot set, as real objects hold
-// them.
-func fillFuncs(runtimeserializer.CodecFactory) []any {
-	return []any{
-		func(q *resource.Quantity, c randfill.Continue) {
-			*q = *resource.NewMilliQuantity(c.Int63n(1<<40), resource.DecimalSI)
-		},
-		func(j *runtime.RawExtension, c randfill.Continue) {
-			if c.Bool() {
-				j.Raw = []byte(`{"apiVersion":"v1","kind":"ConfigMap","data":{"k":"` + strconv.Itoa(c.Int()) + `"}}`)
-			}
-		},
-		func(j *apiextensionsv1.JSON, c randfill.Continue) {
-			j.Raw = []byte(strconv.Itoa(c.Int()))
-		},
-	}
-}
+	"github.com/gitops-drift/gitops-drift/test/apifuzz"
+)
 
 // TestProtoChanges fills objects of every kind of the Normalizer's scheme that has a
 // protobuf encoding at random, some with empty lists and maps and some without, and checks
@@ -54,7 +35,7 @@ func TestProtoChanges(t *testing.T) {
 	}
 	n := newNormalizer(t, nil)
 	codecs := runtimeserializer.NewCodecFactory(n.scheme)
-	funcs := fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, fillFuncs)
+	funcs := fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, apifuzz.Funcs)
 	fillers := map[string]*randfill.Filler{
 		"no empty lists": fuzzer.FuzzerFor(funcs, rand.NewSource(1), codecs).MaxDepth(10).NumElements(1, 2),
 		"empty lists":    fuzzer.FuzzerFor(funcs, rand.NewSource(2), codecs).MaxDepth(10).NumElements(0, 2),

@@ -4,7 +4,6 @@ import (
 	"math/rand"
 	"reflect"
 	"sort"
-	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -21,28 +20,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/randfill"
 
 	"github.com/gitops-drift/gitops-drift/pkg/typedconv"
+	"github.com/gitops-drift/gitops-drift/test/apifuzz"
 )
-
-// extraFuncs fill the types whose unexported fields randfill cannot set, as real objects
-// hold them.
-func extraFuncs(runtimeserializer.CodecFactory) []any {
-	return []any{
-		func(q *resource.Quantity, c randfill.Continue) {
-			*q = *resource.NewMilliQuantity(c.Int63n(1<<40), resource.DecimalSI)
-		},
-		func(j *runtime.RawExtension, c randfill.Continue) {
-			if c.Bool() {
-				j.Raw = []byte(`{"apiVersion":"v1","kind":"ConfigMap","data":{"k":"` + strconv.Itoa(c.Int()) + `"}}`)
-			}
-		},
-		func(j *apiextensionsv1.JSON, c randfill.Continue) {
-			j.Raw = []byte(strconv.Itoa(c.Int()))
-		},
-	}
-}
 
 // testScheme returns a scheme of client-go's kinds and apiextensions.k8s.io/v1, those of
 // pkg/normalize.
@@ -68,7 +49,7 @@ func TestToUnstructuredSameAsDefault(t *testing.T) {
 	}
 	s := testScheme(t)
 	codecs := runtimeserializer.NewCodecFactory(s)
-	f := fuzzer.FuzzerFor(fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, extraFuncs), rand.NewSource(1), codecs).MaxDepth(12)
+	f := fuzzer.FuzzerFor(fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, apifuzz.Funcs), rand.NewSource(1), codecs).MaxDepth(12)
 	types := s.AllKnownTypes()
 	kinds := make([]string, 0, len(types))
 	byName := map[string]reflect.Type{}

@@ -13,6 +13,7 @@ import (
 	runtimeserializer "k8s.io/apimachinery/pkg/runtime/serializer"
 
 	"github.com/gitops-drift/gitops-drift/pkg/typedconv"
+	"github.com/gitops-drift/gitops-drift/test/apifuzz"
 )
 
 // unstructuredMutations returns changes to an object's unstructured form after which it no
@@ -72,7 +73,7 @@ func TestFromUnstructuredSameAsDefault(t *testing.T) {
 		rounds = 3
 	}
 	s := testScheme(t)
-	f := fuzzer.FuzzerFor(fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, extraFuncs), rand.NewSource(2), runtimeserializer.NewCodecFactory(s)).MaxDepth(12)
+	f := fuzzer.FuzzerFor(fuzzer.MergeFuzzerFuncs(metafuzzer.Funcs, apifuzz.Funcs), rand.NewSource(2), runtimeserializer.NewCodecFactory(s)).MaxDepth(12)
 	types := s.AllKnownTypes()
 	kinds := make([]string, 0, len(types))
 	byName := map[string]reflect.Type{}
