@@ -11,6 +11,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/apitesting/fuzzer"
 	metafuzzer "k8s.io/apimachinery/pkg/apis/meta/fuzzer"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -113,6 +114,13 @@ func TestProtoChangesCases(t *testing.T) {
 			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{ObjectMeta: metav1.ObjectMeta{Name: "data"}}}}}, false},
 		{"raw JSON", &appsv1.ControllerRevision{Data: runtime.RawExtension{Raw: []byte(`{"a":1}`)}}, false},
 		{"empty raw JSON", &appsv1.ControllerRevision{Data: runtime.RawExtension{Raw: []byte{}}}, true},
+		// A JSONSchemaProps' properties are JSONSchemaProps: what changes below the first level
+		// is found through the type's own check, referred to while it was compiled.
+		{"empty list in a schema's property", crdSchema(apiextensionsv1.JSONSchemaProps{Type: "object",
+			Properties: map[string]apiextensionsv1.JSONSchemaProps{"a": {Type: "object", Required: []string{}}}}), true},
+		{"schema's properties", crdSchema(apiextensionsv1.JSONSchemaProps{Type: "object",
+			Properties: map[string]apiextensionsv1.JSONSchemaProps{"a": {Type: "object", Required: []string{"b"},
+				Properties: map[string]apiextensionsv1.JSONSchemaProps{"b": {Type: "string"}}}}}), false},
 	}
 	var c protoChecks
 	for _, tc := range tests {
@@ -122,6 +130,16 @@ func TestProtoChangesCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// crdSchema returns a CustomResourceDefinition whose one version has the schema s.
+func crdSchema(s apiextensionsv1.JSONSchemaProps) *apiextensionsv1.CustomResourceDefinition {
+	return &apiextensionsv1.CustomResourceDefinition{Spec: apiextensionsv1.CustomResourceDefinitionSpec{
+		Group: "example.com", Scope: apiextensionsv1.NamespaceScoped,
+		Names: apiextensionsv1.CustomResourceDefinitionNames{Plural: "widgets", Kind: "Widget"},
+		Versions: []apiextensionsv1.CustomResourceDefinitionVersion{{Name: "v1", Served: true, Storage: true,
+			Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: &s}}},
+	}}
 }
 
 // cmpString orders strings for slices.SortFunc.
