@@ -89,10 +89,11 @@ func TestCompactDropsEmptyList(t *testing.T) {
 // gitops-drift's (every entry keeps its fields, the status entry goes), owning the same fields,
 // without changing the object.
 func TestCompacted(t *testing.T) {
-	entries := deployment()
-	entries = append(entries, entries[0])
-	entries[4].Manager, entries[4].Subresource = "kube-controller-manager", "status"
-	entries[4].FieldsV1 = metav1.NewFieldsV1(`{"f:status":{"f:replicas":{}}}`)
+	// The status entry first: the entries after it stay.
+	status := deployment()[0]
+	status.Manager, status.Subresource = "kube-controller-manager", "status"
+	status.FieldsV1 = metav1.NewFieldsV1(`{"f:status":{"f:replicas":{}}}`)
+	entries := append([]metav1.ManagedFieldsEntry{status}, deployment()...)
 	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web"}}}
 	u.SetManagedFields(entries)
 	before := u.DeepCopy()
