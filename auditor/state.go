@@ -1,7 +1,6 @@
 package auditor
 
 import (
-	"cmp"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -113,18 +112,12 @@ func (st *state) find(k manifest.Key) int {
 	if st == nil {
 		return -1
 	}
-	i, ok := slices.BinarySearchFunc(st.targets, k, func(t *check.Target, k manifest.Key) int { return compareKeys(t.Key, k) })
+	i, ok := slices.BinarySearchFunc(st.targets, k, func(t *check.Target, k manifest.Key) int { return manifest.CompareKeys(t.Key, k) })
 	if ok {
 		return i
 	}
 	// Not in order (a Desired built otherwise than by Compile): look it up.
 	return slices.IndexFunc(st.targets, func(t *check.Target) bool { return t.Key == k })
-}
-
-// compareKeys orders keys as a desired state orders its targets: by kind, namespace, name and
-// group (manifest.Set's order).
-func compareKeys(a, b manifest.Key) int {
-	return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Group, b.Group))
 }
 
 // counts returns the drift gauges' values: of every target's record.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	k8sschema "k8s.io/apimachinery/pkg/runtime/schema"
@@ -96,7 +95,7 @@ func (t *Target) isSecret() bool { return diff.IsSecret(t.APIVersion(), t.Key.Ki
 type Desired struct {
 	// Revision is the Git revision the manifests were read at.
 	Revision string
-	// Targets are in the Set's order (kind, namespace, name, group; see compareKeys), which
+	// Targets are in the Set's order (manifest.CompareKeys), which
 	// Lookup searches: do not reorder them.
 	Targets []Target
 	// Warnings are what the load and the compilation found that did not stop them, in the
@@ -108,27 +107,11 @@ type Desired struct {
 // no index is kept beside them (a map of 10,000 keys held 1.2 MB for as long as the state is
 // in force), and a look-up of 10,000 targets compares a few dozen strings.
 func (d *Desired) Lookup(k manifest.Key) (*Target, bool) {
-	i, ok := slices.BinarySearchFunc(d.Targets, k, func(t Target, k manifest.Key) int { return compareKeys(t.Key, k) })
+	i, ok := slices.BinarySearchFunc(d.Targets, k, func(t Target, k manifest.Key) int { return manifest.CompareKeys(t.Key, k) })
 	if !ok {
 		return nil, false
 	}
 	return &d.Targets[i], true
-}
-
-// compareKeys orders keys as a manifest.Set orders its objects: by kind, namespace, name and
-// group. It stops at the first part that differs (cmp.Or would compare all four: twice the
-// time of a look-up).
-func compareKeys(a, b manifest.Key) int {
-	if c := strings.Compare(a.Kind, b.Kind); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Name, b.Name); c != 0 {
-		return c
-	}
-	return strings.Compare(a.Group, b.Group)
 }
 
 // Normalizer gives a desired object the form the API server stores it in; pkg/normalize

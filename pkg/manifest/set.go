@@ -1,8 +1,8 @@
 package manifest
 
 import (
-	"cmp"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -25,6 +25,22 @@ func (k Key) String() string {
 		return k.Kind + " " + k.Name
 	}
 	return k.Kind + " " + k.Namespace + "/" + k.Name
+}
+
+// CompareKeys orders keys as a Set orders its objects: by kind, namespace, name and group.
+// Whoever searches objects or what was compiled from them in that order (by halves) compares
+// with it. It stops at the first part that differs: a search calls it a few dozen times.
+func CompareKeys(a, b Key) int {
+	if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Group, b.Group)
 }
 
 // KeyOf returns the Key of u, as u stands: it does not default the namespace.
@@ -67,14 +83,7 @@ type entry struct {
 
 // newSet sorts entries, whose keys must be distinct, and indexes them.
 func newSet(entries []entry) *Set {
-	slices.SortFunc(entries, func(a, b entry) int {
-		return cmp.Or(
-			cmp.Compare(a.key.Kind, b.key.Kind),
-			cmp.Compare(a.key.Namespace, b.key.Namespace),
-			cmp.Compare(a.key.Name, b.key.Name),
-			cmp.Compare(a.key.Group, b.key.Group),
-		)
-	})
+	slices.SortFunc(entries, func(a, b entry) int { return CompareKeys(a.key, b.key) })
 	s := &Set{objects: make([]Object, len(entries)), index: make(map[Key]int, len(entries))}
 	for i, e := range entries {
 		s.objects[i] = e.obj
