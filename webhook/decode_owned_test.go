@@ -123,14 +123,7 @@ func TestDecodeOwnedCompares(t *testing.T) {
 		}
 	}
 	bench := manualTarget(t)
-	data, err := os.ReadFile(benchAppliedFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var benchObj map[string]any
-	if err := json.Unmarshal(data, &benchObj); err != nil {
-		t.Fatal(err)
-	}
+	benchObj := benchApplied(t)
 	edited := func(m ...mutator) map[string]any {
 		obj := gitCopy(benchObj)
 		for _, f := range m {
@@ -280,14 +273,7 @@ func checkDecodes(t *testing.T, tg *check.Target, raw []byte) (map[string]any, [
 // hand edits or none.
 func TestDecodeOwnedFallback(t *testing.T) {
 	tg := manualTarget(t)
-	data, err := os.ReadFile(benchAppliedFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var obj map[string]any
-	if err := json.Unmarshal(data, &obj); err != nil {
-		t.Fatal(err)
-	}
+	obj := benchApplied(t)
 	raw := string(orderedJSON(t, obj, false)) // metadata: ..., managedFields, name, ...
 	tests := []struct {
 		name      string
@@ -347,7 +333,7 @@ func checkUpdateOwned(t *testing.T, tg *check.Target, enc encoding, obj, old map
 // tell, although the kept entries are the same.
 func TestUpdateOwnedFallback(t *testing.T) {
 	tg := manualTarget(t)
-	old := benchAppliedObject(t)
+	old := benchApplied(t)
 	obj := gitCopy(old)
 	for path, v := range map[string]string{
 		`spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"]`: "2026-12-03T00:00:00Z",
@@ -361,20 +347,6 @@ func TestUpdateOwnedFallback(t *testing.T) {
 	req.Object.Raw = orderedJSON(t, obj, false)
 	req.OldObject.Raw = []byte(strings.Replace(string(orderedJSON(t, old, false)), `"metadata":{`, `"metadata":{"managedFields":[],`, 1))
 	checkUpdate(t, tg, req)
-}
-
-// benchAppliedObject returns the object of benchAppliedFile.
-func benchAppliedObject(t *testing.T) map[string]any {
-	t.Helper()
-	data, err := os.ReadFile(benchAppliedFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var obj map[string]any
-	if err := json.Unmarshal(data, &obj); err != nil {
-		t.Fatal(err)
-	}
-	return obj
 }
 
 // checkUpdate checks that the UPDATE req of the target tg introduces the drift that the whole
