@@ -129,6 +129,15 @@ func TestThawFresh(t *testing.T) {
 	if unsafe.StringData(x) == unsafe.StringData(name) {
 		t.Error("the Packer holds its input's bytes, not a copy")
 	}
+	c := packed.NewPacker()
+	tc := c.Pack(map[string]any{"app": "web", "x": []any{"app"}})
+	c.Done()
+	thawed := tc.Thaw()
+	for k := range thawed {
+		if k == "app" && unsafe.StringData(k) != unsafe.StringData(thawed["x"].([]any)[0].(string)) {
+			t.Error("a key and an equal string leaf are held twice")
+		}
+	}
 }
 
 // TestThawAllocs checks that a Thaw allocates its maps and lists and nothing else: every

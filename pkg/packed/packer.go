@@ -102,7 +102,7 @@ func (p *Packer) key(k string) uint32 {
 	i, ok := p.keys[k]
 	if !ok {
 		i = uint32(len(p.tab.keys))
-		k = strings.Clone(k)
+		k = p.clone(k)
 		p.tab.keys = append(p.tab.keys, k)
 		p.keys[k] = i
 	}
@@ -115,7 +115,7 @@ func (p *Packer) leaf(v any) uint32 {
 	case string:
 		i, ok := p.strs[x]
 		if !ok {
-			x = strings.Clone(x)
+			x = p.clone(x)
 			i = p.add(x)
 			p.strs[x] = i
 		}
@@ -146,6 +146,18 @@ func (p *Packer) leaf(v any) uint32 {
 		return p.bools[n] - 1
 	}
 	return p.add(v) // another type: kept as it is, not held once
+}
+
+// clone returns the Packer's copy of s, a new key or string leaf: the other's bytes when s is
+// already one (a key "app" and a value "app" are one copy), else new bytes.
+func (p *Packer) clone(s string) string {
+	if i, ok := p.keys[s]; ok {
+		return p.tab.keys[i]
+	}
+	if i, ok := p.strs[s]; ok {
+		return p.tab.leaves[i].(string)
+	}
+	return strings.Clone(s)
 }
 
 // add appends the leaf v to the table and returns its index.
