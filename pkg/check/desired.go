@@ -95,8 +95,9 @@ func (t *Target) compareGit(want, live map[string]any, extra *diff.PathSet) ([]d
 func (t *Target) isSecret() bool { return diff.IsSecret(t.APIVersion(), t.Key.Kind) }
 
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones
-// included (callers check Policy.Skip). It is immutable once built: share it, and build a new
-// one on reload.
+// included (callers check Policy.Skip). Its targets' Want are packed over one table of the
+// load's leaves and keys (package packed), which they keep alive. It is immutable once built:
+// share it, and build a new one on reload.
 type Desired struct {
 	// Revision is the Git revision the manifests were read at.
 	Revision string
