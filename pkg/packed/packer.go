@@ -61,11 +61,12 @@ func (p *Packer) Pack(m map[string]any) Tree {
 	return Tree{tab: p.tab, enc: string(p.buf)}
 }
 
-// Done trims the Packer's tables to their size and drops its indexes: call it once the last
-// tree is packed. The Packer must not be used afterwards; its trees stay valid.
+// Done copies the Packer's tables to arrays of their size (appending left up to a quarter
+// unused) and drops its indexes: call it once the last tree is packed. The Packer must not be
+// used afterwards; its trees stay valid.
 func (p *Packer) Done() {
-	p.tab.leaves = slices.Clip(p.tab.leaves)
-	p.tab.keys = slices.Clip(p.tab.keys)
+	p.tab.leaves = slices.Clone(p.tab.leaves)
+	p.tab.keys = slices.Clone(p.tab.keys)
 	*p = Packer{}
 }
 
