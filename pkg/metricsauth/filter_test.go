@@ -182,7 +182,7 @@ func TestFilter(t *testing.T) {
 		{name: "token review error", auth: "Bearer " + errToken, want: result{401, "Unauthorized", 1, 0}},
 		{name: "not authorized", auth: "Bearer " + otherToken, want: result{403, "Authorization denied for user nobody", 1, 1}},
 		{name: "verb is the method", method: http.MethodPost, auth: "Bearer " + goodToken, want: result{403, "Authorization denied for user scraper", 1, 1}},
-		{name: "retried", auth: "Bearer " + goodToken, fail: 3, want: result{200, "metrics", 1, 1}},
+		{name: "retried", auth: "Bearer " + goodToken, fail: 4, want: result{200, "metrics", 1, 1}},
 		{name: "retries run out", auth: "Bearer " + goodToken, fail: 5, want: result{500, "Authentication failed", 0, 0}},
 	}
 	for _, tt := range tests {
