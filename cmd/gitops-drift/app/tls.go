@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/gitops-drift/gitops-drift/certs"
+	"github.com/gitops-drift/gitops-drift/pkg/metricsauth"
 )
 
 // aeadCipherSuites returns the TLS 1.2 cipher suites serve accepts: ECDHE key exchange with
@@ -46,17 +46,18 @@ func hardenTLS(http2 bool) func(*tls.Config) {
 // metricsServer returns the options of the metrics server, which also serves extra
 // (/git/refresh). Without --metrics-secure: plain HTTP, no authentication. With it: HTTPS
 // (hardenTLS), the certificate of --metrics-cert-dir (reloaded when it changes) or else a
-// self-signed one made at start, and every path behind controller-runtime's filter, as
-// kubebuilder projects have it: the caller's bearer token is authenticated with a TokenReview
-// and its request (the path, as a non-resource URL, and the method as the verb: get /metrics,
-// post /git/refresh) authorized with a SubjectAccessReview.
+// self-signed one made at start, and every path behind metricsauth's filter, which does what
+// controller-runtime's does for kubebuilder projects without linking k8s.io/apiserver: the
+// caller's bearer token is authenticated with a TokenReview and its request (the path, as a
+// non-resource URL, and the method as the verb: get /metrics, post /git/refresh) authorized
+// with a SubjectAccessReview.
 func (o *ServeOptions) metricsServer(extra map[string]http.Handler) (metricsserver.Options, error) {
 	opts := metricsserver.Options{BindAddress: o.MetricsBindAddress, ExtraHandlers: extra}
 	if !o.MetricsSecure || o.MetricsBindAddress == "0" {
 		return opts, nil
 	}
 	opts.SecureServing = true
-	opts.FilterProvider = filters.WithAuthenticationAndAuthorization
+	opts.FilterProvider = metricsauth.WithAuthenticationAndAuthorization
 	opts.TLSOpts = []func(*tls.Config){hardenTLS(o.EnableHTTP2)}
 	if o.MetricsCertDir != "" {
 		// controller-runtime's metrics server watches the files when both exist, and falls
