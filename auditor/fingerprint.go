@@ -73,11 +73,10 @@ func (h hasher) target(t *check.Target, schemas map[*diff.Schema]uint64) fingerp
 	for _, k := range t.StringData {
 		side = combine(side, maphash.String(h.seed, k))
 	}
-	want := t.Want() // thawed once: hashed, then made Git's spelling
-	content, shape := h.both(want, t.Schema)
+	content, shape := h.both(t.Want(), t.Schema)
 	id := combine(side, content)
 	if t.Respelled() { // Git's spelling, which reports and writes use
-		id = combine(id, h.value(t.WrittenFrom(want)))
+		id = combine(id, h.value(t.Written()))
 	}
 	id = combine(id, maphash.Bytes(h.seed, t.SecretKey))
 	return fingerprint{id: max(id, 1), mask: combine(side, shape)}

@@ -56,14 +56,11 @@ type Target struct {
 	manual map[string]bool
 	// defaults is Want with the API server's defaults; nil: Want.
 	defaults *defaults
+	// trees are the Wants of the Desired the target is part of as maps (see Want), and index
+	// the target's place in its Targets; nil for a Target not made by Compile.
+	trees *trees
+	index int
 }
-
-// Want returns a new copy of the object as the API server stores it (see pkg/normalize): what
-// live is compared with, rebuilt from the only copy the target holds (packed). Nil for a
-// skipped target. Its maps and lists are the caller's; its strings and numbers are shared by
-// every copy. Each call builds the whole tree (a few µs and KB for a Deployment): an
-// operation thaws it once and passes it down.
-func (t *Target) Want() map[string]any { return t.want.Thaw() }
 
 // APIVersion returns the object's apiVersion, as Git writes it ("v1", "apps/v1").
 func (t *Target) APIVersion() string { return t.GVK.GroupVersion().String() }
@@ -107,6 +104,8 @@ type Desired struct {
 	// Warnings are what the load and the compilation found that did not stop them, in the
 	// Set's order: fields the API server drops, for one.
 	Warnings []manifest.Warning
+	// trees are the targets' Wants as maps (see Target.Want, Expand).
+	trees *trees
 }
 
 // Lookup returns the target with key k. It searches Targets, which are in order, by halves:
@@ -196,6 +195,10 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	d.trees = new(trees)
+	for i := range d.Targets {
+		d.Targets[i].trees, d.Targets[i].index = d.trees, i
 	}
 	return d, nil
 }

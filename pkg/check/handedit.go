@@ -27,9 +27,9 @@ func DefaultManualManagers() []string {
 }
 
 // defaults is a target's desired object with the API server's defaults, computed on first use:
-// only objects with hand edits need it. Once computed, it stays as long as the target, a tree
-// of maps whose equal parts are held once (package share): a whole object, but only for the
-// objects someone edited by hand.
+// only objects with hand edits need it. Once computed, it stays as long as the target, sharing
+// with the Want it was computed from every part the defaults left as they were: what it adds
+// is little more than the defaults, and only for the objects someone edited by hand.
 type defaults struct {
 	once     sync.Once
 	by       Defaulter
@@ -38,19 +38,21 @@ type defaults struct {
 }
 
 // withDefaults returns Want with the API server's defaults, or nil when they could not be
-// computed. The first call defaults a copy of Want of its own, not its caller's: the result
-// stays with the target, and Defaulted may keep parts of its input.
+// computed.
 func (t *Target) withDefaults() map[string]any {
 	d := t.defaults
 	if d == nil {
 		return nil
 	}
 	d.once.Do(func() {
-		obj, err := d.by.Defaulted(t.Want(), t.GVK)
+		want := t.Want()
+		obj, err := d.by.Defaulted(want, t.GVK)
 		if err == nil && d.unshared {
 			d.obj = obj
 		} else if err == nil {
-			d.obj = share.NewTable().Object(obj)
+			tab := share.NewTable()
+			tab.Object(want) // Want's own parts, for obj to share
+			d.obj = tab.Object(obj)
 		}
 	})
 	return d.obj

@@ -192,8 +192,9 @@ spec:
 `
 
 // TestWantShared checks that Compile holds the equal leaves of the targets' Want once, within
-// one object and across objects, that each Want call builds maps of its own (a caller may
-// write them), and that a target's defaulted copy holds its own equal parts once.
+// one object and across objects; that a target read again is not thawed again; that Written
+// is a copy of its own; that once expanded the equal parts of the targets' Want are one map
+// each, and Want unchanged; and that a target's defaulted copy holds its own equal parts once.
 func TestWantShared(t *testing.T) {
 	d := compileOffline(t, sharedApp, check.DefaultManualManagers())
 	want := func(group, kind, name string) map[string]any {
@@ -235,12 +236,64 @@ func TestWantShared(t *testing.T) {
 			t.Errorf("the label value %q is held twice", x)
 		}
 	})
-	t.Run("a Want each call", func(t *testing.T) {
+	t.Run("read again, not thawed again", func(t *testing.T) {
 		tg, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "demo", Name: "a"})
-		first := tg.Want()
-		first["spec"].(map[string]any)["replicas"] = int64(99)
-		if diff := cmp.Diff(a, tg.Want()); diff != "" {
-			t.Errorf("writing one Want changed the next (-want +got):\n%s", diff)
+		if mapID(tg.Want()) != mapID(tg.Want()) {
+			t.Error("two reads of one target built two trees")
+		}
+		if n := testing.AllocsPerRun(10, func() { tg.Want() }); n != 0 {
+			t.Errorf("a read of a target read last allocates %v times, want 0", n)
+		}
+	})
+	t.Run("Written is a copy to write", func(t *testing.T) {
+		tg, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "demo", Name: "a"})
+		before := runtime.DeepCopyJSON(tg.Want())
+		w := tg.Written()
+		if mapID(w) == mapID(tg.Want()) {
+			t.Fatal("Written returned the tree Want shares")
+		}
+		w["spec"].(map[string]any)["replicas"] = int64(99)
+		if diff := cmp.Diff(before, tg.Want()); diff != "" {
+			t.Errorf("writing Written's copy changed Want (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("expanded", func(t *testing.T) {
+		d := compileOffline(t, sharedApp, check.DefaultManualManagers())
+		before := map[manifest.Key]map[string]any{}
+		for i := range d.Targets {
+			before[d.Targets[i].Key] = runtime.DeepCopyJSON(d.Targets[i].Want())
+		}
+		if d.Expanded() {
+			t.Fatal("expanded before Expand")
+		}
+		d.Expand()
+		d.Expand() // again: no change
+		if !d.Expanded() {
+			t.Fatal("not expanded after Expand")
+		}
+		for i := range d.Targets {
+			if diff := cmp.Diff(before[d.Targets[i].Key], d.Targets[i].Want()); diff != "" {
+				t.Errorf("%s: Want changed by Expand (-want +got):\n%s", d.Targets[i].Key, diff)
+			}
+		}
+		want := func(kind, name string) map[string]any {
+			tg, _ := d.Lookup(manifest.Key{Group: map[string]string{"Deployment": "apps"}[kind], Kind: kind, Namespace: "demo", Name: name})
+			return tg.Want()
+		}
+		a, b, svc := want("Deployment", "a"), want("Deployment", "b"), want("Service", "a")
+		for _, tt := range []struct {
+			x, y         map[string]any
+			xPath, yPath string
+		}{
+			{a, a, "metadata.labels", "spec.selector.matchLabels"},
+			{a, a, "metadata.labels", "spec.template.metadata.labels"},
+			{a, svc, "spec.selector.matchLabels", "spec.selector"},
+			{a, b, "spec.template.spec.containers[name=app].resources", "spec.template.spec.containers[name=app].resources"},
+			{a, b, "spec.template.spec.containers[name=app].readinessProbe", "spec.template.spec.containers[name=app].readinessProbe"},
+		} {
+			if mapID(valueAt(t, tt.x, tt.xPath)) != mapID(valueAt(t, tt.y, tt.yPath)) {
+				t.Errorf("expanded: %s and %s are two maps, want one", tt.xPath, tt.yPath)
+			}
 		}
 	})
 	t.Run("defaults", func(t *testing.T) {

@@ -189,27 +189,21 @@ func (t *Target) Respelled() bool { return t.spelling != nil }
 // which gitops-drift must not own), and with quantities as Git writes them. A Secret has its
 // stringData in data, as the server stores them. Nil for a skipped target.
 func (t *Target) Written() map[string]any {
-	return t.WrittenFrom(t.Want())
-}
-
-// WrittenFrom is Written made from want, a tree Want returned: it changes want into the
-// object as Git sets it and returns it. For a caller that read Want already, which then
-// thaws it once.
-func (t *Target) WrittenFrom(want map[string]any) map[string]any {
-	if want == nil || t.spelling == nil {
-		return want
+	body := t.want.Thaw() // a tree of its own, never one Want shares
+	if body == nil || t.spelling == nil {
+		return body
 	}
 	for _, a := range t.spelling.added {
-		if parent, key, ok := at(want, a); ok {
+		if parent, key, ok := at(body, a); ok {
 			delete(parent, key) // normalisation adds map fields, never list items
 		}
 	}
 	for _, q := range t.spelling.quantities {
-		if parent, key, ok := at(want, q.ptr); ok {
+		if parent, key, ok := at(body, q.ptr); ok {
 			parent[key] = runtime.DeepCopyJSONValue(q.value)
 		}
 	}
-	return want
+	return body
 }
 
 // at returns the map that holds the value at ptr in obj, and its key there; false when there
