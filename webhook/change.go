@@ -24,7 +24,7 @@ type change struct {
 }
 
 // evaluate returns the change req makes to the tracked target t, or nil when the change
-// introduces no drift (the target's Want is thawed once, into m.want, for every step):
+// introduces no drift (the target's Want is read once, into m.want, for every step):
 //   - CREATE: every field of the new object that differs from Git;
 //   - UPDATE: every field of the new object that differs from Git and either matched Git in the
 //     old object or differed from it in another way; a change toward Git, or to fields Git does

@@ -21,9 +21,9 @@ type requestMemory struct {
 	review      review
 	dec         decoder
 	arena       arena
-	// want is the target's Want, thawed once for the request (evaluate) and read by every
-	// step: the decode's pruning, the comparisons, the lookups. It is the request's own, never
-	// reused: values from it may end up in the change's fields, warnings and records.
+	// want is the target's Want, read once for the request (evaluate) and read by every
+	// step: the decode's pruning, the comparisons, the lookups. It is shared (see
+	// check.Target.Want), never written; release only forgets it.
 	want map[string]any
 	// resolver looks the drifted fields up in the objects (introducedAt).
 	resolver resolver

@@ -84,7 +84,7 @@ func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
 }
 
 // CompareRequestWant is CompareRequest against want, the target's Want (a tree Want
-// returned, unchanged): for a caller that reads Want itself, which then thaws it once.
+// returned, unchanged): for a caller that reads Want itself, once for all its steps.
 func (t *Target) CompareRequestWant(want, obj map[string]any) []diff.Field {
 	return t.compare(want, obj, false)
 }
