@@ -3,6 +3,7 @@ package check_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	iofs "io/fs"
 	"maps"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -442,4 +445,44 @@ func twice(d *check.Desired) []string {
 		walk(d.Targets[i].Want())
 	}
 	return slices.Sorted(maps.Keys(held))
+}
+
+// TestWantRecentBounded checks that a Desired not expanded keeps one tree per slot: reading
+// the target that shares a slot with another (1,024 targets apart) drops the other's tree,
+// which the next read of it builds again, equal; and that concurrent reads and Expand agree.
+func TestWantRecentBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 1025 {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-%04d}\ndata: {num: %q}\n", i, fmt.Sprint(i))
+	}
+	d := compileOffline(t, b.String(), nil)
+	first, last := &d.Targets[0], &d.Targets[1024]
+	a := first.Want()
+	if mapID(a) != mapID(first.Want()) {
+		t.Fatal("a target read again was thawed again")
+	}
+	last.Want() // the same slot
+	again := first.Want()
+	if mapID(again) == mapID(a) {
+		t.Error("two targets of one slot both kept their trees: the recent trees are not bounded")
+	}
+	if diff := cmp.Diff(a, again); diff != "" {
+		t.Errorf("the tree built again differs (-first +again):\n%s", diff)
+	}
+
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(d.Targets); i += 4 {
+				if got := d.Targets[i].Want()["data"].(map[string]any)["num"]; got != fmt.Sprint(i) {
+					t.Errorf("target %d: data.num = %v", i, got)
+				}
+			}
+		})
+	}
+	wg.Go(d.Expand)
+	wg.Wait()
+	if !d.Expanded() || mapID(first.Want()) != mapID(first.Want()) {
+		t.Error("after Expand, Want is not the one expanded tree")
+	}
 }
