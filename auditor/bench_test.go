@@ -53,8 +53,9 @@ const benchSizesEnv = "GITOPS_DRIFT_BENCH_AUDIT_SIZES"
 // Metrics: unchanged-ns is an audit with nothing changed since the last, which diffs nothing
 // (the median of 5). heap-MB is the live heap the setup added, after the sync: the desired
 // state, the informers' stores and the auditor's records; desired-B/obj and live-B/obj split it
-// per tracked object: the compiled desired state, and the informers (their projections of
-// tracked objects, the stubs of untracked ones, their own bookkeeping). On Linux,
+// per tracked object: the compiled desired state (packed, and expanded as the auditor holds
+// it), and the informers (their projections of tracked objects, the stubs of untracked ones,
+// their own bookkeeping). On Linux,
 // setup-RSS-MB is the process's peak resident memory up to then (compiling the manifests,
 // filling the informers) and peak-RSS-MB its peak over the audits (the peak is reset in
 // between).
@@ -164,6 +165,7 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 	}
 	start := heap()
 	d := benchDesired(b, n, ownership)
+	d.Expand() // as track does: the auditor's desired state is packed and expanded
 	compiled := heap()
 	store := &desired.Store{}
 	store.Set(d)

@@ -171,7 +171,7 @@ func (src *benchSource) writeEvent(w io.Writer, enc *json.Encoder, i int) error 
 // liveCopy returns the live copy of t: its stored form with what a server adds (defaults,
 // status, managedFields), one in a hundred drifted by hand (see benchDrift).
 func (s *benchServer) liveCopy(t *check.Target) *unstructured.Unstructured {
-	obj := &unstructured.Unstructured{Object: runtime.DeepCopyJSON(t.Want)}
+	obj := &unstructured.Unstructured{Object: runtime.DeepCopyJSON(t.Want())}
 	drift := benchNumber(t.Key.Name)%400 == benchDrift(t.Key.Kind)
 	var edited string
 	switch t.Key.Kind {

@@ -73,7 +73,7 @@ func (h hasher) target(t *check.Target, schemas map[*diff.Schema]uint64) fingerp
 	for _, k := range t.StringData {
 		side = combine(side, maphash.String(h.seed, k))
 	}
-	content, shape := h.both(t.Want, t.Schema)
+	content, shape := h.both(t.Want(), t.Schema)
 	id := combine(side, content)
 	if t.Respelled() { // Git's spelling, which reports and writes use
 		id = combine(id, h.value(t.Written()))

@@ -21,10 +21,10 @@ import (
 // When e.owned, what those entries own is known (e.own): the search reads nothing but the
 // values along those paths (from the first one Git does not set, whole), so only they are
 // compared; a value Git sets that no entry owns anything under is left out, however it
-// differs (see alikeObject).
-func handEditsAlike(t *check.Target, obj, old map[string]any, e edits) bool {
+// differs (see alikeObject). want is t's Want.
+func handEditsAlike(t *check.Target, want, obj, old map[string]any, e edits) bool {
 	r := restriction{on: e.owned, own: e.own}
-	return alikeObject(t, compared(t), t.Schema, obj, old, levelRoot, r)
+	return alikeObject(t, want, t.Schema, obj, old, levelRoot, r)
 }
 
 // restriction says which keys of an object alikeObject compares: all of them (on false), or

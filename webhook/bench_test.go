@@ -3,12 +3,14 @@ package webhook
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -107,6 +109,61 @@ func BenchmarkHandleDeploymentUpdateApplied(b *testing.B) {
 	obj := gitCopy(live)
 	mustSetField(b, obj, t, "spec.template.spec.containers[name=frontend].image", "shop/frontend:9.9.9")
 	benchmarkHandle(b, h, newRequest(b, admissionv1.Update, obj, live), 1)
+}
+
+// BenchmarkHandleDeploymentUpdateCold is BenchmarkHandleDeploymentUpdate over 4,096
+// Deployments like that one (named frontend-0, frontend-1...), each request for the next: no
+// request finds the desired object it is judged by among those read recently (see
+// check.Target.Want), so each one rebuilds it from its packed form, as on a replica that does
+// not audit when every request is for another object.
+func BenchmarkHandleDeploymentUpdateCold(b *testing.B) {
+	const n = 4096
+	data, err := os.ReadFile("testdata/bench/desired/deployment.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for i := range n {
+		doc := bytes.Replace(data, []byte(`"name": "frontend",`), fmt.Appendf(nil, `"name": "frontend-%d",`, i), 1)
+		fsys[fmt.Sprintf("deployment-%04d.json", i)] = &fstest.MapFile{Data: doc}
+	}
+	set, err := manifest.LoadFS(fsys, manifest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ignore, err := diff.ParsePaths("metadata.annotations")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := check.Compiler{Schemas: builtin.NewResolver(nil), Ignore: ignore, Manual: check.DefaultManualManagers()}.Compile(set, testRevision)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := NewHandler(storeOf(d), Options{})
+	_, live, t := benchFixture(b)
+	reqs := make([]admission.Request, n)
+	for i := range reqs {
+		old := gitCopy(live)
+		old["metadata"].(map[string]any)["name"] = fmt.Sprintf("frontend-%d", i)
+		obj := gitCopy(old)
+		mustSetField(b, obj, t, "spec.template.spec.containers[name=frontend].image", "shop/frontend:9.9.9")
+		reqs[i] = newRequest(b, admissionv1.Update, obj, old)
+	}
+	if resp := h.Handle(b.Context(), reqs[0]); !resp.Allowed || len(resp.Warnings) != 1 {
+		b.Fatalf("allowed = %v, warnings = %q; want allowed with 1 warning", resp.Allowed, resp.Warnings)
+	}
+	var times []time.Duration
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i = (i + 1) % n
+		start := time.Now()
+		h.Handle(b.Context(), reqs[i])
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(times[len(times)*99/100].Nanoseconds()), "p99-ns")
 }
 
 // BenchmarkDecode decodes the live Deployment as util/json does (the decoder before), and

@@ -24,7 +24,7 @@ type change struct {
 }
 
 // evaluate returns the change req makes to the tracked target t, or nil when the change
-// introduces no drift:
+// introduces no drift (the target's Want is read once, into m.want, for every step):
 //   - CREATE: every field of the new object that differs from Git;
 //   - UPDATE: every field of the new object that differs from Git and either matched Git in the
 //     old object or differed from it in another way; a change toward Git, or to fields Git does
@@ -41,19 +41,21 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemo
 	switch req.Operation {
 	case admissionv1.Delete:
 	case admissionv1.Create:
+		m.want = t.Want()
 		obj, _, err := m.decodeFor(req.Object.Raw, objectName, t)
 		if err != nil {
 			return nil, err
 		}
-		if fields = t.CompareRequest(obj); len(fields) == 0 {
+		if fields = t.CompareRequestWant(m.want, obj); len(fields) == 0 {
 			return nil, nil
 		}
 	case admissionv1.Update:
+		m.want = t.Want()
 		obj, objEdits, err := m.decodeFor(req.Object.Raw, objectName, t)
 		if err != nil {
 			return nil, err
 		}
-		if fields = t.CompareRequest(obj); len(fields) == 0 {
+		if fields = t.CompareRequestWant(m.want, obj); len(fields) == 0 {
 			return nil, nil
 		}
 		objOwned := m.byOwn
@@ -61,7 +63,7 @@ func evaluate(req *admissionv1.AdmissionRequest, t *check.Target, m *requestMemo
 		if err != nil {
 			return nil, err
 		}
-		if fields = introducedBy(t, fields, obj, old, m.editsOf(objEdits, objOwned, oldEdits), &m.resolver); len(fields) == 0 {
+		if fields = introducedBy(t, m.want, fields, obj, old, m.editsOf(objEdits, objOwned, oldEdits), &m.resolver); len(fields) == 0 {
 			return nil, nil
 		}
 	default: // CONNECT: not about an object's content
@@ -99,23 +101,23 @@ func (m *requestMemory) editsOf(objEdits, objOwned, oldEdits bool) edits {
 // introduced (introduced): when it can tell them by looking each up in both objects
 // (introducedAt), without comparing old with Git; else from old's comparison. With hand
 // edits, it looks up only the fields Git sets, when the hand-edit search finds in old what it
-// finds in obj (handEditsAlike); r is the lookups' memory.
-func introducedBy(t *check.Target, now []diff.Field, obj, old map[string]any, e edits, r *resolver) []diff.Field {
-	if out, ok := lookUpIntroduced(t, now, obj, old, e, r); ok {
+// finds in obj (handEditsAlike); r is the lookups' memory, want t's Want (requestMemory.want).
+func introducedBy(t *check.Target, want map[string]any, now []diff.Field, obj, old map[string]any, e edits, r *resolver) []diff.Field {
+	if out, ok := lookUpIntroduced(t, want, now, obj, old, e, r); ok {
 		return out
 	}
-	return introduced(now, t.CompareRequest(old))
+	return introduced(now, t.CompareRequestWant(want, old))
 }
 
 // lookUpIntroduced is introducedBy without old's comparison: ok is false when it cannot tell.
-func lookUpIntroduced(t *check.Target, now []diff.Field, obj, old map[string]any, e edits, r *resolver) ([]diff.Field, bool) {
+func lookUpIntroduced(t *check.Target, want map[string]any, now []diff.Field, obj, old map[string]any, e edits, r *resolver) ([]diff.Field, bool) {
 	if !e.obj && !e.old {
-		return introducedAt(t, now, obj, old, r)
+		return introducedAt(t, want, now, obj, old, r)
 	}
-	if !e.obj || !e.old || !handEditsAlike(t, obj, old, e) {
+	if !e.obj || !e.old || !handEditsAlike(t, want, obj, old, e) {
 		return nil, false
 	}
-	return introducedAt(t, gitFields(now), obj, old, r)
+	return introducedAt(t, want, gitFields(now), obj, old, r)
 }
 
 // introduced returns the fields of now that are not in before with the same live value: drift
@@ -152,7 +154,8 @@ const (
 )
 
 // decodeFor parses the raw JSON of the request's object called name, as far as comparing it
-// with the target t needs: pruned to what Compare reads (decodeObject), or, when its
+// with the target t, whose Want m.want holds, needs: pruned to what Compare reads
+// (decodeObject), or, when its
 // managedFields name a hand-edit manager, whose fields Git does not set are compared too
 // (check.Target.CompareRequest), to what the hand-edit search reads as well: those managers'
 // entries, and what they own (ownedTree); edits says which. The review gave the managers when
@@ -171,7 +174,7 @@ func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj
 	switch {
 	case !scanned:
 		d.search.target = t
-		obj, err = d.decode(raw, rootOf(t))
+		obj, err = d.decode(raw, rootOf(m.want, t))
 		d.search.target = nil
 		switch {
 		case err != nil:
@@ -182,7 +185,7 @@ func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj
 		}
 		found = nil
 	case !handEdits(found, t):
-		obj, err = d.decode(raw, rootOf(t))
+		obj, err = d.decode(raw, rootOf(m.want, t))
 		return obj, false, wrapDecode(name, err)
 	default:
 		obj, err = m.decodeOwned(raw, found, t)
@@ -195,7 +198,7 @@ func (m *requestMemory) decodeFor(raw []byte, name string, t *check.Target) (obj
 	if !handEdits(d.found, t) && !handEdits(found, t) {
 		return obj, false, nil // several lists, none with hand edits: the pruned decode
 	}
-	obj, err = d.decode(raw, at{want: compared(t), lv: levelEditsRoot}) // decodeForHandEdits
+	obj, err = d.decode(raw, at{want: m.want, lv: levelEditsRoot}) // decodeForHandEdits
 	return obj, true, wrapDecode(name, err)
 }
 
@@ -216,7 +219,7 @@ func (m *requestMemory) decodeOwned(raw []byte, found []fieldManager, t *check.T
 	d := &m.dec
 	d.edits = edits
 	defer func() { d.edits = nil }()
-	a := rootOf(t)
+	a := rootOf(m.want, t)
 	a.own = own
 	m.own = own
 	return d.decode(raw, a)
@@ -239,10 +242,4 @@ func wrapDecode(name string, err error) error {
 		return fmt.Errorf("decode %s: %w", name, err)
 	}
 	return nil
-}
-
-// compared returns the desired object t.Compare walks: its normalised form (Want), which may
-// set fields Git does not (a Secret's default type).
-func compared(t *check.Target) map[string]any {
-	return t.Want
 }

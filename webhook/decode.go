@@ -31,12 +31,13 @@ import (
 // The tokenizer is jsontext's (the encoding/json/v2 one); strings without escapes are not
 // copied: they share raw's memory, so raw must not change while the values are in use (the
 // webhook never changes a request's bytes). A string or number equal to the desired value at
-// the same place is the desired value itself (Want's), which outlives the request.
+// the same place is the desired value itself (Want's: a leaf of the desired state's table,
+// which every copy of Want shares and which outlives the request).
 func decodeObject(raw []byte, t *check.Target) (map[string]any, error) {
 	if t == nil {
 		return new(decoder).decode(raw, at{lv: levelFull})
 	}
-	return new(decoder).decode(raw, rootOf(t))
+	return new(decoder).decode(raw, rootOf(t.Want(), t))
 }
 
 // decodeForHandEdits parses the raw JSON of an object whose managedFields name a hand-edit
@@ -51,9 +52,10 @@ func decodeForHandEdits(raw []byte) (map[string]any, error) {
 }
 
 // rootOf is the place of an object compared with the target t: its root, pruned by what
-// t.Compare walks (compared) and t's schema.
-func rootOf(t *check.Target) at {
-	return at{want: compared(t), s: t.Schema, lv: levelRoot}
+// t.Compare walks, want (t's Want: its normalised form, which may set fields Git does not, a
+// Secret's default type), and t's schema.
+func rootOf(want map[string]any, t *check.Target) at {
+	return at{want: want, s: t.Schema, lv: levelRoot}
 }
 
 // decode decodes raw, its top-level object at a. A decoder decodes one input at a time;

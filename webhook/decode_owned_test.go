@@ -247,6 +247,7 @@ func checkDecodes(t *testing.T, tg *check.Target, raw []byte) (map[string]any, [
 	var out []decoded
 	for _, scanned := range []bool{false, true} {
 		m := newRequestMemory()
+		m.want = tg.Want() // as evaluate sets it
 		obj := raw
 		if scanned { // as the review reads it
 			m.dec.reset(raw)

@@ -7,14 +7,17 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
+	"github.com/gitops-drift/gitops-drift/pkg/normalize"
+	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
 )
 
 // decodeCases are JSON documents whose decoding must match util/json's, valid or not.
@@ -111,7 +114,7 @@ func TestDecodePrunedCompares(t *testing.T) {
 		},
 		{
 			name:   "a field only the normalised form sets",
-			t:      normalisedSecret(),
+			t:      normalisedSecret(t),
 			live:   map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "db", "namespace": "default"}, "type": "Opaque", "data": map[string]any{"password": "aHVudGVyMg=="}},
 			pruned: []string{},
 		},
@@ -182,14 +185,33 @@ func FuzzDecodeObject(f *testing.F) {
 
 // normalisedSecret is a Secret whose normalised form (Want) sets a field Git does not: the
 // pruned decode must keep what Compare reads, Want's fields, not Git's.
-func normalisedSecret() *check.Target {
-	md := map[string]any{"name": "db", "namespace": "default"}
-	want := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": md, "type": "Opaque", "data": map[string]any{"password": "aHVudGVyMg=="}}
-	return &check.Target{
-		Key:  manifest.Key{Kind: "Secret", Namespace: "default", Name: "db"},
-		GVK:  schema.GroupVersionKind{Version: "v1", Kind: "Secret"},
-		Want: want,
+func normalisedSecret(t *testing.T) *check.Target {
+	t.Helper()
+	set, err := manifest.LoadFS(fstest.MapFS{"secret.yaml": &fstest.MapFile{Data: []byte(`apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: default}
+data: {password: aHVudGVyMg==}
+`)}}, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	d, err := check.Compiler{Schemas: builtin.NewResolver(nil), Normalizer: typedSecrets{}}.Compile(set, testRevision)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target(t, d, "", "Secret", "default", "db")
+}
+
+// typedSecrets normalises an object as sent, but for a Secret's type, which it sets to Opaque
+// where Git leaves it out.
+type typedSecrets struct{}
+
+func (typedSecrets) Normalize(obj *unstructured.Unstructured) (normalize.Result, error) {
+	out := obj.DeepCopy().Object
+	if _, ok := out["type"]; !ok && obj.GetKind() == "Secret" {
+		out["type"] = "Opaque"
+	}
+	return normalize.Result{Object: out}, nil
 }
 
 func target(t testing.TB, d *check.Desired, group, kind, ns, name string) *check.Target {
@@ -270,6 +292,7 @@ func TestDecodePrunedComparesEdits(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
+						m.want = tt.t.Want() // as evaluate sets it
 						pruned, _, err := m.decodeFor(raw, objectName, tt.t)
 						if err != nil {
 							t.Fatal(err)

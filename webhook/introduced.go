@@ -25,12 +25,12 @@ import (
 // object (resolve): a value equal in both is drift old had, reported at the same path with the
 // same live value; a value that differs, when the field's live value is the value at its path,
 // is drift the change introduced.
-// r holds the memory the lookups reuse.
-func introducedAt(t *check.Target, now []diff.Field, obj, old map[string]any, r *resolver) ([]diff.Field, bool) {
+// r holds the memory the lookups reuse; want is t's Want.
+func introducedAt(t *check.Target, want map[string]any, now []diff.Field, obj, old map[string]any, r *resolver) ([]diff.Field, bool) {
 	if diff.IsSecret(t.APIVersion(), t.Key.Kind) {
 		return nil, false // masked values, and paths spelled as Git spells them
 	}
-	r.want, r.s, r.obj, r.old = compared(t), t.Schema, obj, old
+	r.want, r.s, r.obj, r.old = want, t.Schema, obj, old
 	defer r.forget()
 	var out []diff.Field
 	for _, f := range now {

@@ -318,6 +318,7 @@ func TestIntroducedAt(t *testing.T) {
 func sameIntroduced(t *testing.T, name string, tg *check.Target, old, obj map[string]any) bool {
 	t.Helper()
 	m := newRequestMemory()
+	m.want = tg.Want() // as evaluate sets it
 	o, objEdits, err := m.decodeFor(raw(t, obj).Raw, objectName, tg)
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +333,7 @@ func sameIntroduced(t *testing.T, name string, tg *check.Target, old, obj map[st
 		return false // evaluate stops here
 	}
 	want := introduced(now, tg.CompareRequest(p))
-	got, ok := lookUpIntroduced(tg, now, o, p, m.editsOf(objEdits, objOwned, oldEdits), &m.resolver)
+	got, ok := lookUpIntroduced(tg, m.want, now, o, p, m.editsOf(objEdits, objOwned, oldEdits), &m.resolver)
 	if ok {
 		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s: the lookup differs from the comparison of the old object (-compared +looked up):\n%s", name, diff)
@@ -374,6 +375,7 @@ func TestIntroducedAtGivesUp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newRequestMemory()
+			m.want = tt.t.Want() // as evaluate sets it
 			o, _, err := m.decodeFor(raw(t, tt.obj).Raw, objectName, tt.t)
 			if err != nil {
 				t.Fatal(err)
@@ -386,7 +388,7 @@ func TestIntroducedAtGivesUp(t *testing.T) {
 			if len(now) == 0 {
 				t.Fatal("the new object does not drift")
 			}
-			if got, ok := introducedAt(tt.t, now, o, p, &m.resolver); ok {
+			if got, ok := introducedAt(tt.t, m.want, now, o, p, &m.resolver); ok {
 				t.Errorf("introducedAt tells %v, want it to give up", got)
 			}
 		})

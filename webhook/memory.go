@@ -21,6 +21,10 @@ type requestMemory struct {
 	review      review
 	dec         decoder
 	arena       arena
+	// want is the target's Want, read once for the request (evaluate) and read by every
+	// step: the decode's pruning, the comparisons, the lookups. It is shared (see
+	// check.Target.Want), never written; release only forgets it.
+	want map[string]any
 	// resolver looks the drifted fields up in the objects (introducedAt).
 	resolver resolver
 	// owned is what the hand-edit managers of the object being decoded own; edits are its
@@ -74,6 +78,7 @@ func (h *Handler) release(m *requestMemory) {
 	m.dec.forget()
 	m.owned.reset()
 	m.own, m.byOwn = nil, false
+	m.want = nil
 	clear(m.edits)
 	m.edits = m.edits[:0]
 	m.scanned = false

@@ -184,7 +184,8 @@ stringData: {username: app-%[1]d, password: not-a-real-password-%[1]d}
 // (B/target: runtime.MemStats.HeapAlloc after a GC, the manifest set dropped), for
 // retainedObjects Deployments, Services, ConfigMaps and Secrets, and what the defaulted copy of
 // each target adds once a hand edit needed it (B/target-defaults); the -unshared metrics are
-// the same without the sharing of equal parts (package share).
+// the same with each Want packed in a table of its own and the defaulted copies' equal parts
+// not shared (check.Unshared).
 func BenchmarkCompileRetained(b *testing.B) {
 	fs := retainedManifests(retainedObjects)
 	load := func() (*manifest.Set, error) { return manifest.LoadFS(fs, manifest.Options{}) }

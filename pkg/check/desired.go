@@ -11,9 +11,9 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
+	"github.com/gitops-drift/gitops-drift/pkg/packed"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // SchemaSource returns the diff schema of a kind.
@@ -23,8 +23,9 @@ type SchemaSource interface {
 
 // Target is one desired object, ready to diff: its policy parsed, its ignore paths (global
 // and from its annotation) parsed, its schema resolved, and its normalised form computed. It
-// holds the object once, in the form compared (Want); what reports and writes need of Git's
-// spelling is kept beside it, small (see Written, GitValue).
+// holds the object once, in the form compared (Want), packed (package packed): bytes over the
+// leaves and keys of the whole load, rebuilt as maps by each operation that reads it. What
+// reports and writes need of Git's spelling is kept beside it, small (see Written, GitValue).
 type Target struct {
 	Key manifest.Key
 	// GVK is the object's group, version and kind, as Git writes them.
@@ -36,12 +37,8 @@ type Target struct {
 	Policy policy.Policy
 	Ignore []diff.Path
 	Schema *diff.Schema
-	// Want is the object as the API server stores it (see pkg/normalize): what live is
-	// compared with, and the only copy of the object the target holds. Compile sets it for
-	// every target that is not skipped. Its parts are shared with other targets' Want (and with
-	// the defaulted copy): do not change it, nor anything taken from it; Written gives a copy
-	// to write.
-	Want map[string]any
+	// want is the object as the API server stores it (see pkg/normalize), packed: see Want.
+	want packed.Tree
 	// StringData are the keys, sorted, of a Secret's data that Git spells under stringData
 	// (normalize.Result.StringData). Want has them under data, as the API server stores them,
 	// and Ignore names them there; Compare compares them and looks up their owners there, and
@@ -59,6 +56,10 @@ type Target struct {
 	manual map[string]bool
 	// defaults is Want with the API server's defaults; nil: Want.
 	defaults *defaults
+	// trees are the Wants of the Desired the target is part of as maps (see Want), and index
+	// the target's place in its Targets; nil for a Target not made by Compile.
+	trees *trees
+	index int
 }
 
 // APIVersion returns the object's apiVersion, as Git writes it ("v1", "apps/v1").
@@ -75,12 +76,13 @@ func (t *Target) Identity() *unstructured.Unstructured {
 }
 
 // compareGit returns the fields Git sets that live (a live object's content) has otherwise,
-// and, from the same walk, what live may add at the paths of extra (see diff.CompareExtra).
-func (t *Target) compareGit(live map[string]any, extra *diff.PathSet) ([]diff.Field, []diff.Extra) {
-	fields, extras := diff.CompareExtra(t.Want, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey}, extra)
+// and, from the same walk, what live may add at the paths of extra (see diff.CompareExtra);
+// want is the target's Want.
+func (t *Target) compareGit(want, live map[string]any, extra *diff.PathSet) ([]diff.Field, []diff.Extra) {
+	fields, extras := diff.CompareExtra(want, live, diff.Options{Schema: t.Schema, Ignore: t.Ignore, SecretKey: t.SecretKey}, extra)
 	if t.spelling != nil && !t.isSecret() { // a Secret's values are masked
 		for i := range fields {
-			fields[i].Desired = t.asWritten(fields[i])
+			fields[i].Desired = t.asWritten(want, fields[i])
 		}
 	}
 	return fields, extras
@@ -90,8 +92,9 @@ func (t *Target) compareGit(live map[string]any, extra *diff.PathSet) ([]diff.Fi
 func (t *Target) isSecret() bool { return diff.IsSecret(t.APIVersion(), t.Key.Kind) }
 
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones
-// included (callers check Policy.Skip). It is immutable once built: share it, and build a new
-// one on reload.
+// included (callers check Policy.Skip). Its targets' Want are packed over one table of the
+// load's leaves and keys (package packed), which they keep alive. It is immutable once built:
+// share it, and build a new one on reload.
 type Desired struct {
 	// Revision is the Git revision the manifests were read at.
 	Revision string
@@ -101,6 +104,8 @@ type Desired struct {
 	// Warnings are what the load and the compilation found that did not stop them, in the
 	// Set's order: fields the API server drops, for one.
 	Warnings []manifest.Warning
+	// trees are the targets' Wants as maps (see Target.Want, Expand).
+	trees *trees
 }
 
 // Lookup returns the target with key k. It searches Targets, which are in order, by halves:
@@ -140,8 +145,9 @@ type Compiler struct {
 	// owns that Git leaves out is drift (see Target.Compare). Defaults to none, which turns
 	// the search off; DefaultManualManagers lists kubectl's in-place verbs.
 	Manual []string
-	// unshared turns the sharing of equal parts off (see targets, and the defaulted copies'):
-	// what the benchmarks compare sharing with.
+	// unshared packs each target's Want with a table of its own, its leaves and keys held once
+	// per object rather than once per load, and leaves the defaulted copies' equal parts
+	// unshared (see targets, and defaults): what the benchmarks compare with.
 	unshared bool
 }
 
@@ -190,12 +196,17 @@ func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	d.trees = new(trees)
+	for i := range d.Targets {
+		d.Targets[i].trees, d.Targets[i].index = d.trees, i
+	}
 	return d, nil
 }
 
-// compiled is the outcome of target for one object.
+// compiled is the outcome of target for one object: the target, and its Want until packed.
 type compiled struct {
 	t        Target
+	want     map[string]any
 	warnings []manifest.Warning
 	err      error
 }
@@ -203,59 +214,63 @@ type compiled struct {
 // targets compiles objs, each by target, on GOMAXPROCS goroutines (normalising is most of a
 // compile's time), and returns the outcomes in the order of objs.
 //
-// The equal parts of the targets' Want are held once (package share): the same labels in
-// metadata, the selector and the template, the same probe, resources or env entry in many
-// objects. Want is never written (Target.Written copies), so they can be shared. The calling
-// goroutine shares each Want through one share.Table, in the order of objs, as soon as it and
-// the ones before it are compiled, while the rest compile; and each object's tree is dropped
-// from objs once compiled (only File and Line are read after). So an unshared Want and the
-// tree it came from die young, rather than every one of them stay live, beside the table,
-// until the last object is compiled: that was most of a load's peak heap.
+// Each target's Want is packed (package packed): its shape as bytes, its leaves and map keys
+// held once for the whole load in one table, boxed (the same label value, image or key in
+// many objects is one string). The calling goroutine packs each Want, in the order of objs,
+// as soon as it and the ones before it are compiled, while the rest compile; and each
+// object's tree is dropped from objs once compiled (only File and Line are read after). So
+// the maps of a normalised object die young, rather than every one of them stay live until
+// the last object is compiled: that was most of a load's peak heap.
 func (c Compiler) targets(objs []manifest.Object) []compiled {
 	out := make([]compiled, len(objs))
-	var tab *share.Table
-	if !c.unshared {
-		tab = share.NewTable()
-	}
+	tab := packed.NewPacker()
 	forEachInOrder(len(objs), func(i int) {
-		out[i].t, out[i].warnings, out[i].err = c.target(objs[i])
+		out[i].t, out[i].want, out[i].warnings, out[i].err = c.target(objs[i])
 		objs[i].Obj = nil
 	}, func(i int) {
-		if tab != nil {
-			out[i].t.Want = tab.Object(out[i].t.Want)
+		p := tab
+		if c.unshared {
+			p = packed.NewPacker()
+		}
+		out[i].t.want = p.Pack(out[i].want)
+		out[i].want = nil
+		if c.unshared {
+			p.Done()
 		}
 	})
+	tab.Done()
 	return out
 }
 
-// target compiles one object.
-func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error) {
+// target compiles one object, and returns its Want, to pack, beside it.
+func (c Compiler) target(obj manifest.Object) (Target, map[string]any, []manifest.Warning, error) {
 	key := obj.Key()
 	pol, err := policy.FromAnnotations(obj.Obj.GetAnnotations())
 	if err != nil {
-		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
+		return Target{}, nil, nil, fmt.Errorf("%s: %w", key, err)
 	}
 	t := Target{Key: key, GVK: obj.Obj.GroupVersionKind(), File: obj.File, Line: obj.Line, Policy: pol, Ignore: c.Ignore}
 	if err := t.parseIgnore(); err != nil {
-		return Target{}, nil, err
+		return Target{}, nil, nil, err
 	}
 	if pol.Skip {
-		return t, nil, nil
+		return t, nil, nil, nil
 	}
 	if t.Schema, err = c.Schemas.For(t.GVK); err != nil {
-		return Target{}, nil, fmt.Errorf("%s: schema: %w", key, err)
+		return Target{}, nil, nil, fmt.Errorf("%s: schema: %w", key, err)
 	}
 	res, err := c.Normalizer.Normalize(obj.Obj)
 	if err != nil {
-		return Target{}, nil, fmt.Errorf("%s: %w", key, err)
+		return Target{}, nil, nil, fmt.Errorf("%s: %w", key, err)
 	}
-	t.Want, t.StringData = res.Object, res.StringData
-	t.spelling = spellingOf(obj.Obj.Object, t.Want, t.Schema, t.StringData)
+	want := res.Object
+	t.StringData = res.StringData
+	t.spelling = spellingOf(obj.Obj.Object, want, t.Schema, t.StringData)
 	t.Ignore = storedIgnore(t.Ignore, t.StringData)
 	if def, ok := c.Normalizer.(Defaulter); ok {
 		t.defaults = &defaults{by: def, unshared: c.unshared}
 	}
-	if t.Owned = schema.ControllerOwned(t.Want); len(t.Owned) > 0 {
+	if t.Owned = schema.ControllerOwned(want); len(t.Owned) > 0 {
 		t.Ignore = append(slices.Clip(t.Ignore), t.Owned...)
 	}
 	var warnings []manifest.Warning
@@ -263,7 +278,7 @@ func (c Compiler) target(obj manifest.Object) (Target, []manifest.Warning, error
 		warnings = append(warnings, manifest.Warning{File: obj.File, Line: obj.Line,
 			Message: fmt.Sprintf("%s: field %s is not in the %s schema: the API server drops it (kubectl apply refuses it), so it is never compared", key, f, key.Kind)})
 	}
-	return t, warnings, nil
+	return t, want, warnings, nil
 }
 
 // parseIgnore adds the paths of the object's ignore-fields annotation to t.Ignore.

@@ -14,8 +14,8 @@ func (t *Target) LegacyCompareRequest(obj map[string]any) []diff.Field {
 // WithDefaults returns Want with the API server's defaults, as the hand-edit search sees it.
 func (t *Target) WithDefaults() map[string]any { return t.withDefaults() }
 
-// Unshared returns c without the sharing of the targets' Want (see Compiler.targets): what the
-// benchmarks compare it with.
+// Unshared returns c packing each target's Want with a table of its own, and without the
+// sharing of the defaulted copies (see Compiler.unshared): what the benchmarks compare with.
 func Unshared(c Compiler) Compiler {
 	c.unshared = true
 	return c

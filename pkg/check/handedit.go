@@ -28,8 +28,8 @@ func DefaultManualManagers() []string {
 
 // defaults is a target's desired object with the API server's defaults, computed on first use:
 // only objects with hand edits need it. Once computed, it stays as long as the target, sharing
-// with Want every part the defaults left as they were: what it adds is little more than the
-// defaults, and only for the objects someone edited by hand.
+// with the Want it was computed from every part the defaults left as they were: what it adds
+// is little more than the defaults, and only for the objects someone edited by hand.
 type defaults struct {
 	once     sync.Once
 	by       Defaulter
@@ -45,12 +45,13 @@ func (t *Target) withDefaults() map[string]any {
 		return nil
 	}
 	d.once.Do(func() {
-		obj, err := d.by.Defaulted(t.Want, t.GVK)
+		want := t.Want()
+		obj, err := d.by.Defaulted(want, t.GVK)
 		if err == nil && d.unshared {
 			d.obj = obj
 		} else if err == nil {
 			tab := share.NewTable()
-			tab.Object(t.Want) // Want's own parts, for obj to share
+			tab.Object(want) // Want's own parts, for obj to share
 			d.obj = tab.Object(obj)
 		}
 	})
@@ -73,22 +74,29 @@ func (t *Target) withDefaults() map[string]any {
 // All of it works on Want's paths, as the API server stores the object; a Secret's key that
 // Git spells under stringData is then reported as stringData.K (see Target.StringData).
 func (t *Target) Compare(live map[string]any) []diff.Field {
-	return t.compare(live, true)
+	return t.compare(t.Want(), live, true)
 }
 
 // CompareRequest is Compare without owners: for an object in an admission request, whose
 // managedFields already name the request's manager, and whose author the request names.
 func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
-	return t.compare(obj, false)
+	return t.compare(t.Want(), obj, false)
 }
 
-// compare is Compare, with the owners of the drift of the fields Git sets when attribute.
-func (t *Target) compare(live map[string]any, attribute bool) []diff.Field {
+// CompareRequestWant is CompareRequest against want, the target's Want (a tree Want
+// returned, unchanged): for a caller that reads Want itself, once for all its steps.
+func (t *Target) CompareRequestWant(want, obj map[string]any) []diff.Field {
+	return t.compare(want, obj, false)
+}
+
+// compare is Compare against want, the target's Want, with the owners of the drift of the
+// fields Git sets when attribute.
+func (t *Target) compare(want, live map[string]any, attribute bool) []diff.Field {
 	search := t.handEditSearch(live)
-	fields, extras := t.compareGit(live, search.paths())
+	fields, extras := t.compareGit(want, live, search.paths())
 	git := len(fields)
 	if search != nil {
-		fields = append(fields, t.handEdits(search, extras)...)
+		fields = append(fields, t.handEdits(want, search, extras)...)
 	}
 	if attribute && git > 0 {
 		owners, err := ownership.FromObject(live)
@@ -165,8 +173,8 @@ func (h *handEditSearch) paths() *diff.PathSet {
 // what the walk found where Want stops on the way to them (extras): a leaf under no extra is
 // a value Git sets, which the walk compared. Leaves go in managedFields order, the first drift
 // found at or above a path standing for those under it; the result is sorted by path, as the
-// diff's own fields: managedFields' entries come in no fixed order.
-func (t *Target) handEdits(h *handEditSearch, extras []diff.Extra) []diff.Field {
+// diff's own fields: managedFields' entries come in no fixed order. want is the target's Want.
+func (t *Target) handEdits(want map[string]any, h *handEditSearch, extras []diff.Extra) []diff.Field {
 	if len(extras) == 0 {
 		return nil
 	}
@@ -181,7 +189,7 @@ func (t *Target) handEdits(h *handEditSearch, extras []diff.Extra) []diff.Field 
 		}
 	}
 	var defaultsBuf [4]found
-	defaults := t.defaultsAt(extras, defaultsBuf[:0])
+	defaults := t.defaultsAt(want, extras, defaultsBuf[:0])
 	var out []diff.Field
 	var done []diff.Path
 	for id, f := range h.leaves {
@@ -194,8 +202,8 @@ func (t *Target) handEdits(h *handEditSearch, extras []diff.Extra) []diff.Field 
 		var at diff.Path
 		if e.Items {
 			// Git sets the list without this item (a finalizer added by hand).
-			field, at = diff.Field{Path: f.Path.String(), Desired: t.mask(e.Path, e.Desired), Live: t.mask(e.Path, e.Live)}, f.Path
-		} else if at = t.handEdit(f.Path, e, defaults[i], done, &field); at == nil {
+			field, at = diff.Field{Path: f.Path.String(), Desired: t.mask(want, e.Path, e.Desired), Live: t.mask(want, e.Path, e.Live)}, f.Path
+		} else if at = t.handEdit(want, f.Path, e, defaults[i], done, &field); at == nil {
 			continue
 		}
 		field.Owner = diffOwner(f.Owner)
@@ -211,8 +219,8 @@ func (t *Target) handEdits(h *handEditSearch, extras []diff.Extra) []diff.Field 
 // with defaults has at e.Path. A defaulted field that holds another value than its default is
 // Field.Default; any other value is Field.Added, at the point where it hangs from Want with
 // defaults, unless that point is among done, the drift already found. It returns nil when the
-// value is no drift.
-func (t *Target) handEdit(p diff.Path, e *diff.Extra, def found, done []diff.Path, field *diff.Field) diff.Path {
+// value is no drift. want is the target's Want.
+func (t *Target) handEdit(want map[string]any, p diff.Path, e *diff.Extra, def found, done []diff.Path, field *diff.Field) diff.Path {
 	rel, s := p[len(e.Path):], t.Schema.At(e.Path)
 	if def.ok {
 		if dv, ok := diff.Get(def.v, rel, s); ok {
@@ -220,7 +228,7 @@ func (t *Target) handEdit(p diff.Path, e *diff.Extra, def found, done []diff.Pat
 			if t.leftToOthers(p) || diff.Equal(dv, lv, t.Schema.At(p)) {
 				return nil // a hand edit back to the default is no drift
 			}
-			*field = diff.Field{Path: p.String(), Desired: t.mask(p, dv), Live: t.mask(p, lv), Default: true}
+			*field = diff.Field{Path: p.String(), Desired: t.mask(want, p, dv), Live: t.mask(want, p, lv), Default: true}
 			return p
 		}
 	}
@@ -232,7 +240,7 @@ func (t *Target) handEdit(p diff.Path, e *diff.Extra, def found, done []diff.Pat
 	if !ok {
 		return nil // owned, but gone (an entry not yet updated): nothing to report
 	}
-	*field = diff.Field{Path: q.String(), Live: t.mask(q, lv), Added: true}
+	*field = diff.Field{Path: q.String(), Live: t.mask(want, q, lv), Added: true}
 	return q
 }
 
@@ -242,12 +250,12 @@ type found struct {
 	ok bool
 }
 
-// defaultsAt appends to out, for each extra, the value at its path in Want with the API
-// server's defaults (Want itself when they could not be computed).
-func (t *Target) defaultsAt(extras []diff.Extra, out []found) []found {
+// defaultsAt appends to out, for each extra, the value at its path in want, the target's
+// Want, with the API server's defaults (want itself when they could not be computed).
+func (t *Target) defaultsAt(want map[string]any, extras []diff.Extra, out []found) []found {
 	obj := t.withDefaults()
 	if obj == nil {
-		obj = t.Want
+		obj = want
 	}
 	for _, e := range extras {
 		var f found
@@ -323,8 +331,10 @@ func (t *Target) leftToOthers(p diff.Path) bool {
 }
 
 // mask returns a value found at p in a copy of the target's object in the form a report may
-// show (diff.Mask): a Secret's values masked.
-func (t *Target) mask(p diff.Path, v any) any { return diff.Mask(t.Want, p, v, t.SecretKey) }
+// show (diff.Mask): a Secret's values masked. want is the target's Want.
+func (t *Target) mask(want map[string]any, p diff.Path, v any) any {
+	return diff.Mask(want, p, v, t.SecretKey)
+}
 
 // covered reports whether p is one of done or under one.
 func covered(done []diff.Path, p diff.Path) bool {

@@ -15,16 +15,18 @@ import (
 
 // legacyCompare is Compare as it was.
 func (t *Target) legacyCompare(live map[string]any) []diff.Field {
-	fields, _ := t.compareGit(live, nil)
+	want := t.Want()
+	fields, _ := t.compareGit(want, live, nil)
 	git := len(fields)
-	fields = t.legacyWithOwners(live, fields)
+	fields = t.legacyWithOwners(want, live, fields)
 	t.spellAsGit(fields[:git])
 	return fields
 }
 
 // legacyCompareRequest is CompareRequest as it was.
 func (t *Target) legacyCompareRequest(obj map[string]any) []diff.Field {
-	fields, _ := t.compareGit(obj, nil)
+	want := t.Want()
+	fields, _ := t.compareGit(want, obj, nil)
 	t.spellAsGit(fields)
 	if len(t.manual) == 0 || !t.mayHaveHandEdits(obj) {
 		return fields
@@ -33,10 +35,10 @@ func (t *Target) legacyCompareRequest(obj map[string]any) []diff.Field {
 	if err != nil {
 		return fields
 	}
-	return append(fields, t.legacyHandEdits(obj, owners)...)
+	return append(fields, t.legacyHandEdits(want, obj, owners)...)
 }
 
-func (t *Target) legacyWithOwners(live map[string]any, fields []diff.Field) []diff.Field {
+func (t *Target) legacyWithOwners(want, live map[string]any, fields []diff.Field) []diff.Field {
 	manual := len(t.manual) > 0 && t.mayHaveHandEdits(live)
 	if len(fields) == 0 && !manual {
 		return fields
@@ -50,7 +52,7 @@ func (t *Target) legacyWithOwners(live map[string]any, fields []diff.Field) []di
 		return fields
 	}
 	if manual {
-		fields = append(fields, t.legacyHandEdits(live, owners)...)
+		fields = append(fields, t.legacyHandEdits(want, live, owners)...)
 	}
 	for i := range fields {
 		if fields[i].Owner == nil {
@@ -60,10 +62,9 @@ func (t *Target) legacyWithOwners(live map[string]any, fields []diff.Field) []di
 	return fields
 }
 
-func (t *Target) legacyHandEdits(live map[string]any, owners *ownership.Owners) []diff.Field {
+func (t *Target) legacyHandEdits(want, live map[string]any, owners *ownership.Owners) []diff.Field {
 	var out []diff.Field
 	var done []diff.Path
-	want := t.Want
 	withDefaults := t.withDefaults()
 	if withDefaults == nil {
 		withDefaults = want
@@ -77,10 +78,10 @@ func (t *Target) legacyHandEdits(live map[string]any, owners *ownership.Owners) 
 		}
 		owner := diffOwner(f.Owner)
 		if _, ok := diff.Get(want, f.Path, t.Schema); ok {
-			if f.IsItem && !slices.ContainsFunc(listAt(t.Want, f.Path, t.Schema), func(v any) bool { return diff.Equal(v, f.Item, nil) }) {
+			if f.IsItem && !slices.ContainsFunc(listAt(want, f.Path, t.Schema), func(v any) bool { return diff.Equal(v, f.Item, nil) }) {
 				lv, _ := diff.Get(live, f.Path, t.Schema)
-				wv, _ := diff.Get(t.Want, f.Path, t.Schema)
-				out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, wv), Live: t.mask(f.Path, lv), Owner: owner})
+				wv, _ := diff.Get(want, f.Path, t.Schema)
+				out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(want, f.Path, wv), Live: t.mask(want, f.Path, lv), Owner: owner})
 				done = append(done, f.Path)
 			}
 			continue
@@ -90,7 +91,7 @@ func (t *Target) legacyHandEdits(live map[string]any, owners *ownership.Owners) 
 			if t.leftToOthers(f.Path) || diff.Equal(dv, lv, t.Schema.At(f.Path)) {
 				continue
 			}
-			out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(f.Path, dv), Live: t.mask(f.Path, lv), Default: true, Owner: owner})
+			out = append(out, diff.Field{Path: f.Path.String(), Desired: t.mask(want, f.Path, dv), Live: t.mask(want, f.Path, lv), Default: true, Owner: owner})
 			done = append(done, f.Path)
 			continue
 		}
@@ -102,7 +103,7 @@ func (t *Target) legacyHandEdits(live map[string]any, owners *ownership.Owners) 
 		if !ok {
 			continue
 		}
-		out = append(out, diff.Field{Path: p.String(), Live: t.mask(p, lv), Added: true, Owner: owner})
+		out = append(out, diff.Field{Path: p.String(), Live: t.mask(want, p, lv), Added: true, Owner: owner})
 		done = append(done, p)
 	}
 	slices.SortFunc(out, func(a, b diff.Field) int { return strings.Compare(a.Path, b.Path) })

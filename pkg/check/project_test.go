@@ -30,7 +30,7 @@ func TestProjectOffline(t *testing.T) {
 					for i := range d.Targets {
 						tg := &d.Targets[i]
 						obj := live[tg.Key.Name]
-						before := runtime.DeepCopyJSON(tg.Want)
+						before := runtime.DeepCopyJSON(tg.Want())
 						projected := tg.Project(obj)
 						want, got := tg.Compare(obj), tg.Compare(projected)
 						noSecretShown(t, []any{want, got})
@@ -42,7 +42,7 @@ func TestProjectOffline(t *testing.T) {
 						}
 						// What the auditor does to its copy, which may hold Want's parts.
 						ownership.Compact(projected, "kubectl-client-side-apply")
-						if diff := cmp.Diff(before, tg.Want); diff != "" {
+						if diff := cmp.Diff(before, tg.Want()); diff != "" {
 							t.Errorf("%s: projecting changed Want (-before +after):\n%s", tg.Key, diff)
 						}
 					}
@@ -238,7 +238,7 @@ func TestIdentityShared(t *testing.T) {
 		live := liveObjects(t, appliedCase.name)
 		for i := range d.Targets {
 			tg := &d.Targets[i]
-			want, got := identity(tg.Want), identity(tg.Project(live[tg.Key.Name]))
+			want, got := identity(tg.Want()), identity(tg.Project(live[tg.Key.Name]))
 			for k := range want {
 				if !same(want[k], got[k]) {
 					t.Errorf("%s: %s is %v, not Want's %v", tg.Key, k, got[k], want[k])

@@ -3,6 +3,7 @@ package check_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	iofs "io/fs"
 	"maps"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -24,7 +27,6 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
-	"github.com/gitops-drift/gitops-drift/pkg/share"
 )
 
 // corpusProjects are the third-party manifests of test/corpus, by directory.
@@ -115,7 +117,7 @@ func TestWantNeverWritten(t *testing.T) {
 			d := compileCorpus(t, project)
 			before := make([]map[string]any, len(d.Targets))
 			for i := range d.Targets {
-				before[i] = runtime.DeepCopyJSON(d.Targets[i].Want)
+				before[i] = runtime.DeepCopyJSON(d.Targets[i].Want())
 			}
 			live := liveMap{}
 			d.SetSecretKey(check.NewSecretKey())
@@ -145,7 +147,7 @@ func TestWantNeverWritten(t *testing.T) {
 				t.Fatal("nothing remediated: the corpus does not drift")
 			}
 			for i := range d.Targets {
-				if diff := cmp.Diff(before[i], d.Targets[i].Want); diff != "" {
+				if diff := cmp.Diff(before[i], d.Targets[i].Want()); diff != "" {
 					t.Errorf("%s: Want changed (-want +got):\n%s", d.Targets[i].Key, diff)
 				}
 			}
@@ -192,9 +194,10 @@ spec:
   ports: [{port: 80}]
 `
 
-// TestWantShared checks that Compile holds the equal parts of the targets' Want once, within
-// one object and across objects, and that a target's defaulted copy shares with Want what the
-// defaults left as it was.
+// TestWantShared checks that Compile holds the equal leaves of the targets' Want once, within
+// one object and across objects; that a target read again is not thawed again; that Written
+// is a copy of its own; that once expanded the equal parts of the targets' Want are one map
+// each, and Want unchanged; and that a target's defaulted copy holds its own equal parts once.
 func TestWantShared(t *testing.T) {
 	d := compileOffline(t, sharedApp, check.DefaultManualManagers())
 	want := func(group, kind, name string) map[string]any {
@@ -202,27 +205,31 @@ func TestWantShared(t *testing.T) {
 		if !ok {
 			t.Fatalf("no %s %s", kind, name)
 		}
-		return tg.Want
+		return tg.Want()
 	}
 	a, b, svc := want("apps", "Deployment", "a"), want("apps", "Deployment", "b"), want("", "Service", "a")
 	tests := []struct {
 		name         string
 		x, y         map[string]any
 		xPath, yPath string
-		shared       bool
 	}{
-		{"labels and selector", a, a, "metadata.labels", "spec.selector.matchLabels", true},
-		{"labels and the template's", a, a, "metadata.labels", "spec.template.metadata.labels", true},
-		{"a Deployment's and a Service's", a, svc, "spec.selector.matchLabels", "spec.selector", true},
-		{"resources of two Deployments", a, b, "spec.template.spec.containers[name=app].resources", "spec.template.spec.containers[name=app].resources", true},
-		{"probes of two Deployments", a, b, "spec.template.spec.containers[name=app].readinessProbe", "spec.template.spec.containers[name=app].readinessProbe", true},
-		{"labels of two Deployments", a, b, "metadata.labels", "metadata.labels", false},
+		{"labels and selector", a, a, "metadata.labels", "spec.selector.matchLabels"},
+		{"labels and the template's", a, a, "metadata.labels", "spec.template.metadata.labels"},
+		{"a Deployment's and a Service's", a, svc, "spec.selector.matchLabels", "spec.selector"},
+		{"resources of two Deployments", a, b, "spec.template.spec.containers[name=app].resources", "spec.template.spec.containers[name=app].resources"},
+		{"probes of two Deployments", a, b, "spec.template.spec.containers[name=app].readinessProbe", "spec.template.spec.containers[name=app].readinessProbe"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			x, y := valueAt(t, tt.x, tt.xPath), valueAt(t, tt.y, tt.yPath)
-			if got := mapID(x) == mapID(y); got != tt.shared {
-				t.Errorf("%s and %s: one map = %t, want %t", tt.xPath, tt.yPath, got, tt.shared)
+			if diff := cmp.Diff(x, y); diff != "" {
+				t.Fatalf("%s and %s differ (-x +y):\n%s", tt.xPath, tt.yPath, diff)
+			}
+			if mapID(x) == mapID(y) {
+				t.Errorf("%s and %s: one map, want a map each", tt.xPath, tt.yPath)
+			}
+			if diff := cmp.Diff(stringsOf(x), stringsOf(y)); diff != "" {
+				t.Errorf("%s and %s: the strings are held twice (-x +y):\n%s", tt.xPath, tt.yPath, diff)
 			}
 		})
 	}
@@ -230,6 +237,66 @@ func TestWantShared(t *testing.T) {
 		x, y := valueAt(t, a, "metadata.labels.app").(string), valueAt(t, svc, "metadata.labels.app").(string)
 		if unsafe.StringData(x) != unsafe.StringData(y) {
 			t.Errorf("the label value %q is held twice", x)
+		}
+	})
+	t.Run("read again, not thawed again", func(t *testing.T) {
+		tg, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "demo", Name: "a"})
+		if mapID(tg.Want()) != mapID(tg.Want()) {
+			t.Error("two reads of one target built two trees")
+		}
+		if n := testing.AllocsPerRun(10, func() { tg.Want() }); n != 0 {
+			t.Errorf("a read of a target read last allocates %v times, want 0", n)
+		}
+	})
+	t.Run("Written is a copy to write", func(t *testing.T) {
+		tg, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "demo", Name: "a"})
+		before := runtime.DeepCopyJSON(tg.Want())
+		w := tg.Written()
+		if mapID(w) == mapID(tg.Want()) {
+			t.Fatal("Written returned the tree Want shares")
+		}
+		w["spec"].(map[string]any)["replicas"] = int64(99)
+		if diff := cmp.Diff(before, tg.Want()); diff != "" {
+			t.Errorf("writing Written's copy changed Want (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("expanded", func(t *testing.T) {
+		d := compileOffline(t, sharedApp, check.DefaultManualManagers())
+		before := map[manifest.Key]map[string]any{}
+		for i := range d.Targets {
+			before[d.Targets[i].Key] = runtime.DeepCopyJSON(d.Targets[i].Want())
+		}
+		if d.Expanded() {
+			t.Fatal("expanded before Expand")
+		}
+		d.Expand()
+		d.Expand() // again: no change
+		if !d.Expanded() {
+			t.Fatal("not expanded after Expand")
+		}
+		for i := range d.Targets {
+			if diff := cmp.Diff(before[d.Targets[i].Key], d.Targets[i].Want()); diff != "" {
+				t.Errorf("%s: Want changed by Expand (-want +got):\n%s", d.Targets[i].Key, diff)
+			}
+		}
+		want := func(kind, name string) map[string]any {
+			tg, _ := d.Lookup(manifest.Key{Group: map[string]string{"Deployment": "apps"}[kind], Kind: kind, Namespace: "demo", Name: name})
+			return tg.Want()
+		}
+		a, b, svc := want("Deployment", "a"), want("Deployment", "b"), want("Service", "a")
+		for _, tt := range []struct {
+			x, y         map[string]any
+			xPath, yPath string
+		}{
+			{a, a, "metadata.labels", "spec.selector.matchLabels"},
+			{a, a, "metadata.labels", "spec.template.metadata.labels"},
+			{a, svc, "spec.selector.matchLabels", "spec.selector"},
+			{a, b, "spec.template.spec.containers[name=app].resources", "spec.template.spec.containers[name=app].resources"},
+			{a, b, "spec.template.spec.containers[name=app].readinessProbe", "spec.template.spec.containers[name=app].readinessProbe"},
+		} {
+			if mapID(valueAt(t, tt.x, tt.xPath)) != mapID(valueAt(t, tt.y, tt.yPath)) {
+				t.Errorf("expanded: %s and %s are two maps, want one", tt.xPath, tt.yPath)
+			}
 		}
 	})
 	t.Run("defaults", func(t *testing.T) {
@@ -241,12 +308,33 @@ func TestWantShared(t *testing.T) {
 		if _, ok := diff.Get(def, mustParse(t, "spec.template.spec.containers[name=app].imagePullPolicy"), tg.Schema); !ok {
 			t.Error("the defaulted copy has no imagePullPolicy: not defaulted")
 		}
-		for _, p := range []string{"metadata.labels", "spec.selector", "spec.template.spec.containers[name=app].resources"} {
-			if mapID(valueAt(t, def, p)) != mapID(valueAt(t, tg.Want, p)) {
-				t.Errorf("%s: the defaulted copy holds a map of its own, want Want's", p)
-			}
+		if mapID(valueAt(t, def, "metadata.labels")) != mapID(valueAt(t, def, "spec.selector.matchLabels")) {
+			t.Error("the defaulted copy holds its equal labels and selector twice")
 		}
 	})
+}
+
+// stringsOf returns the data pointers of the strings (map keys aside) in v, in a walk of v
+// with map keys sorted: two trees whose strings are held once give the same pointers.
+func stringsOf(v any) []unsafe.Pointer {
+	var out []unsafe.Pointer
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			out = append(out, unsafe.Pointer(unsafe.StringData(x)))
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				walk(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
 }
 
 // valueAt returns the value at path p of obj, which must have one.
@@ -271,10 +359,10 @@ func mustParse(t *testing.T, s string) diff.Path {
 // mapID returns the identity of a map: two maps with the same identity are one.
 func mapID(v any) unsafe.Pointer { return reflect.ValueOf(v).UnsafePointer() }
 
-// TestWantSharedAsAfterwards checks that sharing each Want as soon as it is compiled gives
-// the targets what sharing every Want through one table after the compilation, in the
-// targets' order, gives them: equal Wants, in the same order, and the same parts held once
-// (sharing), part for part.
+// TestWantSharedAsAfterwards checks that packing each Want in the load's one table as soon as
+// it is compiled gives the targets what packing each in a table of its own does (equal Wants,
+// in the same order), and that the one table holds each string once: an equal string of any
+// two targets' Wants is one copy.
 func TestWantSharedAsAfterwards(t *testing.T) {
 	for _, project := range append(slices.Clone(corpusProjects), "macrobench") {
 		t.Run(project, func(t *testing.T) {
@@ -302,15 +390,11 @@ func TestWantSharedAsAfterwards(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tab := share.NewTable()
-			for i := range want.Targets {
-				want.Targets[i].Want = tab.Object(want.Targets[i].Want)
-			}
 			if diff := cmp.Diff(wants(want), wants(got)); diff != "" {
 				t.Errorf("Wants (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(sharing(want), sharing(got)); diff != "" {
-				t.Errorf("the parts held once, numbered as first met (-want +got):\n%s", diff)
+			if held := twice(got); len(held) > 0 {
+				t.Errorf("strings held more than once: %q", held)
 			}
 		})
 	}
@@ -320,50 +404,85 @@ func TestWantSharedAsAfterwards(t *testing.T) {
 func wants(d *check.Desired) []any {
 	out := make([]any, 0, 2*len(d.Targets))
 	for i := range d.Targets {
-		out = append(out, d.Targets[i].Key, d.Targets[i].Want)
+		out = append(out, d.Targets[i].Key, d.Targets[i].Want())
 	}
 	return out
 }
 
-// sharing numbers each map, list and string of d's targets' Wants by the first time a walk
-// of them, in order and keys sorted, meets it, and returns the numbers in the order met: two
-// Desired with equal Wants give the same numbers when the same parts are held once.
-func sharing(d *check.Desired) []int {
-	seen := map[unsafe.Pointer]int{}
-	var out []int
-	var walk func(v any)
-	note := func(p unsafe.Pointer) bool {
-		n, ok := seen[p]
-		if !ok {
-			n = len(seen)
-			seen[p] = n
+// twice returns the strings (values and map keys) that d's targets' Wants hold in more than
+// one copy, sorted.
+func twice(d *check.Desired) []string {
+	seen := map[string]unsafe.Pointer{}
+	held := map[string]bool{}
+	note := func(s string) {
+		if s == "" {
+			return
 		}
-		out = append(out, n)
-		return !ok
+		p, ok := seen[s]
+		if !ok {
+			seen[s] = unsafe.Pointer(unsafe.StringData(s))
+		} else if p != unsafe.Pointer(unsafe.StringData(s)) {
+			held[s] = true
+		}
 	}
+	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
 		case string:
-			if x != "" {
-				note(unsafe.Pointer(unsafe.StringData(x)))
-			}
+			note(x)
 		case map[string]any:
-			if note(mapID(x)) {
-				for _, k := range slices.Sorted(maps.Keys(x)) {
-					walk(k)
-					walk(x[k])
-				}
+			for k, e := range x {
+				note(k)
+				walk(e)
 			}
 		case []any:
-			if len(x) > 0 && note(unsafe.Pointer(unsafe.SliceData(x))) {
-				for _, e := range x {
-					walk(e)
-				}
+			for _, e := range x {
+				walk(e)
 			}
 		}
 	}
 	for i := range d.Targets {
-		walk(d.Targets[i].Want)
+		walk(d.Targets[i].Want())
 	}
-	return out
+	return slices.Sorted(maps.Keys(held))
+}
+
+// TestWantRecentBounded checks that a Desired not expanded keeps one tree per slot: reading
+// the target that shares a slot with another (1,024 targets apart) drops the other's tree,
+// which the next read of it builds again, equal; and that concurrent reads and Expand agree.
+func TestWantRecentBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 1025 {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-%04d}\ndata: {num: %q}\n", i, fmt.Sprint(i))
+	}
+	d := compileOffline(t, b.String(), nil)
+	first, last := &d.Targets[0], &d.Targets[1024]
+	a := first.Want()
+	if mapID(a) != mapID(first.Want()) {
+		t.Fatal("a target read again was thawed again")
+	}
+	last.Want() // the same slot
+	again := first.Want()
+	if mapID(again) == mapID(a) {
+		t.Error("two targets of one slot both kept their trees: the recent trees are not bounded")
+	}
+	if diff := cmp.Diff(a, again); diff != "" {
+		t.Errorf("the tree built again differs (-first +again):\n%s", diff)
+	}
+
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(d.Targets); i += 4 {
+				if got := d.Targets[i].Want()["data"].(map[string]any)["num"]; got != fmt.Sprint(i) {
+					t.Errorf("target %d: data.num = %v", i, got)
+				}
+			}
+		})
+	}
+	wg.Go(d.Expand)
+	wg.Wait()
+	if !d.Expanded() || mapID(first.Want()) != mapID(first.Want()) {
+		t.Error("after Expand, Want is not the one expanded tree")
+	}
 }

@@ -127,8 +127,8 @@ func pointer(want map[string]any, p diff.Path, s *diff.Schema) (string, bool) {
 
 // asWritten returns the desired value of a drifted quantity as Git writes it ("0.5" rather
 // than the "500m" the comparison used), so that a reader finds it in Git. Other values keep the
-// normalised form (a line-wrapped base64 value is shown unwrapped).
-func (t *Target) asWritten(f diff.Field) any {
+// normalised form (a line-wrapped base64 value is shown unwrapped). want is the target's Want.
+func (t *Target) asWritten(want map[string]any, f diff.Field) any {
 	if _, ok := f.Desired.(string); !ok || len(t.spelling.quantities) == 0 {
 		return f.Desired
 	}
@@ -136,7 +136,7 @@ func (t *Target) asWritten(f diff.Field) any {
 	if err != nil || !t.Schema.At(p).IsQuantity() {
 		return f.Desired
 	}
-	if ptr, ok := pointer(t.Want, p, t.Schema); ok {
+	if ptr, ok := pointer(want, p, t.Schema); ok {
 		if v, ok := t.spelling.quantity(ptr); ok && v != nil {
 			return v
 		}
@@ -160,14 +160,15 @@ func (sp *spelling) quantity(ptr string) (any, bool) {
 // the admission webhook asks for spec.replicas, which Git leaves to an autoscaler by leaving
 // it out.
 func (t *Target) GitValue(p diff.Path) (any, bool) {
-	v, ok := diff.Get(t.Want, p, t.Schema)
+	want := t.Want()
+	v, ok := diff.Get(want, p, t.Schema)
 	if !ok || v == nil {
 		return nil, false
 	}
 	if t.spelling == nil {
 		return v, true
 	}
-	ptr, _ := pointer(t.Want, p, t.Schema)
+	ptr, _ := pointer(want, p, t.Schema)
 	for _, a := range t.spelling.added {
 		if ptr == a || strings.HasPrefix(ptr, a+"/") {
 			return nil, false
@@ -188,11 +189,8 @@ func (t *Target) Respelled() bool { return t.spelling != nil }
 // which gitops-drift must not own), and with quantities as Git writes them. A Secret has its
 // stringData in data, as the server stores them. Nil for a skipped target.
 func (t *Target) Written() map[string]any {
-	if t.Want == nil {
-		return nil
-	}
-	body := runtime.DeepCopyJSON(t.Want)
-	if t.spelling == nil {
+	body := t.want.Thaw() // a tree of its own, never one Want shares
+	if body == nil || t.spelling == nil {
 		return body
 	}
 	for _, a := range t.spelling.added {

@@ -107,7 +107,7 @@ func TestWritten(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" || ok != tt.wantOK {
 				t.Errorf("GitValue(%s) = %v, %v; want %v, %v", tt.path, got, ok, tt.want, tt.wantOK)
 			}
-			compared, _ := diff.Get(tt.tg.Want, p, tt.tg.Schema)
+			compared, _ := diff.Get(tt.tg.Want(), p, tt.tg.Schema)
 			if diff := cmp.Diff(tt.compare, compared); diff != "" {
 				t.Errorf("Want at %s (-want +got):\n%s", tt.path, diff)
 			}
@@ -116,7 +116,7 @@ func TestWritten(t *testing.T) {
 	// Written is a copy: changing it changes nothing of the target.
 	body := deployment.Written()
 	delete(body, "spec")
-	if _, ok := deployment.Want["spec"]; !ok {
+	if _, ok := deployment.Want()["spec"]; !ok {
 		t.Error("changing Written() changed Want")
 	}
 }

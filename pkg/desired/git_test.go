@@ -62,7 +62,7 @@ func (f *gitFixture) image(t *testing.T) string {
 	if !ok {
 		t.Fatal("web not in the store")
 	}
-	spec := tg.Want["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
+	spec := tg.Want()["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
 	return spec["containers"].([]any)[0].(map[string]any)["image"].(string)
 }
 

@@ -78,7 +78,7 @@ func (f *reloadFixture) color(t *testing.T) string {
 	if !ok {
 		t.Fatal("settings not in the store")
 	}
-	return tg.Want["data"].(map[string]any)["color"].(string)
+	return tg.Want()["data"].(map[string]any)["color"].(string)
 }
 
 func (f *reloadFixture) loadErrors(t *testing.T) float64 {

@@ -235,7 +235,7 @@ data: {user: YWRtaW4=, password: bGl2ZQ==}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := target(t, tt.desired, tt.ignore...)
-			before := runtime.DeepCopyJSON(tg.Want)
+			before := runtime.DeepCopyJSON(tg.Want())
 			got, err := applyBody(tg, object(t, tt.live), nil)
 			if err != nil {
 				t.Fatal(err)
@@ -243,7 +243,7 @@ data: {user: YWRtaW4=, password: bGl2ZQ==}
 			if diff := cmp.Diff(data(t, tt.want), got.Object); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(before, tg.Want); diff != "" {
+			if diff := cmp.Diff(before, tg.Want()); diff != "" {
 				t.Errorf("the target's object changed (-want +got):\n%s", diff)
 			}
 		})
