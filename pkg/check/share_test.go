@@ -241,7 +241,7 @@ func TestWantShared(t *testing.T) {
 	})
 	t.Run("read again, not thawed again", func(t *testing.T) {
 		tg, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "demo", Name: "a"})
-		if mapID(tg.Want()) != mapID(tg.Want()) {
+		if x, y := tg.Want(), tg.Want(); mapID(x) != mapID(y) {
 			t.Error("two reads of one target built two trees")
 		}
 		if n := testing.AllocsPerRun(10, func() { tg.Want() }); n != 0 {
@@ -482,7 +482,7 @@ func TestWantRecentBounded(t *testing.T) {
 	}
 	wg.Go(d.Expand)
 	wg.Wait()
-	if !d.Expanded() || mapID(first.Want()) != mapID(first.Want()) {
+	if x, y := first.Want(), first.Want(); !d.Expanded() || mapID(x) != mapID(y) {
 		t.Error("after Expand, Want is not the one expanded tree")
 	}
 }
