@@ -93,8 +93,9 @@ func (t *Target) isSecret() bool { return diff.IsSecret(t.APIVersion(), t.Key.Ki
 
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones
 // included (callers check Policy.Skip). Its targets' Want are packed over one table of the
-// load's leaves and keys (package packed), which they keep alive. It is immutable once built:
-// share it, and build a new one on reload.
+// load's leaves and keys (package packed), which they keep alive, and kept as maps where read
+// (Target.Want, Expand). What it holds does not change once built: share it, from any
+// goroutine, and build a new one on reload.
 type Desired struct {
 	// Revision is the Git revision the manifests were read at.
 	Revision string
