@@ -52,15 +52,7 @@ func benchFixtureWith(b *testing.B, liveFile string, opts Options) (*Handler, ma
 	if err != nil {
 		b.Fatal(err)
 	}
-	ignore, err := diff.ParsePaths("metadata.annotations")
-	if err != nil {
-		b.Fatal(err)
-	}
-	// As serve compiles: kubectl's hand-edit managers set.
-	d, err := check.Compiler{Schemas: builtin.NewResolver(nil), Ignore: ignore, Manual: check.DefaultManualManagers()}.Compile(set, testRevision)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := benchCompile(b, set)
 	data, err := os.ReadFile(liveFile)
 	if err != nil {
 		b.Fatal(err)
@@ -71,6 +63,21 @@ func benchFixtureWith(b *testing.B, liveFile string, opts Options) (*Handler, ma
 	}
 	t, _ := d.Lookup(manifest.Key{Group: "apps", Kind: "Deployment", Namespace: "shop", Name: "frontend"})
 	return NewHandler(storeOf(d), opts), live, t
+}
+
+// benchCompile compiles set as serve does (kubectl's hand-edit managers set), the
+// annotations ignored.
+func benchCompile(b *testing.B, set *manifest.Set) *check.Desired {
+	b.Helper()
+	ignore, err := diff.ParsePaths("metadata.annotations")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := check.Compiler{Schemas: builtin.NewResolver(nil), Ignore: ignore, Manual: check.DefaultManualManagers()}.Compile(set, testRevision)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d
 }
 
 // benchmarkHandle runs the handler on req, reporting allocations and the 50th and 99th
@@ -131,15 +138,7 @@ func BenchmarkHandleDeploymentUpdateCold(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ignore, err := diff.ParsePaths("metadata.annotations")
-	if err != nil {
-		b.Fatal(err)
-	}
-	d, err := check.Compiler{Schemas: builtin.NewResolver(nil), Ignore: ignore, Manual: check.DefaultManualManagers()}.Compile(set, testRevision)
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := NewHandler(storeOf(d), Options{})
+	h := NewHandler(storeOf(benchCompile(b, set)), Options{})
 	_, live, t := benchFixture(b)
 	reqs := make([]admission.Request, n)
 	for i := range reqs {

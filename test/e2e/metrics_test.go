@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -11,13 +10,10 @@ import (
 	"testing"
 	"time"
 
-	authnv1 "k8s.io/api/authentication/v1"
-	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/gitops-drift/gitops-drift/test/gitrepo"
+	"github.com/gitops-drift/gitops-drift/test/kubeenv"
 )
 
 // TestSecureMetrics: with --metrics-secure, the metrics server answers only callers whose
@@ -39,7 +35,7 @@ func TestSecureMetrics(t *testing.T) {
 		"scraper":   {NonResourceURLs: []string{"/metrics"}, Verbs: []string{"get"}},
 		"refresher": {NonResourceURLs: []string{"/git/refresh"}, Verbs: []string{"post"}},
 	} {
-		tokens[sa] = serviceAccountToken(t, cs, ns, sa, rule)
+		tokens[sa] = kubeenv.ServiceAccountToken(t, cs, ns, sa, rule)
 	}
 	get := func(method, path, token string) (int, string) {
 		t.Helper()
@@ -101,38 +97,4 @@ func TestSecureMetrics(t *testing.T) {
 			}
 		})
 	}
-}
-
-// serviceAccountToken creates ServiceAccount sa in ns, allowed rule (when not nil) by a
-// ClusterRole and its binding, and returns a token for it.
-func serviceAccountToken(t *testing.T, cs kubernetes.Interface, ns, sa string, rule *rbacv1.PolicyRule) string {
-	t.Helper()
-	ctx := t.Context()
-	if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if rule != nil {
-		name := ns + "-" + sa
-		role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: []rbacv1.PolicyRule{*rule}}
-		if _, err := cs.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		binding := &rbacv1.ClusterRoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: name},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: sa, Namespace: ns}},
-		}
-		if _, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, binding, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), name, metav1.DeleteOptions{})
-			_ = cs.RbacV1().ClusterRoles().Delete(context.Background(), name, metav1.DeleteOptions{})
-		})
-	}
-	tr, err := cs.CoreV1().ServiceAccounts(ns).CreateToken(ctx, sa, &authnv1.TokenRequest{Spec: authnv1.TokenRequestSpec{}}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr.Status.Token
 }
