@@ -37,6 +37,7 @@ func TestThaw(t *testing.T) {
 		{"a key and a value alike", map[string]any{"app": "app", "l": []any{"app", "app"}}},
 		{"deep", map[string]any{"a": map[string]any{"b": []any{map[string]any{"c": []any{[]any{nil, "x"}}}}}}},
 		{"many entries", manyEntries(300)},
+		{"a list and leaf indexes past 2^14 (three-byte varints)", map[string]any{"l": distinctInts(20000)}},
 		{"another type", map[string]any{"p": shared, "i": 3, "m": map[string]string{"a": "b"}}},
 	}
 	for _, tt := range tests {
@@ -57,6 +58,15 @@ func TestThaw(t *testing.T) {
 			}
 		})
 	}
+}
+
+// distinctInts returns a list of n distinct int64s.
+func distinctInts(n int) []any {
+	l := make([]any, n)
+	for i := range l {
+		l[i] = int64(i)
+	}
+	return l
 }
 
 func manyEntries(n int) map[string]any {
