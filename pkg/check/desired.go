@@ -24,8 +24,8 @@ type SchemaSource interface {
 // Target is one desired object, ready to diff: its policy parsed, its ignore paths (global
 // and from its annotation) parsed, its schema resolved, and its normalised form computed. It
 // holds the object once, in the form compared (Want), packed (package packed): bytes over the
-// leaves and keys of the whole load, rebuilt as maps by each operation that reads it. What
-// reports and writes need of Git's spelling is kept beside it, small (see Written, GitValue).
+// leaves and keys of the whole load, kept as maps only where read (see Want). What reports
+// and writes need of Git's spelling is kept beside it, small (see Written, GitValue).
 type Target struct {
 	Key manifest.Key
 	// GVK is the object's group, version and kind, as Git writes them.

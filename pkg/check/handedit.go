@@ -84,7 +84,8 @@ func (t *Target) CompareRequest(obj map[string]any) []diff.Field {
 }
 
 // CompareRequestWant is CompareRequest against want, the target's Want (a tree Want
-// returned, unchanged): for a caller that reads Want itself, once for all its steps.
+// returned, unchanged): for a caller that reads Want once for all its steps, so that it
+// thaws at most once even when another target takes Want's slot meanwhile (the webhook).
 func (t *Target) CompareRequestWant(want, obj map[string]any) []diff.Field {
 	return t.compare(want, obj, false)
 }
