@@ -20,3 +20,6 @@ func Unshared(c Compiler) Compiler {
 	c.unshared = true
 	return c
 }
+
+// Expanded reports whether Expand ran on d.
+func (d *Desired) Expanded() bool { return d.trees != nil && d.trees.all.Load() != nil }

@@ -84,6 +84,3 @@ func (d *Desired) Expand() {
 		}
 	})
 }
-
-// Expanded reports whether Expand ran on d.
-func (d *Desired) Expanded() bool { return d.trees != nil && d.trees.all.Load() != nil }

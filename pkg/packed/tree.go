@@ -10,10 +10,6 @@ type Tree struct {
 // IsNil reports whether t is the zero Tree, the packing of a nil map.
 func (t Tree) IsNil() bool { return t.tab == nil }
 
-// Size returns the length of t's encoding in bytes: what t holds of its own, beside the
-// Packer's tables.
-func (t Tree) Size() int { return len(t.enc) }
-
 // Thaw returns a new tree deep-equal to the map t was packed from (reflect.DeepEqual): the
 // same Go types (int64 stays int64), nil maps and lists where it had them, each map made with
 // its number of entries. The maps and lists are the caller's, to write if it likes; the
