@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,10 +26,17 @@ import (
 // watch-list or pages a list: nothing of the untracked objects is held but what the client
 // keeps. A watch-list streams every object then the bookmark that ends the initial events,
 // and stays open without events; a list is paged by limit and continue.
+//
+// Like a real server, it ends a watch-list stream some time after its initial events (a real
+// one does at the watch's timeoutSeconds, 5 to 10 minutes): here when rotate is closed, with
+// a bookmark then the end of the stream. The informer then watches again from the bookmark's
+// resourceVersion, without initial events; rewatched counts those watches.
 type benchServer struct {
 	mf        *managedFieldsMaker
 	ownership bool
 	scopes    map[benchScope][]*check.Target // read-only once serving
+	rotate    chan struct{}
+	rewatched atomic.Int64
 }
 
 // benchScope is a kind and a namespace.
@@ -52,7 +60,11 @@ func (s *benchServer) RoundTrip(req *http.Request) (*http.Response, error) {
 	src := &benchSource{server: s, apiVersion: apiVersion, kind: kind, tracked: s.scopes[benchScope{kind: kind, namespace: parts[len(parts)-2]}]}
 	q := req.URL.Query()
 	if q.Get("watch") == "true" {
-		return s.respond(req, http.StatusOK, src.watch(req, q.Get("sendInitialEvents") == "true")), nil
+		initial := q.Get("sendInitialEvents") == "true"
+		if !initial {
+			s.rewatched.Add(1)
+		}
+		return s.respond(req, http.StatusOK, src.watch(req, initial)), nil
 	}
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	from, _ := strconv.Atoi(q.Get("continue"))
@@ -120,7 +132,8 @@ func (src *benchSource) list(from, limit int) ([]byte, error) {
 }
 
 // watch returns the body of a watch: with initial, every object then the bookmark that ends
-// them; then nothing until the client goes.
+// them, then nothing until the server rotates its watches, then a bookmark and the end;
+// without, nothing until the client goes.
 func (src *benchSource) watch(req *http.Request, initial bool) io.ReadCloser {
 	pr, pw := io.Pipe()
 	go func() {
@@ -135,6 +148,15 @@ func (src *benchSource) watch(req *http.Request, initial bool) io.ReadCloser {
 				"resourceVersion": src.resourceVersion(), "annotations": map[string]any{metav1.InitialEventsAnnotationKey: "true"}}}
 			if enc.Encode(map[string]any{"type": "BOOKMARK", "object": end}) != nil {
 				return
+			}
+			select {
+			case <-src.server.rotate:
+				end := map[string]any{"apiVersion": src.apiVersion, "kind": src.kind, "metadata": map[string]any{"resourceVersion": src.resourceVersion()}}
+				if enc.Encode(map[string]any{"type": "BOOKMARK", "object": end}) == nil {
+					pw.Close()
+				}
+				return
+			case <-req.Context().Done():
 			}
 		}
 		<-req.Context().Done()

@@ -201,6 +201,7 @@ func (l *live) space(namespace string) (*space, error) {
 		opts.DefaultNamespaces = map[string]cache.Config{namespace: {}}
 	}
 	opts.DefaultTransform = transform(l.view.Load)
+	opts.NewInformer = releasingInformers(l.base.NewInformer)
 	opts.ReaderFailOnMissingInformer = true // a read never starts a watch by itself
 	c, err := cache.New(l.cfg, opts)
 	if err != nil {
