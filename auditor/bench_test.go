@@ -47,18 +47,22 @@ const benchSizesEnv = "GITOPS_DRIFT_BENCH_AUDIT_SIZES"
 // untracked Secrets are Helm release Secrets of 50 to 200 KB. The informers are
 // controller-runtime's, fed by an in-memory source that makes each object when the informer
 // asks for it, as a real API server streams a watch-list (client-go's default) or pages a
-// list: the source holds none of them. Each audit of the loop diffs every object (the
-// results kept from the audit before are dropped first), as a full audit after a reload does.
+// list: the source holds none of them. Each audit of the loop evaluates every object (the
+// results kept from the audit before are dropped first), as a full audit after a reload does:
+// those the informers' transform found in sync answer at once (check.Target.NoteInSync), the
+// drifted ones are diffed.
 //
 // Metrics: unchanged-ns is an audit with nothing changed since the last, which diffs nothing
 // (the median of 5). heap-MB is the live heap the setup added, after the sync: the desired
 // state, the informers' stores and the auditor's records; desired-B/obj and live-B/obj split it
-// per tracked object: the compiled desired state (packed, and expanded as the auditor holds
+// per tracked object: the compiled desired state (packed, as the auditor holds
 // it), and the informers (their projections of tracked objects, the stubs of untracked ones,
 // their own bookkeeping). On Linux,
 // setup-RSS-MB is the process's peak resident memory up to then (compiling the manifests,
 // filling the informers) and peak-RSS-MB its peak over the audits (the peak is reset in
-// between).
+// between); binary-RSS-MB is the test binary's resident pages at the end, counted in both
+// (gitops-drift's own binary is smaller: the macro benchmark's webhook-only replica shows its
+// pages).
 //
 // Ownership tracking is on, as in serve: the cache keeps compacted managedFields, drifted
 // fields are attributed, and hand edits are searched (each drifted object also has a label
@@ -102,6 +106,7 @@ func benchmarkAuditCycle(b *testing.B, ownership bool) {
 			if peak := peakRSS(); resetOK && peak > 0 {
 				b.ReportMetric(float64(setup)/1e6, "setup-RSS-MB")
 				b.ReportMetric(float64(peak)/1e6, "peak-RSS-MB")
+				b.ReportMetric(float64(procStatus("RssFile"))/1e6, "binary-RSS-MB")
 			}
 		})
 	}
@@ -165,7 +170,7 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 	}
 	start := heap()
 	d := benchDesired(b, n, ownership)
-	d.Expand() // as track does: the auditor's desired state is packed and expanded
+	// The auditor holds its desired state packed, as compiled.
 	compiled := heap()
 	store := &desired.Store{}
 	store.Set(d)
@@ -174,13 +179,28 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(b.Context())
-	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: benchCache(d, ownership)})
-	a.live = newLive(ctx, a.cfg, a.opts.Cache, time.Minute, a.opts.FieldManager, func(schema.GroupVersionKind, any) {})
+	opts, srv := benchCache(d, ownership)
+	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: opts})
+	// The informers' lists at 100,000 objects (a GB of Helm Secrets to decode) can take more
+	// than a minute on two busy cores: the deadline is for a benchmark that hangs.
+	a.live = newLive(ctx, a.cfg, a.opts.Cache, 5*time.Minute, a.opts.FieldManager, func(schema.GroupVersionKind, any) {})
 	b.Cleanup(func() { cancel(); a.live.stop() })
 	for _, w := range a.live.watch(ctx, a.track(d).scopes) { // starts the informers and waits for their lists
 		if w.err != nil {
 			b.Fatal(w.err)
 		}
+	}
+	// The heap is measured once every informer watches again after its first watch, the
+	// stream of its initial objects, ended: as it will have, on a real server, 5 to 10
+	// minutes after it started. Until then, that watch's decoder holds buffers as large as
+	// the largest object it carried (see releasingWatcher).
+	close(srv.rotate)
+	deadline := time.Now().Add(time.Minute)
+	for int(srv.rewatched.Load()) < a.live.watched() {
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d informers watch again a minute after their first watches ended", srv.rewatched.Load(), a.live.watched())
+		}
+		time.Sleep(10 * time.Millisecond) // polling, with the deadline above
 	}
 	synced := heap()
 	a.audit(ctx)
@@ -197,7 +217,7 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 			if l.Err != nil || l.Object == nil {
 				b.Fatalf("live copy of %s: %v", t.Key, l.Err)
 			}
-			if f := t.Compare(l.Object.Object); len(f) != 2 || f[0].Owner == nil || f[0].Owner.Manager != "kubectl-patch" || !f[1].Added {
+			if f := t.Compare(t.Resolve(l.Object.Object)); len(f) != 2 || f[0].Owner == nil || f[0].Owner.Manager != "kubectl-patch" || !f[1].Added {
 				b.Fatalf("drift of %s: %d fields, want the edit attributed and the hand-added label", t.Key, len(f))
 			}
 		}
@@ -218,13 +238,18 @@ func resetPeakRSS() (int64, bool) {
 }
 
 // peakRSS returns the process's peak resident memory (VmHWM) in bytes, or 0 if unknown.
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatus("VmHWM") }
+
+// procStatus returns the field of /proc/self/status named name, a size in kB, in bytes, or 0
+// if unknown. RssFile is the resident pages of files mapped: for the static test binary, its
+// own code and data (those package initialisation and the run touched).
+func procStatus(name string) int64 {
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			return kb * 1024
 		}
@@ -261,7 +286,7 @@ func benchDrifted(n int) int {
 	return c
 }
 
-// forget drops every result kept: the next audit diffs every object.
+// forget drops every result kept: the next audit evaluates every object again.
 func (st *state) forget() {
 	for i := range st.entries {
 		st.entries[i].evaluated = false
@@ -353,9 +378,9 @@ stringData: {username: app-%[1]d, password: pw-%[1]d}
 // benchCache returns cache options whose informers list and watch, from memory, the live
 // copies of d's objects and as many untracked objects of the same kinds in each namespace,
 // through an API server of its own (benchServer).
-func benchCache(d *check.Desired, ownership bool) cache.Options {
+func benchCache(d *check.Desired, ownership bool) (cache.Options, *benchServer) {
 	mapper := meta.NewDefaultRESTMapper(nil)
-	srv := &benchServer{mf: newManagedFieldsMaker(), ownership: ownership, scopes: map[benchScope][]*check.Target{}}
+	srv := &benchServer{mf: newManagedFieldsMaker(), ownership: ownership, scopes: map[benchScope][]*check.Target{}, rotate: make(chan struct{})}
 	for i := range d.Targets {
 		t := &d.Targets[i]
 		gvk := t.GVK
@@ -363,5 +388,5 @@ func benchCache(d *check.Desired, ownership bool) cache.Options {
 		sc := benchScope{kind: gvk.Kind, namespace: t.Key.Namespace}
 		srv.scopes[sc] = append(srv.scopes[sc], t)
 	}
-	return cache.Options{Mapper: mapper, HTTPClient: &http.Client{Transport: srv}}
+	return cache.Options{Mapper: mapper, HTTPClient: &http.Client{Transport: srv}}, srv
 }

@@ -127,14 +127,13 @@ func remediationOrder(targets []*check.Target) []int {
 // track makes d the state the auditor checks: the informers' transform projects by it from
 // then on, the informers of scopes d no longer has stop, and those whose cached copies may be
 // narrower than d needs list again (see newState). It returns d's state, made once per d; a
-// new run's caches (Start) get the view of the state it keeps. d is expanded first
-// (check.Desired.Expand): every audit diffs its targets, and the projections the caches keep
-// share their Wants' parts.
+// new run's caches (Start) get the view of the state it keeps. d stays packed: the caches'
+// projections mark what equals Want rather than share it, and a full audit reads Want only
+// for the objects that drift (check.Target.NoteInSync).
 func (a *Auditor) track(d *check.Desired) *state {
 	if a.state != nil && a.state.d == d && a.live.tracks(d) {
 		return a.state
 	}
-	d.Expand()
 	st, relist := a.state, map[scope][]string(nil)
 	if st == nil || st.d != d {
 		st, relist = newState(d, a.hash, a.state)

@@ -14,10 +14,11 @@ import (
 //   - id stands for everything a check of the target reads of it (the compared form, Git's
 //     spelling where it differs (check.Target.Respelled), the ignore paths, the stringData spelling, the Secret key), so that a
 //     result computed against it is reused only for the same target, across reloads too;
-//   - mask stands for what the projection of its live object keeps (see project.go): the
-//     paths the compared form sets, the key values of the list items it matches by key,
-//     and the ignore paths, not the values it wants there. A reload that changes a mask
-//     re-lists the target's scope; one that only changes a value (a new image) does not.
+//   - mask stands for what the projection of its live object keeps and what it means (see
+//     project.go): the paths the compared form sets, the key values of the list items it
+//     matches by key, the ignore paths, and the values it wants there, since the projection
+//     marks the parts equal to them (diff.Project). A reload that changes a mask
+//     re-lists the target's scope, a new image too.
 //
 // Both include the hash of the target's schema (list types and keys, quantities, atomic
 // maps): a reload resolves the schemas of custom resources again, as new objects, so their
@@ -79,7 +80,9 @@ func (h hasher) target(t *check.Target, schemas map[*diff.Schema]uint64) fingerp
 		id = combine(id, h.value(t.Written()))
 	}
 	id = combine(id, maphash.Bytes(h.seed, t.SecretKey))
-	return fingerprint{id: max(id, 1), mask: combine(side, shape)}
+	// A projection marks what equals Want (diff.Project): a change of a value Git sets
+	// re-lists too, so that no copy is read against another Want than the one it was made by.
+	return fingerprint{id: max(id, 1), mask: combine(combine(side, shape), content)}
 }
 
 // maxSchemaNodes bounds the walk of one schema; a larger one is "unknown".

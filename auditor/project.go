@@ -91,6 +91,7 @@ func (v *view) keep(u *unstructured.Unstructured) *unstructured.Unstructured {
 	}
 	out := t.Project(u.Object)
 	ownership.Compact(out, v.self)
+	out = t.NoteInSync(out) // of an object in sync, its identity: a full audit compares only what drifts
 	v.held.hold(out)
 	return &unstructured.Unstructured{Object: out}
 }

@@ -51,10 +51,11 @@ func TestNewStateAcrossReloads(t *testing.T) {
 			wantRelist: map[scope][]string{},
 		},
 		{
+			// Its cached copy marks what equals the old value (diff.Project).
 			name:       "a value changed",
 			after:      replace(stateBase, "metadata: {name: a}\ndata: {k: v}", "metadata: {name: a}\ndata: {k: w}"),
 			wantKept:   []string{"b", "s"},
-			wantRelist: map[scope][]string{},
+			wantRelist: map[scope][]string{configMaps: {"a"}},
 		},
 		{
 			name:       "a key added",

@@ -20,6 +20,3 @@ func Unshared(c Compiler) Compiler {
 	c.unshared = true
 	return c
 }
-
-// Expanded reports whether Expand ran on d.
-func (d *Desired) Expanded() bool { return d.trees != nil && d.trees.all.Load() != nil }

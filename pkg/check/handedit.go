@@ -73,7 +73,17 @@ func (t *Target) withDefaults() map[string]any {
 //
 // All of it works on Want's paths, as the API server stores the object; a Secret's key that
 // Git spells under stringData is then reported as stringData.K (see Target.StringData).
+//
+// live may be a copy Project made (an auditor's cache holds them): one Project found in sync
+// is answered at once, without Want; another is resolved against Want first (Resolve).
 func (t *Target) Compare(live map[string]any) []diff.Field {
+	switch projected(live) {
+	case projectedInSync:
+		return nil
+	case projectedMarked:
+		want := t.Want()
+		return t.compare(want, diff.Resolve(live, want), true)
+	}
 	return t.compare(t.Want(), live, true)
 }
 

@@ -1,6 +1,10 @@
 package check
 
 import (
+	"encoding/json"
+	"maps"
+	"reflect"
+
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
 	"github.com/gitops-drift/gitops-drift/pkg/share"
@@ -22,23 +26,98 @@ import (
 //     subresource's, its fields as one JSON string. It is not the API's form: never send the
 //     copy to the server. An auditor may drop its own entry's fields (ownership.Compact).
 //
-// Where the copy equals Want it holds Want's own parts (see diff.Project; an auditor expands
-// the Desired, so they are the parts every reader of Want shares): neither may be changed, but
-// for the copy's root and metadata maps (ownership.Compact may edit those).
-// A write needs the whole object: read it again before one. Project of a skipped target
-// keeps the identity and managedFields alone. Nil when live is nil.
+// Where the copy equals Want it holds a mark instead (diff.Project): Compare reads the copy as
+// it reads an object, resolving the marks against Want (Resolve gives the same copy to a reader
+// that is not Compare: gitops-drift has none, its tests do). The copy shares
+// Want's strings and numbers: neither may be changed, but for the copy's root and metadata
+// maps (ownership.Compact may edit those). A write needs the whole object: read it again
+// before one. Project of a skipped target keeps the identity and managedFields alone. Nil when
+// live is nil; live itself when it is a copy NoteInSync found in sync (an informer may
+// transform an object twice).
 func (t *Target) Project(live map[string]any) map[string]any {
 	if live == nil {
 		return nil
 	}
+	if projected(live) == projectedInSync {
+		return live
+	}
 	out := map[string]any{}
-	if want := t.Want(); want != nil {
+	want := t.Want()
+	if want != nil {
+		if projected(live) != "" { // a copy projected before (an informer may transform twice)
+			live = diff.Resolve(live, want) // its projectedKey stays: Project keeps only what Git sets
+		}
 		out = diff.Project(want, live, t.Schema, t.handEditSearch(live).paths())
 	}
 	keepIdentity(out, live)
 	if mf := ownership.Compacted(live); mf != nil {
 		metadataOf(out)["managedFields"] = mf
 	}
+	if want != nil {
+		out[projectedKey] = projectedMarked
+	}
+	return out
+}
+
+// NoteInSync returns what to keep of p, a copy Project made and its caller has done editing
+// (an auditor compacts its managedFields): p, unless Compare finds it in sync; then its
+// identity alone (apiVersion, kind, metadata.name, namespace, uid, resourceVersion and
+// generation), noted in sync. Every Compare of that is answered at once, without Want, and
+// nothing else reads an object in sync: an auditor whose cache holds such copies holds of an
+// object in sync what it holds of an untracked one, and compares, at a full audit, only the
+// objects that drift. The note holds as long as the copy is compared with an equal Want, as
+// marks do; a change of the object brings a new copy.
+func (t *Target) NoteInSync(p map[string]any) map[string]any {
+	if projected(p) != projectedMarked {
+		return p
+	}
+	want := t.Want()
+	if len(t.compare(want, diff.Resolve(p, want), true)) != 0 {
+		return p
+	}
+	out := make(map[string]any, 4)
+	keepIdentity(out, p)
+	out[projectedKey] = projectedInSync
+	return out
+}
+
+// NotedInSync reports whether p is a copy NoteInSync found in sync: its identity alone.
+func NotedInSync(p map[string]any) bool { return projected(p) == projectedInSync }
+
+// projectedKey is the key under which Project's copy says what it is: projectedMarked, or
+// projectedInSync when Compare finds nothing on it. No object of the API has it (a key no
+// schema names); Compare reads no field of live that desired does not set, but for the paths
+// hand-edit managers own (managedFields do not name it either). Its values are json.Numbers
+// that are not numbers, so that apimachinery's DeepCopyJSON copies them.
+const projectedKey = "\x00projected"
+
+const (
+	projectedMarked json.Number = "marked"
+	projectedInSync json.Number = "in-sync"
+)
+
+// projected returns what the copy p says it is, "" for anything Project did not make.
+func projected(p map[string]any) json.Number {
+	n, _ := p[projectedKey].(json.Number)
+	return n
+}
+
+// Resolve returns the copy Project made, p, as a reader other than Compare may read it: where
+// Project marked a part equal to Want's (diff.Project), Want's part, shared; without the key
+// that says what the copy is. Of a copy noted in sync (NoteInSync) that is its identity alone:
+// only Compare answers for it. p itself when it is not a copy (a whole live object, say); nil
+// when p is nil. The copy must
+// have been made against an equal Want: a reload that changes a target's Want must have its
+// objects projected again before they are resolved.
+func (t *Target) Resolve(p map[string]any) map[string]any {
+	if p == nil || projected(p) == "" {
+		return p
+	}
+	out := diff.Resolve(p, t.Want())
+	if reflect.ValueOf(out).UnsafePointer() == reflect.ValueOf(p).UnsafePointer() {
+		out = maps.Clone(p)
+	}
+	delete(out, projectedKey)
 	return out
 }
 

@@ -128,7 +128,7 @@ func TestWantNeverWritten(t *testing.T) {
 				}
 				obj := hand(tg)
 				live[tg.Key.Name] = obj
-				for _, f := range tg.Compare(tg.Project(obj)) { // as the auditor compares
+				for _, f := range tg.Compare(tg.Resolve(tg.Project(obj))) { // as the auditor compares
 					if p, err := diff.ParsePath(f.Path); err == nil {
 						tg.GitValue(p)
 					}
@@ -258,45 +258,6 @@ func TestWantShared(t *testing.T) {
 		w["spec"].(map[string]any)["replicas"] = int64(99)
 		if diff := cmp.Diff(before, tg.Want()); diff != "" {
 			t.Errorf("writing Written's copy changed Want (-want +got):\n%s", diff)
-		}
-	})
-	t.Run("expanded", func(t *testing.T) {
-		d := compileOffline(t, sharedApp, check.DefaultManualManagers())
-		before := map[manifest.Key]map[string]any{}
-		for i := range d.Targets {
-			before[d.Targets[i].Key] = runtime.DeepCopyJSON(d.Targets[i].Want())
-		}
-		if d.Expanded() {
-			t.Fatal("expanded before Expand")
-		}
-		d.Expand()
-		d.Expand() // again: no change
-		if !d.Expanded() {
-			t.Fatal("not expanded after Expand")
-		}
-		for i := range d.Targets {
-			if diff := cmp.Diff(before[d.Targets[i].Key], d.Targets[i].Want()); diff != "" {
-				t.Errorf("%s: Want changed by Expand (-want +got):\n%s", d.Targets[i].Key, diff)
-			}
-		}
-		want := func(kind, name string) map[string]any {
-			tg, _ := d.Lookup(manifest.Key{Group: map[string]string{"Deployment": "apps"}[kind], Kind: kind, Namespace: "demo", Name: name})
-			return tg.Want()
-		}
-		a, b, svc := want("Deployment", "a"), want("Deployment", "b"), want("Service", "a")
-		for _, tt := range []struct {
-			x, y         map[string]any
-			xPath, yPath string
-		}{
-			{a, a, "metadata.labels", "spec.selector.matchLabels"},
-			{a, a, "metadata.labels", "spec.template.metadata.labels"},
-			{a, svc, "spec.selector.matchLabels", "spec.selector"},
-			{a, b, "spec.template.spec.containers[name=app].resources", "spec.template.spec.containers[name=app].resources"},
-			{a, b, "spec.template.spec.containers[name=app].readinessProbe", "spec.template.spec.containers[name=app].readinessProbe"},
-		} {
-			if mapID(valueAt(t, tt.x, tt.xPath)) != mapID(valueAt(t, tt.y, tt.yPath)) {
-				t.Errorf("expanded: %s and %s are two maps, want one", tt.xPath, tt.yPath)
-			}
 		}
 	})
 	t.Run("defaults", func(t *testing.T) {
@@ -447,9 +408,9 @@ func twice(d *check.Desired) []string {
 	return slices.Sorted(maps.Keys(held))
 }
 
-// TestWantRecentBounded checks that a Desired not expanded keeps one tree per slot: reading
-// the target that shares a slot with another (1,024 targets apart) drops the other's tree,
-// which the next read of it builds again, equal; and that concurrent reads and Expand agree.
+// TestWantRecentBounded checks that a Desired keeps one tree per slot: reading the target that
+// shares a slot with another (1,024 targets apart) drops the other's tree, which the next read
+// of it builds again, equal; and that concurrent reads agree.
 func TestWantRecentBounded(t *testing.T) {
 	var b strings.Builder
 	for i := range 1025 {
@@ -480,14 +441,5 @@ func TestWantRecentBounded(t *testing.T) {
 			}
 		})
 	}
-	wg.Go(d.Expand)
 	wg.Wait()
-	if !d.Expanded() {
-		t.Fatal("not expanded after Expand")
-	}
-	x := first.Want()
-	last.Want() // the same slot: an expanded Desired keeps every tree all the same
-	if mapID(first.Want()) != mapID(x) {
-		t.Error("after Expand, a read of the target sharing the slot dropped the tree")
-	}
 }

@@ -1,5 +1,11 @@
 package diff
 
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
 // Project returns a new, smaller copy of live that holds what Compare reads of it when it
 // compares desired with it, s the schema, and what CompareExtra reads of it at the paths of set
 // (nil: none): Compare and CompareExtra give the same answers on the copy as on live. A cache
@@ -17,13 +23,16 @@ package diff
 //     whole, or, for a map with arbitrary keys (labels, a ConfigMap's or Secret's data) that
 //     is not itself in set, its keys in set whole.
 //
-// The copy shares nothing with live. Where a part of it equals the part of desired at the same
-// place (same Go types and values, deep), as it does wherever live has not drifted, it is
-// desired's part, not a copy: a cache of projections of live objects that match Git holds
-// little more than Git's own trees. Neither desired nor the copy may therefore be changed,
-// but for the copy's root map and its metadata map, which are always its own: identity and
-// bookkeeping (a resourceVersion, managedFields) are the caller's to add there; Compare reads
-// none of them.
+// The copy shares nothing with live. Where a map or list of it equals desired's at its place
+// (a map field; same Go types and values, deep), as it does wherever live has not drifted, or
+// a list item equals its desired item, the copy holds a mark instead: a cache of projections
+// of live objects that match Git holds little more than their identities, and nothing of
+// Git's. Inside a list item that differs from its desired item, equal parts are desired's own
+// rather than marked. Resolve the copy against an equal desired before comparing (Resolve);
+// Compare and CompareExtra answer on the resolved copy as on live. Neither desired nor the copy
+// may be changed, but for the copy's root map and its metadata map, which are always its own:
+// identity and bookkeeping (a resourceVersion, managedFields) are the caller's to add there;
+// Compare reads none of them.
 func Project(desired, live map[string]any, s *Schema, set *PathSet) map[string]any {
 	if live == nil {
 		return nil
@@ -42,28 +51,65 @@ func Project(desired, live map[string]any, s *Schema, set *PathSet) map[string]a
 		if k == "metadata" {
 			if m, ok := v.(map[string]any); ok {
 				dm, _ := desired[k].(map[string]any)
-				shareFields(m, dm, s.Field(k))
+				shareFields(m, dm, s.Field(k), true)
 			}
 			continue
 		}
-		out[k], _ = shareEqual(v, desired[k], s.Field(k))
+		out[k], _ = shareEqual(v, desired[k], s.Field(k), true)
 	}
 	return out
+}
+
+// The marks of Project. A mark is a json.Number that is not a number: no object decoded
+// from JSON holds one (decoders give int64 and float64), and apimachinery's DeepCopyJSON
+// copies it as it copies any JSON value, so a cache may copy a projection.
+const (
+	// sameMark stands for the part of desired at its place: a map or list equal to it.
+	sameMark json.Number = "same"
+	// sameItemPrefix, then an index, stands in a list for the item of desired's list at that
+	// index (the one whose keys are the live item's, in a list matched by key).
+	sameItemPrefix = "same:"
+)
+
+// sameItem returns the mark of desired's item numbered i.
+func sameItem(i int) json.Number { return json.Number(sameItemPrefix + strconv.Itoa(i)) }
+
+// isSame reports whether v is the mark of the part of desired at its place.
+func isSame(v any) bool {
+	n, ok := v.(json.Number)
+	return ok && n == sameMark
+}
+
+// sameItemIndex returns the index of desired's item that v marks, and whether v is such a mark.
+func sameItemIndex(v any) (int, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	s, ok := strings.CutPrefix(string(n), sameItemPrefix)
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(s)
+	return i, err == nil && i >= 0
 }
 
 // shareEqual returns d when v, a part of a projection, equals it (deep, same Go types), and
 // whether it did; v otherwise, with each of its parts that equals the part of d at the same
 // place (a list item: the desired item of the same keys) replaced by d's. v is the
 // projection's own (Project built it), so it may be changed; s is d's schema.
-func shareEqual(v, d any, s *Schema) (any, bool) {
+//
+// With mark, an equal map or list is marked rather than d, and so is an equal list item (see
+// Project); inside an item that is not equal, parts are shared, not marked.
+func shareEqual(v, d any, s *Schema, mark bool) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		dm, ok := d.(map[string]any)
 		if !ok || dm == nil {
 			return v, false
 		}
-		if shareFields(x, dm, s) && len(x) == len(dm) {
-			return d, true
+		if shareFields(x, dm, s, mark) && len(x) == len(dm) {
+			return sameAs(d, mark), true
 		}
 		return v, false
 	case []any:
@@ -71,8 +117,8 @@ func shareEqual(v, d any, s *Schema) (any, bool) {
 		if !ok || dl == nil {
 			return v, false
 		}
-		if shareItems(x, dl, s) {
-			return d, true
+		if shareItems(x, dl, s, mark) {
+			return sameAs(d, mark), true
 		}
 		return v, false
 	case string, bool, int64, float64:
@@ -85,9 +131,17 @@ func shareEqual(v, d any, s *Schema) (any, bool) {
 	return v, false
 }
 
-// shareFields replaces each field of m that equals d's field of the same name by d's, and
-// reports whether every field of m did (d may have others).
-func shareFields(m, d map[string]any, s *Schema) bool {
+// sameAs returns d, or the mark that stands for it with mark.
+func sameAs(d any, mark bool) any {
+	if mark {
+		return sameMark
+	}
+	return d
+}
+
+// shareFields replaces each field of m that equals d's field of the same name by d's (or
+// Same, with mark), and reports whether every field of m did (d may have others).
+func shareFields(m, d map[string]any, s *Schema, mark bool) bool {
 	all := true
 	for k, v := range m {
 		dv, ok := d[k]
@@ -96,7 +150,7 @@ func shareFields(m, d map[string]any, s *Schema) bool {
 			continue
 		}
 		var same bool
-		if m[k], same = shareEqual(v, dv, s.Field(k)); !same {
+		if m[k], same = shareEqual(v, dv, s.Field(k), mark); !same {
 			all = false
 		}
 	}
@@ -106,7 +160,10 @@ func shareFields(m, d map[string]any, s *Schema) bool {
 // shareItems replaces each item of l that equals its desired item in d by it: in a list
 // matched by keys, the item of d with the same keys (live may order its items otherwise, or
 // have more), else the item at the same place. It reports whether l equals d.
-func shareItems(l, d []any, s *Schema) bool {
+//
+// With mark, an item equal to its desired item becomes its mark, and the parts of one that is
+// not are shared, not marked.
+func shareItems(l, d []any, s *Schema, mark bool) bool {
 	how, keys, defaults := matching(d, l, s)
 	all := len(l) == len(d)
 	for i, item := range l {
@@ -126,8 +183,17 @@ func shareItems(l, d []any, s *Schema) bool {
 			all = false
 			continue
 		}
-		var same bool
-		if l[i], same = shareEqual(item, d[di], s.Item()); !same || di != i {
+		shared, same := shareEqual(item, d[di], s.Item(), false)
+		switch {
+		case !same:
+			l[i], all = shared, false
+			continue
+		case mark:
+			l[i] = sameItem(di)
+		default:
+			l[i] = shared
+		}
+		if di != i {
 			all = false
 		}
 	}
@@ -345,4 +411,62 @@ func copyValue(v any) any {
 		return l
 	}
 	return v
+}
+
+// Resolve returns p, a copy made by Project against desired, with each mark replaced
+// by the part of desired it stands for, shared: what Compare and CompareExtra read as they
+// would read live. p itself when it holds no mark; otherwise a new root, and new maps
+// and lists where marks were, the rest shared with p. desired must be (equal to) the one p
+// was made against.
+func Resolve(p, desired map[string]any) map[string]any {
+	out, _ := resolve(p, desired)
+	m, _ := out.(map[string]any)
+	return m
+}
+
+// resolve returns v with its marks replaced by the parts of d, and whether it had any.
+func resolve(v, d any) (any, bool) {
+	if isSame(v) {
+		return d, true
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		dm, _ := d.(map[string]any)
+		var out map[string]any
+		for k, e := range x {
+			r, ok := resolve(e, dm[k])
+			if !ok {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(x))
+				for k2, e2 := range x {
+					out[k2] = e2
+				}
+			}
+			out[k] = r
+		}
+		if out == nil {
+			return v, false
+		}
+		return out, true
+	case []any:
+		dl, _ := d.([]any)
+		var out []any
+		for i, e := range x {
+			j, ok := sameItemIndex(e)
+			if !ok || j >= len(dl) {
+				continue
+			}
+			if out == nil {
+				out = append([]any(nil), x...)
+			}
+			out[i] = dl[j]
+		}
+		if out == nil {
+			return v, false
+		}
+		return out, true
+	}
+	return v, false
 }

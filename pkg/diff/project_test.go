@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // leafPaths calls add with every leaf of live (a scalar, an empty map or list), its list items
@@ -58,15 +59,18 @@ func pathSetOf(live map[string]any, s *Schema, sparse bool) (*PathSet, []Path) {
 }
 
 // checkProjection fails t when Compare or CompareExtra of desired answer otherwise on
-// Project(desired, live) than on live, with the schema s and set: same fields, same extras
+// Project(desired, live), resolved (Resolve), than on live, with the schema s and set: same fields, same extras
 // (path, ids, items, desired), and under each extra the same live values on the way to each
 // of its paths (a map with arbitrary keys that Project keeps in part is a map in both).
 func checkProjection(t *testing.T, desired, live map[string]any, s *Schema, set *PathSet, paths []Path) {
 	t.Helper()
 	before := copyValue(desired)
-	projected := Project(desired, live, s, set)
+	projected := Resolve(Project(desired, live, s, set), desired)
 	if diff := cmp.Diff(before, any(desired)); diff != "" {
 		t.Fatalf("Project changed desired (-before +after):\n%s", diff)
+	}
+	if again := Resolve(Project(desired, projected, s, set), desired); !cmp.Equal(projected, again) {
+		t.Fatalf("projecting the resolved copy again gives another copy:\n%s", cmp.Diff(projected, again))
 	}
 	opts := Options{Schema: s}
 	if diff := cmp.Diff(Compare(desired, live, opts), Compare(desired, projected, opts)); diff != "" {
@@ -288,7 +292,7 @@ func TestProjectKeeps(t *testing.T) {
 					set.Add(mustPath(t, p), i)
 				}
 			}
-			got := Project(desired, live, schema, set)
+			got := Resolve(Project(desired, live, schema, set), desired)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Project (-want +got):\n%s", diff)
 			}
@@ -341,7 +345,7 @@ func TestProjectSecretOtherFields(t *testing.T) {
 	live := jsonObject(t, `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"type":"Opaque","immutable":true,"data":{"a":"eA=="}}`)
 	want := jsonObject(t, `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"type":"Opaque","immutable":true,"data":{"a":"eA=="}}`)
 	for range 64 {
-		if diff := cmp.Diff(want, Project(desired, live, nil, nil)); diff != "" {
+		if diff := cmp.Diff(want, Resolve(Project(desired, live, nil, nil), desired)); diff != "" {
 			t.Fatalf("Project (-want +got):\n%s", diff)
 		}
 	}
@@ -362,7 +366,7 @@ func TestProjectSetListItems(t *testing.T) {
 			set := &PathSet{}
 			set.AddItem(mustPath(t, "metadata.finalizers"), "b", 0)
 			desired := jsonObject(t, `{"metadata":{"name":"web","finalizers":["a"]}}`)
-			got := Project(desired, jsonObject(t, tt.live), schema, set)
+			got := Resolve(Project(desired, jsonObject(t, tt.live), schema, set), desired)
 			if diff := cmp.Diff(jsonObject(t, tt.want), got); diff != "" {
 				t.Errorf("Project (-want +got):\n%s", diff)
 			}
@@ -423,7 +427,7 @@ func TestProjectShares(t *testing.T) {
 			if tt.mutate != nil {
 				tt.mutate(t, live)
 			}
-			p := Project(desired, live, schema, nil)
+			p := Resolve(Project(desired, live, schema, nil), desired) // as Compare reads it
 			get := func(obj map[string]any, path string) any {
 				if path == "" {
 					return obj
@@ -456,5 +460,33 @@ func TestProjectShares(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProjectMarks checks that Project marks what equals desired, and holds none of
+// desired's maps or lists: an object in sync projects to marks under its identity.
+func TestProjectMarks(t *testing.T) {
+	desired := jsonObject(t, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","labels":{"app":"a"}},
+		"spec":{"replicas":2,"template":{"spec":{"containers":[{"name":"app","image":"i:1"},{"name":"log","image":"l"}]}}}}`)
+	live := jsonObject(t, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","labels":{"app":"a"},"uid":"u"},
+		"spec":{"replicas":2,"strategy":{"type":"RollingUpdate"},"template":{"spec":{"containers":[{"name":"log","image":"l"},{"name":"app","image":"i:2"}]}}}}`)
+	s := deploymentSchema()
+	got := Project(desired, live, s, nil)
+	if labels := got["metadata"].(map[string]any)["labels"]; !isSame(labels) {
+		t.Errorf("metadata.labels = %#v, want the mark of desired's", labels)
+	}
+	containers := got["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)
+	if i, ok := sameItemIndex(containers[0]); !ok || i != 1 {
+		t.Errorf("containers[0] (log, equal to desired's item 1) = %#v, want the mark of item 1", containers[0])
+	}
+	if app, ok := containers[1].(map[string]any); !ok || app["image"] != "i:2" {
+		t.Errorf("containers[1] (app, drifted) = %#v, want the live item's projection", containers[1])
+	}
+	checkProjection(t, desired, live, s, nil, nil)
+	if inSync := Project(desired, desired, s, nil); !isSame(inSync["spec"]) {
+		t.Errorf("an object equal to desired: spec = %#v, want the mark of desired's", inSync["spec"])
+	}
+	if diff := cmp.Diff(got, runtime.DeepCopyJSON(got)); diff != "" {
+		t.Errorf("a marked copy, deep-copied as a cache may (-copy +DeepCopyJSON):\n%s", diff)
 	}
 }

@@ -45,7 +45,9 @@ func projectionHolds(t *testing.T, e *kubeenv.Env, dir, namespace string) {
 			continue
 		}
 		checked++
-		projected := tg.Project(live.Object.Object)
+		marked := tg.Project(live.Object.Object)
+		kept := tg.NoteInSync(marked)   // as the auditor's cache keeps it
+		projected := tg.Resolve(marked) // as any reader but Compare must read a copy not in sync
 		if _, ok := projected["status"]; ok {
 			t.Errorf("%s: the projection holds a status", tg.Key)
 		}
@@ -53,7 +55,8 @@ func projectionHolds(t *testing.T, e *kubeenv.Env, dir, namespace string) {
 			name      string
 			want, got any
 		}{
-			{"Compare", tg.Compare(live.Object.Object), tg.Compare(projected)},
+			{"Compare", tg.Compare(live.Object.Object), tg.Compare(kept)},
+			{"Compare, resolved", tg.Compare(live.Object.Object), tg.Compare(projected)},
 			{"CompareRequest", tg.CompareRequest(live.Object.Object), tg.CompareRequest(projected)},
 		} {
 			if diff := cmp.Diff(c.want, c.got); diff != "" {
