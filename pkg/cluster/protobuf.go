@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"unsafe"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,18 +34,20 @@ const typesMinor = 37
 // fields those types lack, which protobuf drops where JSON keeps them (a hand edit of a field
 // this build does not know must still show). A nil *protobufReader reads nothing.
 type protobufReader struct {
-	rest    *rest.RESTClient
-	compact bool
+	rest          *rest.RESTClient
+	compact       bool // ReaderOptions.CompactManagedFields
+	withoutStatus bool // ReaderOptions.DropStatus
 	// conv converts the typed objects to maps.
 	conv *typedconv.Converter
 
 	mu       sync.Mutex
 	complete map[schema.GroupVersionKind]bool // kinds asked, and whether protobuf reads them
+	status   map[reflect.Type]int             // the index of each type's Status field, or -1
 }
 
-// newProtobufReader returns the protobuf reader of c, or nil when c's server may be newer
-// than the types or c was not made by New.
-func newProtobufReader(c *Client, compact bool) *protobufReader {
+// newProtobufReader returns the protobuf reader of c for a Reader with opts, or nil when
+// c's server may be newer than the types or c was not made by New.
+func newProtobufReader(c *Client, opts ReaderOptions) *protobufReader {
 	if c.config == nil || c.server == nil || c.server.Major() != 1 || c.server.Minor() > typesMinor {
 		return nil
 	}
@@ -56,7 +59,10 @@ func newProtobufReader(c *Client, compact bool) *protobufReader {
 	if err != nil {
 		return nil // not expected: the dynamic client was made from the same config
 	}
-	return &protobufReader{rest: rc, compact: compact, conv: &typedconv.Converter{}, complete: map[schema.GroupVersionKind]bool{}}
+	return &protobufReader{
+		rest: rc, compact: opts.CompactManagedFields, withoutStatus: opts.DropStatus,
+		conv: &typedconv.Converter{}, complete: map[schema.GroupVersionKind]bool{}, status: map[reflect.Type]int{},
+	}
 }
 
 // reads reports whether p reads objects of kind gvk: a kind of client-go's scheme whose
@@ -170,6 +176,9 @@ func (p *protobufReader) request(m *meta.RESTMapping, namespace string) *rest.Re
 // other field as encoding/json would write it. With compact, the field sets of managedFields
 // are JSON text (see ReaderOptions.CompactManagedFields).
 func (p *protobufReader) toUnstructured(obj runtime.Object, gvk schema.GroupVersionKind) (*unstructured.Unstructured, error) {
+	if p.withoutStatus {
+		p.dropStatus(obj)
+	}
 	var managed []metav1.ManagedFieldsEntry
 	if p.compact {
 		if acc, err := meta.Accessor(obj); err == nil {
@@ -180,6 +189,9 @@ func (p *protobufReader) toUnstructured(obj runtime.Object, gvk schema.GroupVers
 	content, err := p.conv.ToUnstructured(obj)
 	if err != nil {
 		return nil, fmt.Errorf("convert %s: %w", gvk.Kind, err)
+	}
+	if p.withoutStatus {
+		delete(content, "status") // the zero status a struct without omitempty gives
 	}
 	u := &unstructured.Unstructured{Object: content}
 	u.SetGroupVersionKind(gvk)
@@ -198,19 +210,46 @@ func (p *protobufReader) toUnstructured(obj runtime.Object, gvk schema.GroupVers
 	return u, nil
 }
 
+// dropStatus sets the Status field of obj, a pointer to an object of the API, to its zero
+// value, if it has one, so that it is not converted. obj is the decoded object, which the
+// caller converts and drops.
+func (p *protobufReader) dropStatus(obj runtime.Object) {
+	v := reflect.ValueOf(obj)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	t := v.Elem().Type()
+	p.mu.Lock()
+	i, ok := p.status[t]
+	if !ok {
+		i = -1
+		if f, found := t.FieldByName("Status"); found && len(f.Index) == 1 && f.IsExported() {
+			i = f.Index[0]
+		}
+		p.status[t] = i
+	}
+	p.mu.Unlock()
+	if i >= 0 {
+		v.Elem().Field(i).SetZero()
+	}
+}
+
 // compactEntries returns managedFields entries as JSON would have them, but each field set
-// as its JSON text.
+// as its JSON text. It takes the entries' field sets out of them (entries were taken out of
+// their object, which is converted and dropped); each text is the bytes protobuf decoded,
+// held as a string rather than copied into one: nothing writes them after decoding.
 func (p *protobufReader) compactEntries(entries []metav1.ManagedFieldsEntry) ([]any, error) {
 	out := make([]any, len(entries))
-	for i, e := range entries {
+	for i := range entries {
+		e := &entries[i]
 		fields := e.FieldsV1
 		e.FieldsV1 = nil
-		m, err := p.conv.ToUnstructured(&e)
+		m, err := p.conv.ToUnstructured(e)
 		if err != nil {
 			return nil, fmt.Errorf("managedFields entry of %s: %w", e.Manager, err)
 		}
-		if fields != nil {
-			m["fieldsV1"] = fields.GetRawString()
+		if raw := fields.GetRawBytes(); fields != nil {
+			m["fieldsV1"] = unsafe.String(unsafe.SliceData(raw), len(raw))
 		}
 		out[i] = m
 	}

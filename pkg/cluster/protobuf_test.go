@@ -47,7 +47,7 @@ func TestProtobufReaderServerVersion(t *testing.T) {
 			if tc.server != "" {
 				c.server = version.MustParseGeneric(tc.server)
 			}
-			if got := newProtobufReader(c, false) != nil; got != tc.want {
+			if got := newProtobufReader(c, ReaderOptions{}) != nil; got != tc.want {
 				t.Errorf("reads protobuf from %q: %v, want %v", tc.server, got, tc.want)
 			}
 		})

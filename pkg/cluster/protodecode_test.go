@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/ptr"
@@ -72,6 +73,56 @@ func TestUnknownRaw(t *testing.T) {
 			}
 			if _, found := unknownRaw(tc.body, kinds[0]); found {
 				t.Error("unknownRaw found an object")
+			}
+		})
+	}
+}
+
+// TestDecodeInPlace checks that decodeInPlace decodes a list as the serializer does, with
+// Items made at their length, and an object that is not a list as it is.
+func TestDecodeInPlace(t *testing.T) {
+	list := &appsv1.DeploymentList{
+		TypeMeta: metav1.TypeMeta{APIVersion: "apps/v1", Kind: "DeploymentList"},
+		ListMeta: metav1.ListMeta{ResourceVersion: "42"},
+	}
+	for _, name := range []string{"a", "b", "c"} {
+		list.Items = append(list.Items, appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "n"}})
+	}
+	one := &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "n"},
+		Data:       map[string]string{"k": "v"},
+	}
+	tests := []struct {
+		name    string
+		obj     runtime.Object
+		into    func() runtime.Object
+		wantCap int
+	}{
+		{"list", list, func() runtime.Object { return &appsv1.DeploymentList{} }, 3},
+		{"empty list", &appsv1.DeploymentList{TypeMeta: list.TypeMeta}, func() runtime.Object { return &appsv1.DeploymentList{} }, 0},
+		{"object", one, func() runtime.Object { return &corev1.ConfigMap{} }, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body bytes.Buffer
+			if err := protobuf.NewSerializer(scheme.Scheme, scheme.Scheme).Encode(tc.obj, &body); err != nil {
+				t.Fatal(err)
+			}
+			want := tc.into()
+			if _, _, err := scheme.Codecs.UniversalDeserializer().Decode(body.Bytes(), nil, want); err != nil {
+				t.Fatal(err)
+			}
+			want.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{}) // the client's decoder clears it
+			got := tc.into()
+			if !decodeInPlace(body.Bytes(), got, tc.obj.GetObjectKind().GroupVersionKind()) {
+				t.Fatal("decodeInPlace did not decode")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("decoded (-serializer +decodeInPlace):\n%s", diff)
+			}
+			if l, ok := got.(*appsv1.DeploymentList); ok && cap(l.Items) != tc.wantCap {
+				t.Errorf("cap(Items) = %d, want %d", cap(l.Items), tc.wantCap)
 			}
 		})
 	}

@@ -25,6 +25,11 @@ type ReaderOptions struct {
 	// to build. The objects are then not the API's form, and must not be sent back to the
 	// server: set it only for a check that writes nothing. Defaults to false.
 	CompactManagedFields bool
+	// DropStatus leaves out each object's status, which no comparison reads (pkg/diff never
+	// compares it): an object read as protobuf is converted to maps without it, the largest
+	// part of a running workload's object after its spec. Like CompactManagedFields, set it
+	// only for a check that writes nothing. Defaults to false.
+	DropStatus bool
 }
 
 // Reader reads the live copies of desired objects as Client.Fetch does, one LIST per kind and
@@ -73,7 +78,7 @@ func (c *Client) NewReader(opts ReaderOptions) *Reader {
 	return &Reader{
 		client:  c,
 		opts:    opts,
-		proto:   newProtobufReader(c, opts.CompactManagedFields),
+		proto:   newProtobufReader(c, opts),
 		slots:   make(chan struct{}, opts.Concurrency),
 		started: map[request]*reading{},
 	}
@@ -208,7 +213,11 @@ func (r *Reader) get(ctx context.Context, m *meta.RESTMapping, req request) (*un
 	if err != nil {
 		return nil, err
 	}
-	return ri.Get(ctx, req.name, metav1.GetOptions{})
+	obj, err := ri.Get(ctx, req.name, metav1.GetOptions{})
+	if err == nil && r.opts.DropStatus {
+		delete(obj.Object, "status")
+	}
+	return obj, err
 }
 
 // list reads the objects of a kind in a namespace, as protobuf if it can.
@@ -227,6 +236,9 @@ func (r *Reader) list(ctx context.Context, m *meta.RESTMapping, req request) ([]
 	items := make([]*unstructured.Unstructured, len(list.Items))
 	for i := range list.Items {
 		items[i] = &list.Items[i]
+		if r.opts.DropStatus {
+			delete(items[i].Object, "status")
+		}
 	}
 	return items, nil
 }

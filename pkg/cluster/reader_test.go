@@ -113,7 +113,7 @@ func contents(t *testing.T, lives []cluster.Live) []map[string]any {
 // StatefulSet, from a server of the types' version) gives exactly what Client.Fetch's JSON gives, through a
 // LIST (each kind twice in one Fetch) and through a GET (each object alone); and, with
 // CompactManagedFields, the same objects but for the form of managedFields' field sets, whose
-// owners pkg/ownership reads the same.
+// owners pkg/ownership reads the same; with DropStatus, the same objects without status.
 func TestReaderReadsWhatFetchReads(t *testing.T) {
 	e := kubeenv.Require(t, env)
 	ns := e.Namespace(t)
@@ -137,6 +137,26 @@ func TestReaderReadsWhatFetchReads(t *testing.T) {
 			if diff := cmp.Diff(want[i:i+1], got); diff != "" {
 				t.Errorf("%s %s (-Fetch +Reader):\n%s", d.GetKind(), d.GetName(), diff)
 			}
+		}
+	})
+	t.Run("without status", func(t *testing.T) {
+		got := contents(t, c.NewReader(cluster.ReaderOptions{DropStatus: true}).Fetch(t.Context(), desired))
+		withStatus := 0
+		for i, d := range desired {
+			if want[i] == nil {
+				continue
+			}
+			if _, ok := want[i]["status"]; ok {
+				withStatus++
+			}
+			w := (&unstructured.Unstructured{Object: want[i]}).DeepCopy().Object
+			delete(w, "status")
+			if diff := cmp.Diff(w, got[i]); diff != "" {
+				t.Errorf("%s %s (-Fetch without status +Reader):\n%s", d.GetKind(), d.GetName(), diff)
+			}
+		}
+		if withStatus == 0 {
+			t.Error("Fetch read no object with a status: the case checks nothing")
 		}
 	})
 	t.Run("compact", func(t *testing.T) {

@@ -270,3 +270,15 @@ func BenchmarkThaw(b *testing.B) {
 	}
 	b.ReportMetric(float64(tree.Size()), "B/tree")
 }
+
+// BenchmarkPack packs a Deployment of the macro benchmark's corpus (testdata/deployment.json)
+// into a Packer that has packed it before, as a compile packs objects of like shapes.
+func BenchmarkPack(b *testing.B) {
+	d := deploymentJSON(b)
+	p := packed.NewPacker()
+	p.Pack(d)
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Pack(d)
+	}
+}

@@ -1,6 +1,9 @@
 package typedconv_test
 
 import (
+	"encoding/json"
+	"os"
+
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -80,5 +83,25 @@ func BenchmarkFromUnstructured(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkToUnstructuredLive converts a Deployment as the API server returns it (defaults,
+// managedFields, status: pkg/diff's test object) to a map, as the protobuf LISTs do.
+func BenchmarkToUnstructuredLive(b *testing.B) {
+	raw, err := os.ReadFile("../diff/testdata/deployment.live.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var d appsv1.Deployment
+	if err := json.Unmarshal(raw, &d); err != nil {
+		b.Fatal(err)
+	}
+	var c typedconv.Converter
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.ToUnstructured(&d); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

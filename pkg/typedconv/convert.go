@@ -37,6 +37,9 @@ type plan struct {
 	// of which an object leaves out: a PodSpec's map would be sized for over 40 keys and hold
 	// a few.
 	size int
+	// keys is the most entries a struct's map can have: its fields, an inlined struct's
+	// counted by theirs.
+	keys int
 }
 
 // field is one field of a struct.
@@ -67,7 +70,7 @@ func (c *Converter) ToUnstructured(obj any) (map[string]any, error) {
 	if p == nil {
 		return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	}
-	u := make(map[string]any, p.size)
+	u := make(map[string]any, p.hint(v.Elem()))
 	if err := p.fill(v.Elem(), u); err != nil {
 		return nil, err
 	}
@@ -122,8 +125,11 @@ func (b *builder) planFor(t reflect.Type) *plan {
 	b.plans[t] = p
 	if entry := value.TypeReflectEntryOf(t); entry.CanConvertToUnstructured() {
 		p.convert = entry.ToUnstructured
-		if t == intOrStringType || t == reflect.PointerTo(intOrStringType) {
+		switch {
+		case t == intOrStringType || t == reflect.PointerTo(intOrStringType):
 			p.convert = intOrString(entry.ToUnstructured)
+		case converts(t):
+			p.convert = converter(t, entry.ToUnstructured)
 		}
 		return p
 	}
@@ -152,9 +158,9 @@ func (b *builder) planFor(t reflect.Type) *plan {
 		}
 	case reflect.Struct:
 		sp := b.structPlan(t)
-		p.fields, p.size = sp.fields, sp.size
+		p.fields, p.size, p.keys = sp.fields, sp.size, sp.keys
 		p.convert = func(v reflect.Value) (any, error) {
-			u := make(map[string]any, p.size)
+			u := make(map[string]any, p.hint(v))
 			if err := p.fill(v, u); err != nil {
 				return nil, err
 			}
@@ -199,10 +205,61 @@ func intOrString(def func(reflect.Value) (any, error)) func(reflect.Value) (any,
 	}
 }
 
-// mapPlan compiles a map: nil stays nil, keys are strings.
+// The interfaces of the types that convert themselves to unstructured values.
+var (
+	unstructuredConverter          = reflect.TypeFor[value.UnstructuredConverter]()
+	unstructuredConverterWithError = reflect.TypeFor[value.UnstructuredConverterWithError]()
+)
+
+// converts reports whether values of type t convert themselves with their ToUnstructured
+// method, as structured-merge-diff converts them: they have one, and no
+// ToUnstructuredWithError, which comes first (Quantity, Time, and pointers to them).
+func converts(t reflect.Type) bool {
+	return t.Implements(unstructuredConverter) &&
+		!t.Implements(unstructuredConverterWithError) && !reflect.PointerTo(t).Implements(unstructuredConverterWithError)
+}
+
+// converter returns the conversion of a type that converts itself (see converts): its
+// ToUnstructured, called through a pointer. structured-merge-diff's conversion copies the
+// value into an interface (a Quantity is 40 bytes) and wraps it in another; a value that
+// is not addressable is still converted by def.
+func converter(t reflect.Type, def func(reflect.Value) (any, error)) func(reflect.Value) (any, error) {
+	if t.Kind() == reflect.Pointer {
+		return func(v reflect.Value) (any, error) {
+			if v.IsNil() {
+				return nil, nil
+			}
+			return v.Interface().(value.UnstructuredConverter).ToUnstructured(), nil
+		}
+	}
+	return func(v reflect.Value) (any, error) {
+		if !v.CanAddr() {
+			return def(v)
+		}
+		return v.Addr().Interface().(value.UnstructuredConverter).ToUnstructured(), nil
+	}
+}
+
+// mapPlan compiles a map: nil stays nil, keys are strings. Keys and values are read into
+// one variable each per map (MapIter's Key and Value allocate a copy of every string), and a
+// map[string]string (labels, annotations, a ConfigMap's data) is read without reflection.
 func (b *builder) mapPlan(p *plan, t reflect.Type) {
 	if t.Key().Kind() != reflect.String {
 		b.ok = false
+	}
+	if t == stringMapType {
+		p.convert = func(v reflect.Value) (any, error) {
+			if v.IsNil() {
+				return nil, nil
+			}
+			s := v.Interface().(map[string]string)
+			m := make(map[string]any, len(s))
+			for k, e := range s {
+				m[k] = e
+			}
+			return m, nil
+		}
+		return
 	}
 	elem := b.planFor(t.Elem())
 	p.convert = func(v reflect.Value) (any, error) {
@@ -210,16 +267,22 @@ func (b *builder) mapPlan(p *plan, t reflect.Type) {
 			return nil, nil
 		}
 		m := make(map[string]any, v.Len())
+		key, val := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
 		for it := v.MapRange(); it.Next(); {
-			e, err := elem.convert(it.Value())
+			key.SetIterKey(it)
+			val.SetIterValue(it)
+			e, err := elem.convert(val)
 			if err != nil {
 				return nil, err
 			}
-			m[it.Key().String()] = e
+			m[key.String()] = e
 		}
 		return m, nil
 	}
 }
+
+// stringMapType is the map type mapPlan reads without reflection.
+var stringMapType = reflect.TypeFor[map[string]string]()
 
 // slicePlan compiles a slice: nil stays nil, bytes are base64 as JSON writes them.
 func (b *builder) slicePlan(p *plan, t reflect.Type) {
@@ -301,8 +364,12 @@ func (b *builder) structPlan(t reflect.Type) *plan {
 		}
 		if f.inline != nil {
 			p.size += f.inline.size
-		} else if !f.omitempty && f.omitzero == nil {
-			p.size++
+			p.keys += f.inline.keys
+		} else {
+			p.keys++
+			if !f.omitempty && f.omitzero == nil {
+				p.size++
+			}
 		}
 		p.fields = append(p.fields, f)
 	}
@@ -353,6 +420,41 @@ func (p *plan) fill(v reflect.Value, u map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// mapGroup is how many entries a map holds before it grows, whatever its size hint: the
+// slots of one group of Go's maps (internal/abi.MapGroupSlots).
+const mapGroup = 8
+
+// hint returns the size hint of the map of v, a struct of p's type: the fields always there
+// (plan.size) when they and the others fit in one group, else the entries fill adds (count).
+// A map made for fewer than it gets grows; counting costs as much again as fill's own tests
+// of empty fields, paid only where a map may outgrow a group (a live object's metadata, a
+// PodSpec, a Container).
+func (p *plan) hint(v reflect.Value) int {
+	if p.keys <= mapGroup {
+		return p.size
+	}
+	return p.count(v)
+}
+
+// count returns the number of entries fill adds for v, a struct of p's type.
+func (p *plan) count(v reflect.Value) int {
+	n := 0
+	for i := range p.fields {
+		f := &p.fields[i]
+		fv := v.Field(f.index)
+		switch {
+		case f.omitempty && isEmpty(fv) || f.omitzero != nil && f.omitzero(fv):
+		case f.inline == nil:
+			n++
+		case !f.ptr:
+			n += f.inline.count(fv)
+		case !fv.IsNil():
+			n += f.inline.count(fv.Elem())
+		}
+	}
+	return n
 }
 
 // isScalar reports whether a struct field of kind k is stored as it is, without its type's

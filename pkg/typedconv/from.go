@@ -2,10 +2,15 @@ package typedconv
 
 import (
 	"encoding/base64"
+	"math"
 	"reflect"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/structured-merge-diff/v6/value"
 )
 
@@ -14,18 +19,15 @@ type fromPlan struct {
 	// from sets dv, a zero value of the plan's type, from v, a non-nil value as JSON decodes
 	// it; false when it leaves that to the default converter.
 	from func(v any, dv reflect.Value) bool
-	// fields and names are a struct's: the fields to set, and every key the struct knows
-	// (its inlined structs' included), for telling unknown fields.
-	fields []fromField
-	names  map[string]bool
+	// keys are a struct's: every key it knows (its inlined structs' included), and the fields
+	// each sets. A key no field names is an unknown field.
+	keys map[string][]fromField
 }
 
-// fromField is one field of a struct.
+// fromField is a field of a struct that a key sets.
 type fromField struct {
-	index  int
-	name   string    // "" for an inlined struct
-	plan   *fromPlan // the plan of the field's type
-	inline *fromPlan // an inlined struct's plan
+	index []int     // the field's, through the inlined structs that hold it
+	plan  *fromPlan // the plan of the field's type
 }
 
 // FromUnstructuredWithValidation sets obj, a non-nil pointer to the zero value of a struct,
@@ -82,6 +84,12 @@ func (b *fromBuilder) planFor(t reflect.Type) *fromPlan {
 	}
 	if entry := value.TypeReflectEntryOf(t); entry.CanConvertFromUnstructured() {
 		p.from = func(v any, dv reflect.Value) bool { return entry.FromUnstructured(reflect.ValueOf(v), dv) == nil }
+		switch t {
+		case quantityType:
+			p.from = quantityFrom(p.from)
+		case intOrStringType:
+			p.from = intOrStringFrom(p.from)
+		}
 		return p
 	}
 	switch t.Kind() {
@@ -138,6 +146,10 @@ func assign[T any](set func(dv reflect.Value, x T)) func(any, reflect.Value) boo
 func (b *fromBuilder) mapPlan(p *fromPlan, t reflect.Type) {
 	if t.Key().Kind() != reflect.String {
 		b.ok = false
+		return
+	}
+	if t == stringMapType {
+		p.from = stringMapFrom
 		return
 	}
 	elem := b.planFor(t.Elem())
@@ -204,9 +216,10 @@ func (b *fromBuilder) slicePlan(p *fromPlan, t reflect.Type) {
 
 // structPlan compiles a struct's fields, named as apimachinery's fieldInfoFromField names
 // them; a key of the map that no field names is an unknown field, left to the default
-// converter to report.
+// converter to report. The fields are set key by key, from the map's keys rather than the
+// struct's fields: an object sets a few of a PodSpec's or a Container's dozens.
 func (b *fromBuilder) structPlan(p *fromPlan, t reflect.Type) {
-	p.names = map[string]bool{}
+	p.keys = map[string][]fromField{}
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, ok := fieldName(sf)
@@ -214,48 +227,47 @@ func (b *fromBuilder) structPlan(p *fromPlan, t reflect.Type) {
 			b.ok = false
 			return
 		}
-		f := fromField{index: i, name: name}
-		if name == "" {
-			if sf.Type.Kind() != reflect.Struct || value.TypeReflectEntryOf(sf.Type).CanConvertFromUnstructured() {
-				b.ok = false // inlined pointers and custom types: the default converter's
-				return
-			}
-			f.inline = b.planFor(sf.Type)
-			for n := range f.inline.names {
-				p.names[n] = true
-			}
-		} else {
-			f.plan = b.planFor(sf.Type)
-			p.names[name] = true
+		if name != "" {
+			p.keys[name] = append(p.keys[name], fromField{index: []int{i}, plan: b.planFor(sf.Type)})
+			continue
 		}
-		p.fields = append(p.fields, f)
+		if sf.Type.Kind() != reflect.Struct || value.TypeReflectEntryOf(sf.Type).CanConvertFromUnstructured() {
+			b.ok = false // inlined pointers and custom types: the default converter's
+			return
+		}
+		for k, fields := range b.planFor(sf.Type).keys {
+			for _, f := range fields {
+				p.keys[k] = append(p.keys[k], fromField{index: append([]int{i}, f.index...), plan: f.plan})
+			}
+		}
 	}
 	p.from = func(v any, dv reflect.Value) bool {
 		m, ok := v.(map[string]any)
 		if !ok || m == nil {
 			return false
 		}
-		for k := range m {
-			if !p.names[k] {
-				return false
-			}
-		}
 		return p.fill(m, dv)
 	}
 }
 
-// fill sets the fields of dv from m, whose keys are known.
+// fill sets the fields of dv from m; false at a key no field names.
 func (p *fromPlan) fill(m map[string]any, dv reflect.Value) bool {
-	for i := range p.fields {
-		f := &p.fields[i]
-		if f.inline != nil {
-			if !f.inline.fill(m, dv.Field(f.index)) {
-				return false
-			}
+	for k, e := range m {
+		fields, ok := p.keys[k]
+		if !ok {
+			return false
+		}
+		if e == nil {
 			continue
 		}
-		if e := m[f.name]; e != nil && !f.plan.from(e, dv.Field(f.index)) {
-			return false
+		for _, f := range fields {
+			fv := dv.Field(f.index[0])
+			for _, i := range f.index[1:] {
+				fv = fv.Field(i)
+			}
+			if !f.plan.from(e, fv) {
+				return false
+			}
 		}
 	}
 	return true
@@ -294,4 +306,92 @@ func cutComma(s string) (before, after string, found bool) {
 		}
 	}
 	return s, "", false
+}
+
+// stringMapFrom sets a map[string]string (labels, annotations, a ConfigMap's data) from a map
+// of strings without reflection; a nil value is "", as the default converter sets it.
+func stringMapFrom(v any, dv reflect.Value) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	if m == nil {
+		return true
+	}
+	out := make(map[string]string, len(m))
+	for k, e := range m {
+		s, ok := e.(string)
+		if !ok && e != nil {
+			return false
+		}
+		out[k] = s
+	}
+	dv.Set(reflect.ValueOf(out))
+	return true
+}
+
+// quantityType is the type quantityFrom sets.
+var quantityType = reflect.TypeFor[resource.Quantity]()
+
+// quantityFrom returns the conversion of a Quantity (cpu: 500m): what its UnmarshalJSON
+// parses from the JSON of the value, without the JSON. The default converter writes a value's
+// JSON and has the type decode it. A string JSON writes as it is (printable ASCII that it
+// does not escape: every valid quantity) and an int64 are parsed here; anything else, and a
+// string that does not parse, is def's, with its error.
+func quantityFrom(def func(any, reflect.Value) bool) func(any, reflect.Value) bool {
+	return func(v any, dv reflect.Value) bool {
+		var text string
+		switch x := v.(type) {
+		case string:
+			if !plainJSON(x) {
+				return def(v, dv)
+			}
+			text = x
+		case int64:
+			text = strconv.FormatInt(x, 10)
+		default:
+			return def(v, dv)
+		}
+		q, err := resource.ParseQuantity(strings.TrimSpace(text))
+		if err != nil {
+			return def(v, dv)
+		}
+		*dv.Addr().Interface().(*resource.Quantity) = q
+		return true
+	}
+}
+
+// plainJSON reports whether encoding/json writes s between quotes as it is: printable ASCII
+// without a quote, a backslash or what it escapes for HTML (<, >, &).
+func plainJSON(s string) bool {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
+}
+
+// intOrStringFrom returns the conversion of an IntOrString (a Service's targetPort, a
+// Deployment's maxSurge) without the JSON its UnmarshalJSON would decode: a string that JSON
+// keeps as it is (valid UTF-8) is a String, an int64 that fits an int32 an Int; anything
+// else is def's.
+func intOrStringFrom(def func(any, reflect.Value) bool) func(any, reflect.Value) bool {
+	return func(v any, dv reflect.Value) bool {
+		is := dv.Addr().Interface().(*intstr.IntOrString)
+		switch x := v.(type) {
+		case string:
+			if utf8.ValidString(x) {
+				*is = intstr.IntOrString{Type: intstr.String, StrVal: x}
+				return true
+			}
+		case int64:
+			if x >= math.MinInt32 && x <= math.MaxInt32 {
+				*is = intstr.IntOrString{Type: intstr.Int, IntVal: int32(x)}
+				return true
+			}
+		}
+		return def(v, dv)
+	}
 }
