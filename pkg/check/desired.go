@@ -1,7 +1,6 @@
 package check
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 
@@ -94,7 +93,7 @@ func (t *Target) isSecret() bool { return diff.IsSecret(t.APIVersion(), t.Key.Ki
 // Desired is a compiled manifest set: every object of a Set as a Target, skipped ones
 // included (callers check Policy.Skip). Its targets' Want are packed over one table of the
 // load's leaves and keys (package packed), which they keep alive, and kept as maps where read
-// (Target.Want, Expand). What it holds does not change once built: share it, from any
+// lately (Target.Want). What it holds does not change once built: share it, from any
 // goroutine, and build a new one on reload.
 type Desired struct {
 	// Revision is the Git revision the manifests were read at.
@@ -105,7 +104,7 @@ type Desired struct {
 	// Warnings are what the load and the compilation found that did not stop them, in the
 	// Set's order: fields the API server drops, for one.
 	Warnings []manifest.Warning
-	// trees are the targets' Wants as maps (see Target.Want, Expand).
+	// trees are the targets' Wants read lately, as maps (see Target.Want).
 	trees *trees
 }
 
@@ -161,86 +160,20 @@ func Compile(set *manifest.Set, revision string, schemas SchemaSource, ignore []
 // Compile builds the targets of set. Every problem (a bad annotation, an ignore path that does
 // not parse, a kind without schema, an object its kind's schema refuses) is returned, joined
 // and naming file and line; a set with any problem gives no Desired. Compile never changes
-// set; a caller that keeps no other reference to it (as desired.Loader) lets each object's
-// tree go as soon as that object is compiled, which keeps a load's peak heap down.
+// set. It is a Compilation given the objects of set in order; a load that compiles its
+// objects as it reads them (as desired.Loader) uses a Compilation itself, so that the
+// decoded objects of a whole set are never held at once.
 func (c Compiler) Compile(set *manifest.Set, revision string) (*Desired, error) {
-	if c.Normalizer == nil {
-		n, err := normalize.New(nil)
-		if err != nil {
-			return nil, err
-		}
-		c.Normalizer = n
-	}
-	d := &Desired{Revision: revision, Warnings: set.Warnings(), Targets: make([]Target, 0, set.Len())}
-	var manual map[string]bool
-	for _, m := range c.Manual {
-		if m != "" {
-			if manual == nil {
-				manual = make(map[string]bool, len(c.Manual))
-			}
-			manual[m] = true
-		}
-	}
-	var errs []error
-	objs := set.Objects()
-	compiled := c.targets(objs)
-	for i, obj := range objs {
-		t, warnings, err := compiled[i].t, compiled[i].warnings, compiled[i].err
-		t.manual = manual
-		if err != nil {
-			errs = append(errs, &manifest.Error{File: obj.File, Line: obj.Line, Err: err})
-			continue
-		}
-		d.Warnings = append(d.Warnings, warnings...)
-		d.Targets = append(d.Targets, t)
-	}
-	if err := errors.Join(errs...); err != nil {
+	comp, err := c.start(revision, set.Len())
+	if err != nil {
 		return nil, err
 	}
-	d.trees = new(trees)
-	for i := range d.Targets {
-		d.Targets[i].trees, d.Targets[i].index = d.trees, i
+	objs := set.Objects()
+	for i := range objs {
+		comp.Add(objs[i])
+		objs[i].Obj = nil // a caller that keeps no other reference to set lets the tree go
 	}
-	return d, nil
-}
-
-// compiled is the outcome of target for one object: the target, and its Want until packed.
-type compiled struct {
-	t        Target
-	want     map[string]any
-	warnings []manifest.Warning
-	err      error
-}
-
-// targets compiles objs, each by target, on GOMAXPROCS goroutines (normalising is most of a
-// compile's time), and returns the outcomes in the order of objs.
-//
-// Each target's Want is packed (package packed): its shape as bytes, its leaves and map keys
-// held once for the whole load in one table, boxed (the same label value, image or key in
-// many objects is one string). The calling goroutine packs each Want, in the order of objs,
-// as soon as it and the ones before it are compiled, while the rest compile; and each
-// object's tree is dropped from objs once compiled (only File and Line are read after). So
-// the maps of a normalised object die young, rather than every one of them stay live until
-// the last object is compiled: that was most of a load's peak heap.
-func (c Compiler) targets(objs []manifest.Object) []compiled {
-	out := make([]compiled, len(objs))
-	tab := packed.NewPacker()
-	forEachInOrder(len(objs), func(i int) {
-		out[i].t, out[i].want, out[i].warnings, out[i].err = c.target(objs[i])
-		objs[i].Obj = nil
-	}, func(i int) {
-		p := tab
-		if c.unshared {
-			p = packed.NewPacker()
-		}
-		out[i].t.want = p.Pack(out[i].want)
-		out[i].want = nil
-		if c.unshared {
-			p.Done()
-		}
-	})
-	tab.Done()
-	return out
+	return comp.Done(set.Warnings())
 }
 
 // target compiles one object, and returns its Want, to pack, beside it.

@@ -80,8 +80,8 @@ data: {LOG_LEVEL: info, TTL: "300", ID: "%[1]d"}
 // moment); peak-heap-MB, the most heap its objects took, live or not yet swept
 // (/memory/classes/heap/objects:bytes), which is what the process's memory must hold; and
 // retained-MB, what the compiled state keeps after the load. With more than one iteration, the
-// peaks are the highest of any iteration. The set is dropped as soon as it is compiled, as the
-// Loader drops it (pkg/desired).
+// peaks are the highest of any iteration. Each object is compiled as it is read, and let go, as
+// the Loader does (pkg/desired): manifest.LoadFSEach into a Compilation.
 func BenchmarkLoadPeak(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
@@ -92,11 +92,15 @@ func BenchmarkLoadPeak(b *testing.B) {
 			}
 			c := check.Compiler{Schemas: schema.NewResolver(nil), Normalizer: norm, Manual: check.DefaultManualManagers()}
 			load := func() *check.Desired {
-				set, err := manifest.LoadFS(fs, manifest.Options{})
+				comp, err := c.Start("bench")
 				if err != nil {
 					b.Fatal(err)
 				}
-				d, err := c.Compile(set, "bench")
+				warnings, err := manifest.LoadFSEach(fs, manifest.Options{}, comp.Add)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d, err := comp.Done(warnings)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -3,15 +3,18 @@ package desired
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/normalize"
+	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/pkg/schema"
 	"github.com/gitops-drift/gitops-drift/pkg/source"
 	"github.com/gitops-drift/gitops-drift/pkg/timing"
@@ -43,10 +46,61 @@ type LoaderOptions struct {
 	// Reloader puts it in force): serve gives it the process's Secret key there and checks the
 	// webhook's registration against it. Defaults to nil.
 	OnLoad func(context.Context, *check.Desired)
-	// Read, if set, sees the manifests of every load as soon as they are read, before they
-	// compile: the check's --once starts reading the live objects there, and they arrive
-	// while the manifests compile. It must return at once. Defaults to nil.
-	Read func(context.Context, *manifest.Set)
+	// Read, if set, sees what every load read as soon as every file is, before the last
+	// objects compile: the check's --once starts reading the live objects there. It must
+	// return at once. Defaults to nil.
+	Read func(context.Context, Manifests)
+	// ReadEach, if set, sees the identity of each object Manifests.Compared will hold (as it
+	// gives them) as soon as the object is read, in the order read, before the set is known
+	// whole: a reader of live objects may start on a kind and namespace there. It must
+	// return at once. Defaults to nil.
+	ReadEach func(context.Context, *unstructured.Unstructured)
+}
+
+// Manifests is what LoaderOptions.Read sees of a load's manifests: what reading the live
+// objects needs, not the objects (they are compiled, and let go, as they are read).
+type Manifests struct {
+	// Len is how many objects the manifests define.
+	Len int
+	// Compared are the identities (apiVersion, kind, name and namespace, as
+	// check.Target.Identity gives them) of the objects whose policy does not skip them, in the
+	// order read. An object whose annotations do not parse is left out: its set does not
+	// compile.
+	Compared []*unstructured.Unstructured
+}
+
+// add counts obj, and keeps its identity if it is compared; it returns that identity, nil
+// when obj is not compared.
+func (m *Manifests) add(obj manifest.Object) *unstructured.Unstructured {
+	m.Len++
+	if !compared(obj.Obj) {
+		return nil
+	}
+	md := map[string]any{"name": obj.Obj.GetName()}
+	if ns := obj.Obj.GetNamespace(); ns != "" {
+		md["namespace"] = ns
+	}
+	id := &unstructured.Unstructured{Object: map[string]any{"apiVersion": obj.Obj.GetAPIVersion(), "kind": obj.Obj.GetKind(), "metadata": md}}
+	m.Compared = append(m.Compared, id)
+	return id
+}
+
+// policyPrefix starts the name of every annotation policy.FromAnnotations reads.
+const policyPrefix = "drift.gitops.io/"
+
+// compared reports whether check.Run asks for the live copy of obj: its annotations parse
+// and its policy does not skip it. An object without an annotation of the policy's has the
+// default policy, told without copying its annotations as GetAnnotations does.
+func compared(obj *unstructured.Unstructured) bool {
+	md, _ := obj.Object["metadata"].(map[string]any)
+	annotations, _ := md["annotations"].(map[string]any)
+	for k := range annotations {
+		if strings.HasPrefix(k, policyPrefix) {
+			p, err := policy.FromAnnotations(obj.GetAnnotations())
+			return err == nil && !p.Skip
+		}
+	}
+	return true
 }
 
 // Loader loads a snapshot of the manifests and compiles it against the cluster as it is at
@@ -65,32 +119,51 @@ func NewLoader(opts LoaderOptions) *Loader {
 // custom resources normalised by their CRDs as the cluster has them now. It returns a
 // complete desired state or an error naming every problem, never a partial state.
 //
+// Each object is compiled as soon as it is read and checked, while the next files are read
+// (manifest.Each, check.Compilation), so that the decoded objects of the whole set are never
+// held at once: that was a load's peak memory. A load that finds a problem in the files
+// compiles nothing more and reports their problems only, as if nothing had compiled.
+//
 // Every load first forgets what Client and Schemas learned of the cluster's kinds and CRD
 // schemas, so that a CRD installed or changed since the last load is seen, and discovers them
 // again while the files are read (the files decode meanwhile; the first question about a
 // kind's scope waits for it). The warnings of a set that loads are logged to the context's
 // logger, once per load; then OnLoad sees the new state. At debug level, each phase logs its
-// time (pkg/timing).
+// time (pkg/timing): read until every file is read (the objects compile meanwhile), then
+// compile for the objects still compiling.
 func (l *Loader) Load(ctx context.Context, s source.Snapshot, revision string) (*check.Desired, error) {
 	o := l.opts
 	o.Client.Reset()
 	o.Schemas.Reset()
 	go o.Client.Discover(ctx)
-	start := time.Now()
-	set, err := source.Load(s, manifest.Options{Namespace: o.Namespace, Scope: cluster.Scope{Mapper: o.Client.Mapper}})
-	timing.Done(ctx, timing.Read, start)
-	if err != nil {
-		return nil, fmt.Errorf("load manifests from %s:\n%w", l.origin(s), err)
-	}
-	if o.Read != nil {
-		o.Read(ctx, set)
-	}
-	start = time.Now()
 	norm, err := normalize.New(normalize.NewClusterCRDs(ctx, o.Client.Dynamic, o.Client.Mapper))
 	if err != nil {
 		return nil, err
 	}
-	d, err := check.Compiler{Schemas: o.Schemas, Normalizer: norm, Ignore: o.Ignore, Manual: o.ManualManagers}.Compile(set, revision)
+	comp, err := check.Compiler{Schemas: o.Schemas, Normalizer: norm, Ignore: o.Ignore, Manual: o.ManualManagers}.Start(revision)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var read Manifests
+	warnings, err := source.LoadEach(s, manifest.Options{Namespace: o.Namespace, Scope: cluster.Scope{Mapper: o.Client.Mapper}}, func(obj manifest.Object) {
+		if o.Read != nil || o.ReadEach != nil {
+			if id := read.add(obj); id != nil && o.ReadEach != nil {
+				o.ReadEach(ctx, id)
+			}
+		}
+		comp.Add(obj)
+	})
+	timing.Done(ctx, timing.Read, start)
+	if err != nil {
+		comp.Stop()
+		return nil, fmt.Errorf("load manifests from %s:\n%w", l.origin(s), err)
+	}
+	if o.Read != nil {
+		o.Read(ctx, read)
+	}
+	start = time.Now()
+	d, err := comp.Done(warnings)
 	timing.Done(ctx, timing.Compile, start)
 	if err != nil {
 		return nil, fmt.Errorf("load manifests from %s:\n%w", l.origin(s), err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
@@ -194,4 +195,61 @@ func TestLoaderFollowsCRDs(t *testing.T) {
 	}
 	applyCRD(diff.ListAtomic)
 	applyCRD(diff.ListMap)
+}
+
+// TestLoaderRead checks what Read sees of a load: how many objects it read, and the
+// identities of those the check compares (not a skipped one), before the state is returned;
+// and that a load whose files have a problem neither calls Read nor gives a state.
+func TestLoaderRead(t *testing.T) {
+	e := kubeenv.Require(t, env)
+	ns := e.Namespace(t)
+	files := map[string]string{
+		"a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
+		"b.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: skipped, annotations: {drift.gitops.io/skip: \"true\"}}\n",
+		"c.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader-" + ns + ", labels: {a: b}}\nrules: []\n",
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  *Manifests // nil: Read not called, and the load fails
+	}{
+		{name: "identities of the compared objects", files: files, want: &Manifests{Len: 3, Compared: []*unstructured.Unstructured{
+			{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "settings", "namespace": ns}}},
+			{Object: map[string]any{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": map[string]any{"name": "reader-" + ns}}},
+		}}},
+		{name: "not called for files with a problem", files: map[string]string{"a.yaml": files["a.yaml"], "z.yaml": "kind: [\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *Manifests
+			var each []*unstructured.Unstructured
+			l, seen := newLoader(t, e, LoaderOptions{Namespace: ns, Read: func(_ context.Context, m Manifests) {
+				got = &m
+			}, ReadEach: func(_ context.Context, id *unstructured.Unstructured) {
+				if got != nil {
+					t.Errorf("ReadEach saw %s after Read", id.GetName())
+				}
+				each = append(each, id)
+			}})
+			d, err := l.Load(t.Context(), source.Snapshot{Root: writeDir(t, tt.files)}, "rev1")
+			if tt.want == nil {
+				if err == nil || d != nil || got != nil {
+					t.Errorf("Load = %v, %v, Read saw %v; want an error, and Read not called", d, err, got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("what Read saw (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.want.Compared, each); diff != "" {
+				t.Errorf("what ReadEach saw, one by one (-Read's +ReadEach's):\n%s", diff)
+			}
+			if len(*seen) != 1 || len(d.Targets) != 3 {
+				t.Errorf("OnLoad saw %d states, of %d targets; want one, of 3", len(*seen), len(d.Targets))
+			}
+		})
+	}
 }

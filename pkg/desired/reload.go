@@ -38,9 +38,10 @@ type ReloaderOptions struct {
 	Clock clock.WithTicker
 	// LoadGCPercent paces the garbage collector (as GOGC does) while a version loads, when it
 	// is lower than the process's own setting, which is restored once the load ends. A load
-	// holds every object as read and as compiled at once, and at GOGC=100 the heap grows to
-	// twice that: at 10,000 objects, 50 lowers the load's peak heap by about a third, for a
-	// load a quarter longer. Defaults to 0: the process's setting throughout.
+	// compiles each object as it reads it (see Loader.Load), so what it holds live is the
+	// state it builds and a few objects in flight; at 10,000 objects (pkg/check
+	// BenchmarkLoadPeak) 50 lowers the load's peak heap from about 40 to 25 MB, for about a
+	// quarter more CPU time. Defaults to 0: the process's setting throughout.
 	LoadGCPercent int
 }
 

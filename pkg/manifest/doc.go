@@ -29,6 +29,10 @@
 // Load and LoadFS decode the files on GOMAXPROCS goroutines and check them on the caller's, in
 // file order, so that the outcome, errors and warnings included, does not depend on timing.
 //
+// LoadEach, LoadFSEach and LoadYAMLEach read the same way, with the same checks, but hand each
+// object on as soon as it is checked (Each), in the order read, rather than keep them in a Set:
+// a consumer that compiles each object and lets it go never holds the decoded set at once.
+//
 // Loading is all or nothing. Every problem of a run is collected as an *Error naming the file and
 // line, and the problems are returned together (errors.Join) with no Set, never a partial one.
 // Callers must then act on nothing: the CLI exits 2, the webhook keeps its last good Set.

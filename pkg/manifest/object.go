@@ -58,12 +58,13 @@ func (l *loader) addObject(file string, line int, obj map[string]any, list map[s
 	}
 	key := KeyOf(u)
 	if prev, ok := l.seen[key]; ok {
-		l.fail(file, line, fmt.Errorf("%s is also defined at %s:%d", key, prev.File, prev.Line))
+		l.fail(file, line, fmt.Errorf("%s is also defined at %s:%d", key, prev.file, prev.line))
 		return
 	}
-	o := Object{Obj: u, File: file, Line: line}
-	l.seen[key] = o
-	l.entries = append(l.entries, entry{key: key, obj: o})
+	l.seen[key] = place{file: file, line: line}
+	if len(l.errs) == 0 && l.each != nil { // else the load fails: nothing more is handed on
+		l.each(Object{Obj: u, File: file, Line: line})
+	}
 }
 
 // inheritKind gives an item of a typed list such as ConfigMapList, which lacks both apiVersion

@@ -33,7 +33,9 @@ type reading struct {
 	// file names the file in documents, errors and warnings.
 	file string
 	// lines is the buffered reader under kubectl's line reader, reused from file to file.
-	lines    *bufio.Reader
+	lines *bufio.Reader
+	// each, if set, takes every document as it is decoded, in place of docs.
+	each     func(document)
 	docs     []document
 	errs     []*Error
 	warnings []Warning
@@ -65,7 +67,11 @@ func (r *reading) keep(line int, obj map[string]any, err error) {
 		r.fail(line, err)
 		return
 	}
-	if obj != nil {
+	switch {
+	case obj == nil:
+	case r.each != nil:
+		r.each(document{line: line, obj: obj})
+	default:
 		r.docs = append(r.docs, document{line: line, obj: obj})
 	}
 }

@@ -3,10 +3,7 @@ package manifest
 import (
 	"bufio"
 	"cmp"
-	"errors"
 	"slices"
-
-	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // LoadYAML reads the manifests of one in-memory YAML stream, such as the output of a
@@ -17,26 +14,28 @@ import (
 // LoadYAML returns either a valid Set, with its warnings, or the errors.Join of every *Error
 // found, never both.
 func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
-	l := &loader{
-		opts:   opts.withDefaults(),
-		seen:   make(map[Key]Object),
-		scopes: make(map[schema.GroupVersionKind]scopeAnswer),
-	}
-	r := readStream(bufio.NewReader(nil), file, data)
-	l.errs = append(l.errs, r.errs...)
-	l.warnings = append(l.warnings, r.warnings...)
-	for _, d := range r.docs {
+	var c collector
+	warnings, err := LoadYAMLEach(file, data, opts, c.add)
+	return c.set(warnings, err)
+}
+
+// LoadYAMLEach reads the manifests of one in-memory YAML stream as LoadYAML does, but hands
+// each object to each as soon as its document is decoded and checked, in the stream's order,
+// rather than keep them in a Set: see Each.
+func LoadYAMLEach(file string, data []byte, opts Options, each Each) ([]Warning, error) {
+	l := newLoader(opts, each)
+	r := &reading{file: file, lines: bufio.NewReader(nil)}
+	r.each = func(d document) {
+		if len(r.errs) > 0 { // the load fails: hand on nothing more
+			l.each = nil
+		}
 		l.addDocument(file, d)
 	}
-	if len(l.errs) == 0 {
-		set := newSet(l.entries)
-		set.warnings = l.warnings
-		return set, nil
-	}
+	r.readStream(data)
+	// The stream's own problems come first, then its objects', as when the stream was decoded
+	// whole before its objects were checked; errors then go top to bottom.
+	l.errs = append(r.errs, l.errs...)
+	l.warnings = append(r.warnings, l.warnings...)
 	slices.SortStableFunc(l.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
-	joined := make([]error, len(l.errs))
-	for i, e := range l.errs {
-		joined[i] = e
-	}
-	return nil, errors.Join(joined...)
+	return l.result()
 }

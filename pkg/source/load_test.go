@@ -1,6 +1,7 @@
 package source
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,6 +70,19 @@ func TestLoad(t *testing.T) {
 			if diff := cmp.Diff(tt.want, placements(set)); diff != "" {
 				t.Errorf("objects (-want +got):\n%s", diff)
 			}
+			var each []placed
+			warnings, err := LoadEach(tt.snap, manifest.Options{}, func(o manifest.Object) {
+				each = append(each, placed{o.Key().String(), o.File, o.Line})
+			})
+			if err != nil {
+				t.Fatalf("LoadEach: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, each); diff != "" {
+				t.Errorf("objects LoadEach handed on (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(set.Warnings(), warnings); diff != "" {
+				t.Errorf("LoadEach's warnings, against Load's (-want +got):\n%s", diff)
+			}
 		})
 	}
 }
@@ -120,6 +134,10 @@ func TestLoadErrors(t *testing.T) {
 			}
 			if tt.notWant != "" && strings.Contains(err.Error(), tt.notWant) {
 				t.Errorf("error names %q:\n%v", tt.notWant, err)
+			}
+			_, eachErr := LoadEach(tt.snap, manifest.Options{}, func(manifest.Object) {})
+			if diff := cmp.Diff(err.Error(), fmt.Sprint(eachErr)); diff != "" {
+				t.Errorf("LoadEach's error, against Load's (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -30,11 +30,14 @@ const (
 	Connect = "connect"
 	// Discovery is learning the server's kinds and scopes (the RESTMapper's discovery).
 	Discovery = "discovery"
-	// Read is reading the manifest files: the bytes, the YAML, the checks, the scopes.
+	// Read is reading the manifest files: the bytes, the YAML, the checks, the scopes; each
+	// object compiles as soon as it is read and checked, so this phase holds most of the
+	// compiling too.
 	Read = "read"
 	// List is one LIST (or GET) of live objects: one line per kind and namespace.
 	List = "list"
-	// Compile is compiling the loaded manifests: policies, schemas, normalisation.
+	// Compile is compiling the loaded manifests (policies, schemas, normalisation): what is
+	// left of it once every file is read.
 	Compile = "compile"
 	// Diff is comparing every target with its live copy.
 	Diff = "diff"

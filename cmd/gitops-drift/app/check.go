@@ -44,7 +44,7 @@ func RunCheck(ctx context.Context, streams IOStreams, o *CheckOptions) error {
 	if o.Once {
 		oneShotGC()
 		c.live = c.reader(rem != nil && !o.DryRun)
-		lo.Read = c.live.start
+		lo.Read, lo.ReadEach = c.live.start, c.live.each
 		runner.Live = c.live
 	}
 	l := desired.NewLoader(lo)

@@ -263,9 +263,12 @@ func leaderElectionNamespace(ns string) string {
 
 // serveLoadGCPercent is serve's GOGC while a version of the manifests loads (see
 // desired.ReloaderOptions.LoadGCPercent). Measured at 10,000 objects (pkg/check
-// BenchmarkLoadPeak, alternating runs): peak heap 108 MB against 147-160 MB at the default
-// 100, the load 0.59-0.72 s against 0.47-0.53 s. A load happens at start and at each new
-// version; the requests the webhook answers meanwhile share the busier collector.
+// BenchmarkLoadPeak, alternating runs) when a load read every file before compiling: peak
+// heap 108 MB against 147-160 MB at the default 100, the load 0.59-0.72 s against 0.47-0.53
+// s. Since a load compiles each object as it reads it, the peak is 25.5 against 40 MB, for
+// about a quarter more CPU (branch load-stream's notes); kept, as the smaller peak is what a
+// memory limit is sized by. A load happens at start and at each new version; the requests
+// the webhook answers meanwhile share the busier collector.
 const serveLoadGCPercent = 50
 
 // loadGCPercent returns serveLoadGCPercent, or 0 (the process's setting throughout) when

@@ -9,41 +9,60 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
-	"github.com/gitops-drift/gitops-drift/pkg/manifest"
-	"github.com/gitops-drift/gitops-drift/pkg/policy"
+	"github.com/gitops-drift/gitops-drift/pkg/desired"
 )
 
 // onceReader reads the live objects of a --once check: it starts reading as soon as the
-// manifests are read (the Loader's Read), so that they arrive while the manifests compile,
-// and notes when the check got them, where its diff starts.
+// manifests are read (the Loader's Read), so that they arrive while the last of them
+// compile, and notes when the check got them, where its diff starts.
 type onceReader struct {
 	*cluster.Reader
 	// fetched is when Fetch returned.
 	fetched time.Time
+	// firsts holds, per kind and namespace, the first object read there, until a second
+	// starts its LIST (each): read by the load's goroutine alone.
+	firsts map[scopeKey]*unstructured.Unstructured
+}
+
+// scopeKey is a kind and a namespace, one LIST of the Reader.
+type scopeKey struct {
+	apiVersion, kind, namespace string
 }
 
 // reader returns the check's onceReader. A check that may write (remediation) reads whole
-// objects; one that only reports reads managedFields' field sets compacted.
+// objects; one that only reports reads managedFields' field sets compacted, and no status.
 func (c *checker) reader(writes bool) *onceReader {
-	return &onceReader{Reader: c.client.NewReader(cluster.ReaderOptions{CompactManagedFields: !writes})}
+	return &onceReader{Reader: c.client.NewReader(cluster.ReaderOptions{CompactManagedFields: !writes, DropStatus: !writes})}
 }
 
-// start starts reading the live copies of the objects of set that the check will ask for:
-// those whose policy does not skip them, as check.Run asks. An object whose annotations do
-// not parse is left out: its set does not compile. A large set gives the collector back its
-// default (see oneShotGC).
-func (r *onceReader) start(ctx context.Context, set *manifest.Set) {
-	if set.Len() > gcSmallSet && os.Getenv("GOGC") == "" {
+// start starts reading the live copies of the objects the check will ask for (those whose
+// policy does not skip them, as check.Run asks), as soon as the manifests are read. A large
+// set gives the collector back its default (see oneShotGC).
+func (r *onceReader) start(ctx context.Context, read desired.Manifests) {
+	if read.Len > gcSmallSet && os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGCPercent)
 	}
-	objs := set.Objects()
-	live := make([]*unstructured.Unstructured, 0, len(objs))
-	for _, o := range objs {
-		if p, err := policy.FromAnnotations(o.Obj.GetAnnotations()); err == nil && !p.Skip {
-			live = append(live, o.Obj)
+	r.Start(ctx, read.Compared)
+}
+
+// each starts the LIST of a kind and namespace when a second object of it is read, so that
+// the LISTs run while the rest of the manifests are read and compiled rather than after: the
+// Reader LISTs a kind and namespace with more than one object and GETs a lone one, so the
+// request started here is the one start and Fetch ask for. A lone object's GET waits for
+// start.
+func (r *onceReader) each(ctx context.Context, id *unstructured.Unstructured) {
+	k := scopeKey{id.GetAPIVersion(), id.GetKind(), id.GetNamespace()}
+	first, seen := r.firsts[k]
+	switch {
+	case !seen:
+		if r.firsts == nil {
+			r.firsts = map[scopeKey]*unstructured.Unstructured{}
 		}
+		r.firsts[k] = id
+	case first != nil:
+		r.Start(ctx, []*unstructured.Unstructured{first, id})
+		r.firsts[k] = nil // started
 	}
-	r.Start(ctx, live)
 }
 
 // Fetch returns the live copies of desired and notes when.
