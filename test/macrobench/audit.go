@@ -21,6 +21,7 @@ type auditResult struct {
 	peakRSS   int64           // bytes: the process's peak while auditing
 	setupRSS  int64           // bytes: its peak over setup, for the in-memory runs
 	heapMB    float64         // the live heap after the sync, for the in-memory runs
+	binaryRSS int64           // bytes: the test binary's resident pages, for the in-memory runs
 }
 
 // auditReal runs `gitops-drift serve --no-webhook` over a populated corpus on the real API
@@ -80,6 +81,7 @@ func auditMemory(ctx context.Context, o *options, n int, memLimit string) (audit
 	r.peakRSS = int64(metrics["peak-RSS-MB"] * 1e6)
 	r.setupRSS = int64(metrics["setup-RSS-MB"] * 1e6)
 	r.heapMB = metrics["heap-MB"]
+	r.binaryRSS = int64(metrics["binary-RSS-MB"] * 1e6)
 	return r, nil
 }
 

@@ -92,7 +92,7 @@ func parse(args []string) (*options, error) {
 	fs.BoolVar(&o.hold, "hold", false, "after the rounds at the first of --sizes, print the API server's kubeconfig and the corpus' directory and keep them until interrupted; nothing else runs")
 	fs.IntVar(&o.driftEvery, "drift-every", 50, "one object in this many drifts (a multiple of 5, so every kind drifts)")
 	fs.IntSliceVar(&o.footprintSizes, "footprint-sizes", []int{10000}, "sizes at which a webhook-only replica's memory is measured (at a size not among --sizes, over a corpus written but not created: the replica reads no live object); 0 for none")
-	fs.StringVar(&o.footprintLimit, "footprint-gomemlimit", "400MiB", "GOMEMLIMIT of a second webhook-only replica, as the install sets it (manifests/deployment.yaml); empty for none")
+	fs.StringVar(&o.footprintLimit, "footprint-gomemlimit", "460MiB", "GOMEMLIMIT of a second webhook-only replica, as the install sets it (manifests/deployment.yaml); empty for none")
 	fs.DurationVar(&o.footprintSettle, "footprint-settle", 30*time.Second, "how long a webhook-only replica runs after it is ready before its RSS is read")
 	fs.IntSliceVar(&o.auditSizes, "audit-sizes", []int{10000}, "sizes (among --sizes) at which serve audits the real API server; 0 for none")
 	fs.IntSliceVar(&o.memorySizes, "memory-audit-sizes", []int{10000, 100000}, "sizes at which auditor's BenchmarkAuditCycle runs, informers fed from memory; 0 for none")
