@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
+	"github.com/gitops-drift/gitops-drift/pkg/gcpace"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policyreport"
@@ -67,6 +68,18 @@ type Options struct {
 	// SyncTimeout is how long a new informer may take to list its objects before they are
 	// reported as errors. Defaults to 30s.
 	SyncTimeout time.Duration
+	// ListGCPercent paces the garbage collector (as GOGC does) while new informers list their
+	// objects, when it is lower than the process's own setting, which is restored once they
+	// have listed. A list decodes every object of its kind and namespace, Helm release Secrets
+	// of hundreds of KB among them, and keeps a projection or a stub of each: it allocates many
+	// times what it keeps, and at GOGC=100 the heap grows to twice what is live before each
+	// collection. RecommendedListGCPercent is what serve sets. Defaults to 0: the process's
+	// setting throughout.
+	ListGCPercent int
+	// Pacer sets GOGC for ListGCPercent. Give it the Pacer the process's other paced work
+	// shares (a Reloader's loads, desired.ReloaderOptions.Pacer), so that neither restores
+	// GOGC while the other runs. Defaults to one of the auditor's own.
+	Pacer *gcpace.Pacer
 	// Cache is the base of the informer caches' options: Scheme, Mapper and HTTPClient (a
 	// Manager's). The auditor sets the namespaces, the transform and
 	// ReaderFailOnMissingInformer. Defaults to building them from the rest.Config.
@@ -88,6 +101,20 @@ type Options struct {
 	// owners name managers only.
 	Admissions AdmissionRecords
 }
+
+// RecommendedListGCPercent is the ListGCPercent serve sets (unless GOGC is set in its
+// environment). BenchmarkAuditCycle (tracked objects and as many untracked ones, Helm release
+// Secrets among them) with GOGC set for the whole run, at 10,000 objects: peak resident memory
+// while the manifests compile and the informers list 223-226 MB at 100, 176-178 MB at 50,
+// 162 MB at 35, 151 MB at 25, the live heap after the lists 43 MB at each. With serve's pacing
+// (loads at desired.RecommendedLoadGCPercent, lists at this) against GOGC=100 throughout, one
+// test binary, alternating: at 10,000, 216 → 153-155 MB while setting up and 175 → 147 MB over
+// the audits, the audits as fast, the setup's CPU a fifth more; at 100,000, 1,449 → 1,034 MB
+// and 1,000 → 790 MB, the setup 57 → 79 s on two cores.
+const RecommendedListGCPercent = 25
+
+// paceList lowers GOGC to ListGCPercent until release is called (see Options.ListGCPercent).
+func (a *Auditor) paceList() (release func()) { return a.opts.Pacer.Hold(a.opts.ListGCPercent) }
 
 func (o Options) withDefaults() Options {
 	if o.Interval <= 0 {
@@ -116,6 +143,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SyncTimeout <= 0 {
 		o.SyncTimeout = 30 * time.Second
+	}
+	if o.Pacer == nil {
+		o.Pacer = &gcpace.Pacer{}
 	}
 	return o
 }
@@ -191,6 +221,7 @@ func (a *Auditor) Start(ctx context.Context) error {
 	a.queue = q
 	a.contests.unqueue() // the checks the last run queued went with its queue
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, a.opts.SyncTimeout, a.opts.FieldManager, a.changed)
+	a.live.pace = a.paceList
 	defer a.opts.Metrics.ClearAudit()
 	defer a.live.stop()
 	defer a.startReports(ctx)()

@@ -26,6 +26,7 @@ import (
 
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/desired"
+	"github.com/gitops-drift/gitops-drift/pkg/gcpace"
 	"github.com/gitops-drift/gitops-drift/pkg/manifest"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	builtin "github.com/gitops-drift/gitops-drift/pkg/schema"
@@ -169,7 +170,8 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 		return ms.HeapAlloc
 	}
 	start := heap()
-	d := benchDesired(b, n, ownership)
+	pacer := &gcpace.Pacer{} // one, as serve shares one between its Reloader and auditor
+	d := benchDesired(b, n, ownership, pacer)
 	// The auditor holds its desired state packed, as compiled.
 	compiled := heap()
 	store := &desired.Store{}
@@ -180,10 +182,11 @@ func benchAuditor(b *testing.B, n int, ownership bool) (*Auditor, context.Contex
 	}
 	ctx, cancel := context.WithCancel(b.Context())
 	opts, srv := benchCache(d, ownership)
-	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: opts})
+	a := New(&rest.Config{Host: "http://127.0.0.1:1"}, store, Options{Metrics: m, Log: logr.Discard(), Cache: opts, ListGCPercent: benchGCPercent(RecommendedListGCPercent), Pacer: pacer})
 	// The informers' lists at 100,000 objects (a GB of Helm Secrets to decode) can take more
 	// than a minute on two busy cores: the deadline is for a benchmark that hangs.
 	a.live = newLive(ctx, a.cfg, a.opts.Cache, 5*time.Minute, a.opts.FieldManager, func(schema.GroupVersionKind, any) {})
+	a.live.pace = a.paceList // as Start sets it
 	b.Cleanup(func() { cancel(); a.live.stop() })
 	for _, w := range a.live.watch(ctx, a.track(d).scopes) { // starts the informers and waits for their lists
 		if w.err != nil {
@@ -239,6 +242,15 @@ func resetPeakRSS() (int64, bool) {
 
 // peakRSS returns the process's peak resident memory (VmHWM) in bytes, or 0 if unknown.
 func peakRSS() int64 { return procStatus("VmHWM") }
+
+// benchGCPercent returns percent, serve's pacing of a load or the informers' lists, or 0
+// (none) when GOGC is set, as serve does.
+func benchGCPercent(percent int) int {
+	if os.Getenv("GOGC") != "" {
+		return 0
+	}
+	return percent
+}
 
 // procStatus returns the field of /proc/self/status named name, a size in kB, in bytes, or 0
 // if unknown. RssFile is the resident pages of files mapped: for the static test binary, its
@@ -308,21 +320,27 @@ func benchNumber(name string) int {
 }
 
 // benchDesired compiles n objects, with kubectl's hand-edit managers when ownership is on.
-func benchDesired(b *testing.B, n int, ownership bool) *check.Desired {
+func benchDesired(b testing.TB, n int, ownership bool, pacer *gcpace.Pacer) *check.Desired {
 	b.Helper()
 	var sb strings.Builder
 	for i := range n {
 		fmt.Fprintf(&sb, map[string]string{"Deployment": benchDeployment, "Service": benchService, "ConfigMap": benchConfigMap, "Secret": benchSecret}[benchKind(i)], i, benchNamespace(i))
 	}
-	set, err := manifest.LoadFS(fstest.MapFS{"desired.yaml": {Data: []byte(sb.String())}}, manifest.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	c := check.Compiler{Schemas: builtin.NewResolver(nil)}
 	if ownership {
 		c.Manual = check.DefaultManualManagers()
 	}
-	d, err := c.Compile(set, "bench")
+	// Each object compiled as read, the collector paced, as serve's Reloader loads.
+	defer pacer.Hold(benchGCPercent(desired.RecommendedLoadGCPercent))()
+	comp, err := c.Start("bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	warnings, err := manifest.LoadFSEach(fstest.MapFS{"desired.yaml": {Data: []byte(sb.String())}}, manifest.Options{}, comp.Add)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := comp.Done(warnings)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -67,6 +67,9 @@ type live struct {
 	self string
 	// view is the desired state the transform projects by (see track).
 	view atomic.Pointer[view]
+	// pace, if set, paces the collector while new informers list, until the release it
+	// returns is called (Options.ListGCPercent).
+	pace func() (release func())
 
 	mu     sync.Mutex
 	spaces map[string]*space // by namespace; "" holds the cluster-scoped kinds
@@ -139,7 +142,12 @@ func (l *live) watch(ctx context.Context, scopes []scope) map[scope]watchResult 
 			pending = append(pending, inf)
 		}
 	}
+	release := func() {}
+	if len(pending) > 0 && l.pace != nil {
+		release = l.pace() // the lists started with the informers, a moment ago
+	}
 	l.awaitSync(ctx, pending)
+	release()
 	for sc, w := range out {
 		if w.err == nil && !w.inf.synced() {
 			out[sc] = watchResult{err: fmt.Errorf("%s in %q: watch not synced after %s (can gitops-drift list and watch them?)", sc.gvk.Kind, sc.namespace, l.syncTimeout)}

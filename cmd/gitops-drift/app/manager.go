@@ -25,6 +25,7 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/check"
 	"github.com/gitops-drift/gitops-drift/pkg/cluster"
 	"github.com/gitops-drift/gitops-drift/pkg/desired"
+	"github.com/gitops-drift/gitops-drift/pkg/gcpace"
 	"github.com/gitops-drift/gitops-drift/pkg/metrics"
 	"github.com/gitops-drift/gitops-drift/pkg/policy"
 	"github.com/gitops-drift/gitops-drift/pkg/remediate"
@@ -81,7 +82,8 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 	if err != nil {
 		return nil, err
 	}
-	store, reloader, err := loadStore(ctx, o, client, m)
+	pacer := &gcpace.Pacer{} // the Reloader's loads and the auditor's lists, one GOGC
+	store, reloader, err := loadStore(ctx, o, client, m, pacer)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +122,7 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 		errs = append(errs, addWebhook(ctx, mgr, o, store, reloader, m, log))
 	}
 	if !o.NoAudit {
-		errs = append(errs, addAuditor(mgr, o, client, store, reloader, m, log))
+		errs = append(errs, addAuditor(mgr, o, client, store, reloader, m, pacer, log))
 	}
 	return mgr, errors.Join(errs...)
 }
@@ -129,7 +131,7 @@ func newServeManager(ctx context.Context, o *ServeOptions, log logr.Logger) (man
 // keeps it up to date: the directory is polled every --reload-interval; Git every
 // --git-poll-interval, a commit that fails to load tried again at each poll, the staleness
 // guard set to --git-max-staleness.
-func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics) (*desired.Store, *desired.Reloader, error) {
+func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *metrics.Metrics, pacer *gcpace.Pacer) (*desired.Store, *desired.Reloader, error) {
 	secretKey := check.NewSecretKey() // one per process: equal Secret values show equal hashes in every audit
 	loaded := func(ctx context.Context, d *check.Desired) {
 		d.SetSecretKey(secretKey)
@@ -141,7 +143,7 @@ func loadStore(ctx context.Context, o *ServeOptions, client *cluster.Client, m *
 	if err != nil {
 		return nil, nil, err
 	}
-	ropts := desired.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m, LoadGCPercent: loadGCPercent()}
+	ropts := desired.ReloaderOptions{Interval: o.ReloadInterval, Metrics: m, LoadGCPercent: pacedGCPercent(desired.RecommendedLoadGCPercent), Pacer: pacer}
 	if o.Git.URL != "" {
 		ropts.Interval, ropts.RetryFailed, ropts.MaxStaleness = o.Git.PollInterval, true, o.GitMaxStaleness
 	}
@@ -209,7 +211,7 @@ func addWebhook(ctx context.Context, mgr manager.Manager, o *ServeOptions, store
 
 // addAuditor adds the auditor to mgr: informers from the manager's client settings, Events
 // from its recorder, remediation (with --remediate) through client.
-func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, store *desired.Store, r *desired.Reloader, m *metrics.Metrics, log logr.Logger) error {
+func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, store *desired.Store, r *desired.Reloader, m *metrics.Metrics, pacer *gcpace.Pacer, log logr.Logger) error {
 	rem, err := o.Remediator(client)
 	if err != nil {
 		return err
@@ -235,6 +237,8 @@ func addAuditor(mgr manager.Manager, o *ServeOptions, client *cluster.Client, st
 		PolicyReports:  o.policyReports(),
 		Log:            log.WithName("auditor"),
 		Admissions:     &attribution.Lister{Client: dyn},
+		ListGCPercent:  pacedGCPercent(auditor.RecommendedListGCPercent),
+		Pacer:          pacer,
 	})
 	log.Info("auditor configured", "interval", o.AuditInterval.String(), "remediate", o.Remediate, "strategy", o.RemediationStrategy, "remediationQPS", o.RemediationQPS, "leaderElect", o.LeaderElect, "policyReports", string(o.policyReports()))
 	if !o.LeaderElect {
@@ -261,21 +265,13 @@ func leaderElectionNamespace(ns string) string {
 	return defaultLeaderElectionNamespace
 }
 
-// serveLoadGCPercent is serve's GOGC while a version of the manifests loads (see
-// desired.ReloaderOptions.LoadGCPercent). Measured at 10,000 objects (pkg/check
-// BenchmarkLoadPeak, alternating runs) when a load read every file before compiling: peak
-// heap 108 MB against 147-160 MB at the default 100, the load 0.59-0.72 s against 0.47-0.53
-// s. Since a load compiles each object as it reads it, the peak is 25.5 against 40 MB, for
-// about a quarter more CPU (branch load-stream's notes); kept, as the smaller peak is what a
-// memory limit is sized by. A load happens at start and at each new version; the requests
-// the webhook answers meanwhile share the busier collector.
-const serveLoadGCPercent = 50
-
-// loadGCPercent returns serveLoadGCPercent, or 0 (the process's setting throughout) when
-// GOGC is set in the environment: the operator's setting wins, as it does for --once.
-func loadGCPercent() int {
+// pacedGCPercent returns percent, the GOGC at which serve paces a load of the manifests
+// (desired.RecommendedLoadGCPercent) or its informers' lists (auditor.RecommendedListGCPercent),
+// or 0 (the process's setting throughout) when GOGC is set in the environment: the operator's
+// setting wins, as it does for --once.
+func pacedGCPercent(percent int) int {
 	if os.Getenv("GOGC") != "" {
 		return 0
 	}
-	return serveLoadGCPercent
+	return percent
 }
