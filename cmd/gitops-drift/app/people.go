@@ -1,10 +1,13 @@
 package app
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/go-logr/logr"
+	"golang.org/x/sync/errgroup"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/gitops-drift/gitops-drift/pkg/attribution"
@@ -12,9 +15,14 @@ import (
 	"github.com/gitops-drift/gitops-drift/pkg/report"
 )
 
+// attributionReads is how many namespaces' records attribute reads at once: as many requests
+// as a --once check's Reader makes at a time (cluster.ReaderOptions.Concurrency).
+const attributionReads = 4
+
 // attribute names the person behind each drifted field's owner in r, from the DriftAdmitted
 // Events that serve's webhook recorded (pkg/attribution): one LIST per namespace holding
-// drifted objects. A namespace whose Events cannot be read (the user may not list them)
+// drifted objects, attributionReads at a time (a --once check waits for them before it
+// reports). A namespace whose Events cannot be read (the user may not list them)
 // leaves its owners naming managers only, and says so in one log line per check.
 func (c *checker) attribute(ctx context.Context, r *report.Report) {
 	byNS := map[string][]int{} // the drifted resources with owners, by namespace
@@ -24,25 +32,32 @@ func (c *checker) attribute(ctx context.Context, r *report.Report) {
 			byNS[res.Namespace] = append(byNS[res.Namespace], i)
 		}
 	}
+	namespaces := slices.Sorted(maps.Keys(byNS))
+	recs, errs := make([][]attribution.Record, len(namespaces)), make([]error, len(namespaces))
 	lister := &attribution.Lister{Client: c.client.Dynamic}
+	var g errgroup.Group
+	g.SetLimit(attributionReads)
+	for j, ns := range namespaces {
+		g.Go(func() error {
+			recs[j], errs[j] = lister.NamespaceRecords(ctx, ns)
+			return nil
+		})
+	}
+	_ = g.Wait() // each read's error is in errs
 	var unread []string
 	var first error
-	for ns, idx := range byNS {
-		recs, err := lister.NamespaceRecords(ctx, ns)
-		if err != nil {
-			if first == nil {
-				first = err
-			}
+	for j, ns := range namespaces {
+		if errs[j] != nil {
+			first = cmp.Or(first, errs[j])
 			unread = append(unread, ns)
 			continue
 		}
-		for _, i := range idx {
+		for _, i := range byNS[ns] {
 			res := &r.Resources[i]
-			res.Fields = attribution.Attribute(res.Fields, recordsOf(recs, res), attribution.Options{})
+			res.Fields = attribution.Attribute(res.Fields, recordsOf(recs[j], res), attribution.Options{})
 		}
 	}
 	if first != nil {
-		slices.Sort(unread)
 		logr.FromContextOrDiscard(ctx).Error(first, "cannot read admission records: drift is reported without the people behind it", "namespaces", unread)
 	}
 }
