@@ -22,28 +22,9 @@ func forEach(n int, f func(i int)) {
 	wg.Wait()
 }
 
-// forEachInOrder calls f as forEach does and, on the calling goroutine, then with every
-// index in order, each as soon as f returned for it and for every index before it, while the
-// other calls of f run. It returns when every call of both has.
-func forEachInOrder(n int, f, then func(i int)) {
-	finished := make(chan int, n) // never blocks f
-	go forEach(n, func(i int) {
-		f(i)
-		finished <- i
-	})
-	ready := make([]bool, n)
-	for next := 0; next < n; {
-		ready[<-finished] = true
-		for ; next < n && ready[next]; next++ {
-			then(next)
-		}
-	}
-}
-
-// inOrder is forEachInOrder for values given one at a time (put) rather than known at the
-// start: f runs on up to GOMAXPROCS goroutines, each taking the next value as it is free, and
-// then on one goroutine, with every value in the order put, as soon as f returned for it and
-// for every one before it. At most window values are between put and then: put waits for
+// inOrder runs f and then over values given one at a time (put): f on up to GOMAXPROCS
+// goroutines, each taking the next value as it is free, and then on one goroutine, with every
+// value in the order put, as soon as f returned for it and for every one before it. At most window values are between put and then: put waits for
 // room, so that a producer faster than f holds back, and what the values hold is never more
 // than a window's worth.
 type inOrder[T any] struct {

@@ -10,29 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// TestForEachInOrder checks that forEachInOrder calls f once with every index and then with
-// every index in order, each only after f returned for it and for every index before it.
-func TestForEachInOrder(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 1000} {
-		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			calls := make([]atomic.Int32, n)
-			var order, early []int
-			forEachInOrder(n, func(i int) {
-				calls[i].Add(1)
-			}, func(i int) {
-				for j := range i + 1 {
-					if calls[j].Load() != 1 {
-						early = append(early, i)
-						break
-					}
-				}
-				order = append(order, i)
-			})
-			checkInOrder(t, order, early, calls)
-		})
-	}
-}
-
 // TestInOrder checks that inOrder calls f once with every value put and then with every value
 // in the order put, each only after f returned for it and for every one before it, and that
 // no more than its window are ever between put and then.

@@ -3,7 +3,6 @@ package check
 import (
 	"encoding/json"
 	"maps"
-	"reflect"
 
 	"github.com/gitops-drift/gitops-drift/pkg/diff"
 	"github.com/gitops-drift/gitops-drift/pkg/ownership"
@@ -113,12 +112,9 @@ func (t *Target) Resolve(p map[string]any) map[string]any {
 	if p == nil || projected(p) == "" {
 		return p
 	}
-	out := diff.Resolve(p, t.Want())
-	if reflect.ValueOf(out).UnsafePointer() == reflect.ValueOf(p).UnsafePointer() {
-		out = maps.Clone(p)
-	}
-	delete(out, projectedKey)
-	return out
+	root := maps.Clone(p) // p stays as it is: it may be a cache's
+	delete(root, projectedKey)
+	return diff.Resolve(root, t.Want())
 }
 
 // Stub returns the identity of obj, a live object Git does not track, alone: apiVersion, kind
