@@ -3,7 +3,6 @@ package desired
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -85,22 +84,11 @@ func (m *Manifests) add(obj manifest.Object) *unstructured.Unstructured {
 	return id
 }
 
-// policyPrefix starts the name of every annotation policy.FromAnnotations reads.
-const policyPrefix = "drift.gitops.io/"
-
 // compared reports whether check.Run asks for the live copy of obj: its annotations parse
-// and its policy does not skip it. An object without an annotation of the policy's has the
-// default policy, told without copying its annotations as GetAnnotations does.
+// and its policy does not skip it.
 func compared(obj *unstructured.Unstructured) bool {
-	md, _ := obj.Object["metadata"].(map[string]any)
-	annotations, _ := md["annotations"].(map[string]any)
-	for k := range annotations {
-		if strings.HasPrefix(k, policyPrefix) {
-			p, err := policy.FromAnnotations(obj.GetAnnotations())
-			return err == nil && !p.Skip
-		}
-	}
-	return true
+	p, err := policy.FromAnnotations(obj.GetAnnotations())
+	return err == nil && !p.Skip
 }
 
 // Loader loads a snapshot of the manifests and compiles it against the cluster as it is at

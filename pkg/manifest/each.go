@@ -18,18 +18,21 @@ package manifest
 // warnings, in the order Set.Warnings gives them.
 type Each func(Object)
 
-// collector keeps the objects a load hands on, and makes them a Set (Load, LoadFS, LoadYAML).
-type collector struct {
+// Collector keeps the objects a load hands on (Add is an Each) and makes them a Set: what
+// Load, LoadFS and LoadYAML do with LoadEach, LoadFSEach and LoadYAMLEach, and what a caller
+// of another loader built on them does to get a Set.
+type Collector struct {
 	entries []entry
 }
 
-// add keeps o.
-func (c *collector) add(o Object) {
+// Add keeps o.
+func (c *Collector) Add(o Object) {
 	c.entries = append(c.entries, entry{key: o.Key(), obj: o})
 }
 
-// set returns the Set of the objects kept, with warnings, or err if the load failed.
-func (c *collector) set(warnings []Warning, err error) (*Set, error) {
+// Set returns the Set of the objects kept, with warnings, the load's result; or err, the
+// load's error, if it failed (then never a Set).
+func (c *Collector) Set(warnings []Warning, err error) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}

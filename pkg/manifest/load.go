@@ -43,9 +43,9 @@ func (o Options) withDefaults() Options {
 //
 // Load returns either a valid Set or the errors.Join of every *Error found, never both.
 func Load(dir string, opts Options) (*Set, error) {
-	var c collector
-	warnings, err := LoadEach(dir, opts, c.add)
-	return c.set(warnings, err)
+	var c Collector
+	warnings, err := LoadEach(dir, opts, c.Add)
+	return c.Set(warnings, err)
 }
 
 // LoadFS reads the manifests in fsys, from its root down. File names, in Object.File and in
@@ -53,9 +53,9 @@ func Load(dir string, opts Options) (*Set, error) {
 //
 // LoadFS returns either a valid Set or the errors.Join of every *Error found, never both.
 func LoadFS(fsys fs.FS, opts Options) (*Set, error) {
-	var c collector
-	warnings, err := LoadFSEach(fsys, opts, c.add)
-	return c.set(warnings, err)
+	var c Collector
+	warnings, err := LoadFSEach(fsys, opts, c.Add)
+	return c.Set(warnings, err)
 }
 
 // LoadEach reads the manifests in dir as Load does, but hands each object to each as soon as

@@ -14,9 +14,9 @@ import (
 // LoadYAML returns either a valid Set, with its warnings, or the errors.Join of every *Error
 // found, never both.
 func LoadYAML(file string, data []byte, opts Options) (*Set, error) {
-	var c collector
-	warnings, err := LoadYAMLEach(file, data, opts, c.add)
-	return c.set(warnings, err)
+	var c Collector
+	warnings, err := LoadYAMLEach(file, data, opts, c.Add)
+	return c.Set(warnings, err)
 }
 
 // LoadYAMLEach reads the manifests of one in-memory YAML stream as LoadYAML does, but hands

@@ -38,44 +38,22 @@ const renderedSuffix = " (kustomize build)"
 // is read as plain YAML (manifest.Load); a kustomization file below it is an error rather
 // than a Kustomization object to check. Either way the objects get the same checks.
 func Load(s Snapshot, opts manifest.Options) (*manifest.Set, error) {
-	return load(s, loaders[*manifest.Set]{
-		dir:  func(dir string) (*manifest.Set, error) { return manifest.Load(dir, opts) },
-		fs:   func(fsys fs.FS) (*manifest.Set, error) { return manifest.LoadFS(fsys, opts) },
-		yaml: func(name string, data []byte) (*manifest.Set, error) { return manifest.LoadYAML(name, data, opts) },
-	})
+	var c manifest.Collector
+	warnings, err := LoadEach(s, opts, c.Add)
+	return c.Set(warnings, err)
 }
 
 // LoadEach reads the manifests of s as Load does, but hands each object to each as soon as
 // it is checked, in the order read, rather than keep them in a Set (see manifest.Each): it
 // returns the load's warnings, or every problem.
 func LoadEach(s Snapshot, opts manifest.Options, each manifest.Each) ([]manifest.Warning, error) {
-	return load(s, loaders[[]manifest.Warning]{
-		dir: func(dir string) ([]manifest.Warning, error) { return manifest.LoadEach(dir, opts, each) },
-		fs:  func(fsys fs.FS) ([]manifest.Warning, error) { return manifest.LoadFSEach(fsys, opts, each) },
-		yaml: func(name string, data []byte) ([]manifest.Warning, error) {
-			return manifest.LoadYAMLEach(name, data, opts, each)
-		},
-	})
-}
-
-// loaders are the manifest loads of Load (T a Set) or LoadEach (T the warnings): of a local
-// directory, of a file system (a checkout's), and of a Kustomize build's output.
-type loaders[T any] struct {
-	dir  func(dir string) (T, error)
-	fs   func(fsys fs.FS) (T, error)
-	yaml func(name string, data []byte) (T, error)
-}
-
-// load reads the manifests of s with l.
-func load[T any](s Snapshot, l loaders[T]) (T, error) {
-	var none T
 	dir := s.Dir()
 	if s.Checkout {
 		if err := checkLinks(s.Root); err != nil {
-			return none, err
+			return nil, err
 		}
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-			return none, fmt.Errorf("%s: no such directory in the repository", repoPath(s.Path))
+			return nil, fmt.Errorf("%s: no such directory in the repository", repoPath(s.Path))
 		}
 	}
 	if KustomizationFile(dir) != "" {
@@ -84,17 +62,17 @@ func load[T any](s Snapshot, l loaders[T]) (T, error) {
 			if s.Checkout {
 				err = errors.New(strings.ReplaceAll(err.Error(), s.Root+string(filepath.Separator), ""))
 			}
-			return none, err
+			return nil, err
 		}
-		return l.yaml(s.name(dir)+renderedSuffix, out)
+		return manifest.LoadYAMLEach(s.name(dir)+renderedSuffix, out, opts, each)
 	}
 	if err := noKustomizationBelow(dir, s.name); err != nil {
-		return none, err
+		return nil, err
 	}
 	if !s.Checkout {
-		return l.dir(dir)
+		return manifest.LoadEach(dir, opts, each)
 	}
-	return l.fs(subtree{fsys: os.DirFS(s.Root), dir: repoPath(s.Path)})
+	return manifest.LoadFSEach(subtree{fsys: os.DirFS(s.Root), dir: repoPath(s.Path)}, opts, each)
 }
 
 // name is how a path under s is named in messages: relative to a checkout's root.
