@@ -2,7 +2,6 @@ package auditor
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"sync"
@@ -37,8 +36,11 @@ func cachedObject(t *testing.T, a *Auditor, gvk schema.GroupVersionKind, ns, nam
 }
 
 // TestCacheHoldsProjections checks, in the informers' own stores after the first audit, that
-// an untracked Secret is held without its data, a tracked Secret with only the data keys Git
-// sets (not one another manager added), and a tracked Deployment without its status.
+// an untracked Secret is held without its data, a tracked Secret that drifts with only the
+// data keys Git sets (not one another manager added), a tracked Deployment that drifts without
+// its status, and a tracked ConfigMap in sync as its identity alone (check.Target.NoteInSync).
+// The tracked Secret and Deployment drift so that their projections are kept: of an object in
+// sync the cache keeps no data and no status whatever the projection would hold.
 func TestCacheHoldsProjections(t *testing.T) {
 	f := newFixture(t, `
 apiVersion: apps/v1
@@ -55,11 +57,18 @@ apiVersion: v1
 kind: Secret
 metadata: {name: tracked}
 stringData: {user: admin}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settled}
+data: {k: v}
 `)
 	f.kubectl(t, "create", "secret", "generic", "untracked", "--from-literal=release=H4sIAAAAAAAA-not-in-git")
 	f.kubectl(t, "label", "secret", "untracked", "owner=helm")
 	// A data key Git does not set, written by a manager that is not a hand-edit manager.
-	f.kubectl(t, "patch", "secret", "tracked", "--field-manager=helm", "--type=merge", "-p", `{"data":{"extra":"bm90LWluLWdpdA=="}}`)
+	// The key Git sets drifts too ("root"), so that the Secret's projection is kept.
+	f.kubectl(t, "patch", "secret", "tracked", "--field-manager=helm", "--type=merge", "-p", `{"data":{"user":"cm9vdA==","extra":"bm90LWluLWdpdA=="}}`)
+	f.kubectl(t, "patch", "deployment", "web", "--field-manager=helm", "-p", `{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.26"}]}}}}`)
 	f.kubectl(t, "patch", "deployment", "web", "--subresource=status", "--type=merge", "-p", `{"status":{"replicas":1,"observedGeneration":1}}`)
 	if got := f.kubectl(t, "get", "deployment", "web", "-o", "jsonpath={.status.replicas}"); got != "1" {
 		t.Fatalf("the Deployment's status.replicas is %q on the server, want 1", got)
@@ -77,23 +86,22 @@ stringData: {user: admin}
 	if diff := cmp.Diff(want, withoutValues(untracked)); diff != "" {
 		t.Errorf("cached untracked Secret, values left out (-want +got):\n%s", diff)
 	}
-	switch data := cachedObject(t, a, secret, f.ns, "tracked")["data"].(type) {
-	case nil: // in sync: the cache keeps its identity alone (check.Target.NoteInSync)
-	case json.Number: // a mark: equal to what Git sets (diff.Project), it holds no data at all
-	case map[string]any:
-		if diff := cmp.Diff([]string{"user"}, slices.Sorted(maps.Keys(data))); diff != "" {
-			t.Errorf("the tracked Secret's cached data keys, want only those Git sets (-want +got):\n%s", diff)
-		}
-	default:
-		t.Errorf("the tracked Secret's cached data is a %T, want a map or a mark", data)
+	data, ok := cachedObject(t, a, secret, f.ns, "tracked")["data"].(map[string]any)
+	if diff := cmp.Diff([]string{"user"}, slices.Sorted(maps.Keys(data))); !ok || diff != "" {
+		t.Errorf("the drifted tracked Secret's cached data keys, want only those Git sets (-want +got):\n%s", diff)
 	}
 
 	web := cachedObject(t, a, schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, f.ns, "web")
 	if _, ok := web["status"]; ok {
-		t.Errorf("the tracked Deployment's cached copy has a status: %v", web["status"])
+		t.Errorf("the drifted tracked Deployment's cached copy has a status: %v", web["status"])
 	}
-	if web["spec"] == nil && !check.NotedInSync(web) {
-		t.Errorf("the tracked Deployment's cached copy has no spec, and is not noted in sync: %v", web)
+	if web["spec"] == nil || check.NotedInSync(web) {
+		t.Errorf("the drifted tracked Deployment's cached copy has no spec, or is noted in sync: %v", web)
+	}
+
+	settled := cachedObject(t, a, schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, f.ns, "settled")
+	if !check.NotedInSync(settled) || settled["data"] != nil {
+		t.Errorf("the ConfigMap in sync is cached as more than its identity, noted in sync: %v", settled)
 	}
 }
 
